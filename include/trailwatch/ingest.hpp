@@ -1,0 +1,93 @@
+// Ingest layer: finds input files, reads them, recognises and inflates gzip, and hands out whole buffers to
+// worker threads. Nothing here knows about JSON.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trailwatch {
+
+/// One input to read: a file found by the walk or named on the command line, or stdin ("-").
+struct InputFile {
+  std::string path;
+  std::uint64_t size = 0;  // bytes on disk (0 for stdin)
+  bool is_stdin() const { return path == "-"; }
+};
+
+/// Why the walk passed over something. Reported as input.skipped.
+struct SkipCounts {
+  std::uint64_t digest = 0;       // files under CloudTrail-Digest/
+  std::uint64_t insight = 0;      // files under CloudTrail-Insight/
+  std::uint64_t lake = 0;         // files under CloudTrail-Lake/
+  std::uint64_t symlink = 0;      // symbolic links to directories (not followed)
+  std::uint64_t not_regular = 0;  // FIFOs, sockets, devices
+  std::uint64_t other_name = 0;   // names that are not .json.gz, .json, .jsonl, .ndjson or .gz
+};
+
+/// Something about one path, for input.errors or input.warnings.
+struct PathMessage {
+  std::string path;
+  std::string message;
+  bool operator<(const PathMessage& other) const {
+    return path != other.path ? path < other.path : message < other.message;
+  }
+};
+
+struct Discovery {
+  std::vector<InputFile> files;     // sorted by path, so output is the same for any thread count
+  SkipCounts skipped;
+  std::vector<PathMessage> errors;  // arguments or directories that could not be read
+};
+
+/// Expands the command-line arguments: a file is read whatever its name, a directory is walked recursively
+/// (see DESIGN.md "Reading input"), "-" is stdin.
+Discovery discover_inputs(const std::vector<std::string>& arguments);
+
+/// True for the names a directory walk reads.
+bool is_log_file_name(std::string_view name);
+
+/// The bytes of one input, inflated if it was gzip.
+struct LoadedBuffer {
+  std::string_view data;  // followed by at least `padding` readable bytes
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_inflated = 0;  // 0 when the input was not gzip
+  bool gzip = false;
+  std::vector<std::string> warnings;
+  std::string error;  // non-empty: unusable; `data` is empty
+};
+
+/// Reads and inflates inputs into buffers it reuses. One per worker thread.
+class BufferLoader {
+ public:
+  /// `padding`: readable bytes guaranteed after every buffer handed out (for SIMD parsers).
+  explicit BufferLoader(std::size_t padding);
+  ~BufferLoader();
+  BufferLoader(const BufferLoader&) = delete;
+  BufferLoader& operator=(const BufferLoader&) = delete;
+
+  /// Loads `file`. The returned view stays valid until the next call.
+  LoadedBuffer load(const InputFile& file);
+
+  /// Inflates or passes through bytes already in memory (used for stdin and by tests). `name` decides only
+  /// whether a plain buffer with a .gz name gets a warning.
+  LoadedBuffer load_bytes(std::string_view name, std::string_view bytes);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Runs `work(worker, item)` for items 0..count-1 on `threads` workers (at least 1), each item exactly once,
+/// handing items out in order as workers become free. Stops handing out new items once `stop` is set.
+void run_workers(unsigned threads, std::size_t count, const std::function<void(unsigned, std::size_t)>& work,
+                 const std::atomic<bool>* stop = nullptr);
+
+/// The number of workers to use when the user did not say: one per core.
+unsigned default_thread_count();
+
+}  // namespace trailwatch

@@ -1,0 +1,181 @@
+// Metric layer: a metric filter (pattern + metric transformation) and the per-period datapoints it publishes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trailwatch/pattern.hpp"
+
+namespace trailwatch {
+
+enum class Statistic : std::uint8_t { Sum, SampleCount, Average, Minimum, Maximum };
+
+/// Returns the AWS spelling ("Sum", "SampleCount", ...).
+std::string_view to_string(Statistic s);
+/// Parses the AWS spelling. Returns nullopt for anything else.
+std::optional<Statistic> parse_statistic(std::string_view text);
+
+/// The samples one period received. Sums of counts are exact, which is what makes partial results mergeable
+/// across threads and machines.
+struct PeriodStats {
+  double sum = 0;
+  std::uint64_t count = 0;
+  double min = 0;
+  double max = 0;
+
+  void add(double sample);
+  void merge(const PeriodStats& other);
+  /// The value of `s` over the samples (count must be > 0).
+  double value(Statistic s) const;
+};
+
+/// period start (Unix seconds, aligned to the period) -> samples
+using PeriodSeries = std::map<std::int64_t, PeriodStats>;
+
+/// One datapoint as an alarm sees it.
+struct Datapoint {
+  std::int64_t timestamp = 0;  // start of the period, Unix seconds
+  double value = 0;            // the statistic's value
+  std::uint64_t sample_count = 0;
+};
+
+/// Reduces a series to datapoints of statistic `s`, sorted by time.
+std::vector<Datapoint> to_datapoints(const PeriodSeries& series, Statistic s);
+
+/// The start of the period that holds `t` (periods aligned to the Unix epoch; works for negative t).
+std::int64_t period_start(std::int64_t t, std::int64_t period);
+
+/// A metric transformation: what a match publishes.
+struct MetricTransformation {
+  std::string namespace_ = "CloudTrailMetrics";
+  std::string name;
+  std::string value = "1";  // a numeric literal for now
+};
+
+/// A metric filter: the pattern and the metric it feeds.
+struct MetricFilter {
+  std::string id;
+  Pattern pattern;
+  MetricTransformation metric;
+  /// The sample a match publishes (the literal metric value, parsed).
+  double sample_value = 1;
+};
+
+/// Parses a metric value literal ("1", "0.5", "+1e3"). Returns nullopt if it is not a finite number.
+std::optional<double> parse_metric_literal(std::string_view text);
+
+}  // namespace trailwatch
+
+namespace trailwatch {
+
+/// Which records a scan evaluates at all (--start/--end, --account, --region).
+struct RecordScope {
+  std::optional<std::int64_t> start;  // inclusive, Unix seconds, on eventTime
+  std::optional<std::int64_t> end;    // exclusive
+  std::vector<std::string> accounts;  // recipientAccountId; empty = all
+  std::vector<std::string> regions;   // awsRegion; empty = all
+};
+
+/// Records over this many bytes are not delivered to CloudWatch Logs by CloudTrail.
+inline constexpr std::size_t kCloudWatchLogsMaxEvent = 256 * 1024;
+
+/// The filters of one scan bound to the fields they read. Shared read-only by all workers.
+class MetricEngine {
+ public:
+  /// Binds every filter's pattern (and the fields the scan itself needs) into `plan`.
+  MetricEngine(std::vector<MetricFilter>& filters, RecordScope scope, std::int64_t period, FieldPlan& plan);
+
+  const std::vector<MetricFilter>& filters() const { return filters_; }
+  const RecordScope& scope() const { return scope_; }
+  std::int64_t period() const { return period_; }
+  SelectorId event_time() const { return event_time_; }
+  SelectorId account() const { return account_; }
+  SelectorId region() const { return region_; }
+
+ private:
+  std::vector<MetricFilter>& filters_;
+  RecordScope scope_;
+  std::int64_t period_;
+  SelectorId event_time_;
+  SelectorId account_;
+  SelectorId region_;
+};
+
+/// What one filter published.
+struct FilterTally {
+  std::uint64_t matched = 0;
+  std::uint64_t oversize = 0;
+  PeriodSeries series;
+};
+
+/// Counts that merge exactly across files, workers and machines.
+struct ScanTally {
+  std::uint64_t records = 0;
+  std::uint64_t records_failed = 0;
+  std::uint64_t records_out_of_range = 0;
+  std::uint64_t records_out_of_scope = 0;  // excluded by --account / --region
+  std::vector<FilterTally> filters;
+
+  void merge(const ScanTally& other);
+};
+
+/// One matched record, for --matches.
+struct MatchedRecord {
+  std::size_t filter = 0;
+  bool oversize = false;
+  std::string raw;
+};
+
+/// Evaluates every filter on every record of one worker. Results of a file are held back until the file is
+/// known to be whole (commit_file), so a damaged file contributes nothing.
+class MetricAggregator : public RecordSink {
+ public:
+  /// `keep_matches`: also keep the matched records' text (for --matches).
+  MetricAggregator(const MetricEngine& engine, bool keep_matches);
+
+  void begin_file();
+  /// Adds the current file's results to the committed tally; returns its matched records (if kept).
+  std::vector<MatchedRecord> commit_file();
+  /// Problems with single records of the current file (e.g. a match without a usable eventTime).
+  const std::vector<std::string>& file_issues() const { return file_issues_; }
+  /// Counts records that the reader could not hand over (bad NDJSON lines).
+  void add_failed_records(std::uint64_t n) { pending_.records_failed += n; }
+
+  const ScanTally& tally() const { return committed_; }
+
+  void on_record(const RecordView& record) override;
+
+ private:
+  bool in_scope(const FieldValues& fields) const;
+
+  const MetricEngine& engine_;
+  bool keep_matches_;
+  ScanTally committed_;
+  ScanTally pending_;
+  std::vector<MatchedRecord> pending_matches_;
+  std::vector<std::string> file_issues_;
+  std::uint64_t record_index_ = 0;
+};
+
+}  // namespace trailwatch
+
+namespace trailwatch {
+
+/// A rule that ships with trailwatch: a metric filter and the alarm CIS prescribes for it.
+struct BuiltinRule {
+  std::string_view id;
+  std::string_view title;
+  std::string_view pattern;
+  std::string_view metric_name;
+};
+
+/// Every built-in rule, in a stable order.
+const std::vector<BuiltinRule>& builtin_rules();
+/// The rule with this id, or nullptr.
+const BuiltinRule* find_builtin_rule(std::string_view id);
+
+}  // namespace trailwatch

@@ -1,0 +1,139 @@
+// Records layer: iterates the CloudTrail records of an in-memory buffer (the {"Records":[...]} envelope or
+// NDJSON, detected automatically) with simdjson On-Demand, and extracts only the fields that the loaded
+// patterns name. Nothing here knows about patterns: callers register selectors in a FieldPlan and read the
+// values back from FieldValues.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trailwatch {
+
+/// Bytes that must be readable (any value) after the end of a buffer handed to RecordReader::read.
+inline constexpr std::size_t kRecordPadding = 64;
+
+/// The JSON type of an extracted value.
+enum class JsonKind : std::uint8_t { String, Number, True, False, Null, Array, Object };
+
+/// One value reached by a selector in one record.
+/// `text` is the unescaped string for String, the raw token for Number ("1e3" stays "1e3"), "true" or
+/// "false" for booleans, and empty for Null, Array and Object. It points into the reader's buffers and is
+/// valid until the next record.
+struct JsonValue {
+  JsonKind kind = JsonKind::Null;
+  std::string_view text;
+};
+
+/// One step of a selector path such as $.a.b[0] or $.resources[*].ARN.
+struct SelectorStep {
+  enum class Kind : std::uint8_t { Member, Index, AnyMember, AnyElement };
+  Kind kind = Kind::Member;
+  std::string key;      // Member
+  std::size_t index{};  // Index
+  bool operator==(const SelectorStep&) const = default;
+};
+
+/// A path from the root object of a record. An empty path means the record itself.
+using SelectorPath = std::vector<SelectorStep>;
+
+using SelectorId = std::uint32_t;
+
+/// The set of paths a scan reads from every record. Paths are deduplicated: adding the same path twice returns
+/// the same id, so any number of rules share one extraction.
+class FieldPlan {
+ public:
+  /// Returns the id under which the values of `path` appear in FieldValues.
+  SelectorId add(const SelectorPath& path);
+  std::size_t size() const { return paths_.size(); }
+  const SelectorPath& path(SelectorId id) const { return paths_[id]; }
+
+ private:
+  std::vector<SelectorPath> paths_;
+};
+
+/// The values every selector of a FieldPlan reached in the current record. A selector without wildcards reaches
+/// at most one value; one with a wildcard may reach several. A missing field reaches none.
+class FieldValues {
+ public:
+  explicit FieldValues(std::size_t selectors = 0) : slots_(selectors) {}
+  std::span<const JsonValue> get(SelectorId id) const { return slots_[id]; }
+  /// The single value of a wildcard-free selector, or nullptr when the record lacks it.
+  const JsonValue* first(SelectorId id) const { return slots_[id].empty() ? nullptr : &slots_[id].front(); }
+
+  void clear(SelectorId id) { slots_[id].clear(); }
+  void add(SelectorId id, JsonValue value) { slots_[id].push_back(value); }
+  void reset_all() {
+    for (auto& s : slots_) s.clear();
+  }
+  std::size_t size() const { return slots_.size(); }
+
+ private:
+  std::vector<std::vector<JsonValue>> slots_;
+};
+
+/// What a sink sees of one record.
+struct RecordView {
+  const FieldValues& fields;
+  /// The record's JSON text exactly as it stands in the input (for --matches and the 256 KB check).
+  std::string_view raw;
+};
+
+/// Receives every record of a buffer, in order. Implementations must not throw.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void on_record(const RecordView& record) = 0;
+};
+
+enum class RecordFormat : std::uint8_t { Envelope, Ndjson, Empty };
+
+/// The outcome of reading one buffer.
+struct ReadResult {
+  RecordFormat format = RecordFormat::Empty;
+  std::uint64_t records = 0;         // records handed to the sink
+  std::uint64_t records_failed = 0;  // NDJSON lines that were not a JSON object (the rest still read)
+  std::string error;                 // non-empty: the buffer as a whole is unusable (records must be discarded)
+  std::string first_record_error;    // NDJSON: the first bad line's reason, for the report
+};
+
+/// Limits that protect against hostile input.
+struct RecordLimits {
+  std::size_t max_depth = 1024;
+};
+
+struct FieldTrie;
+
+/// Reads records out of buffers. One per worker thread: it owns a simdjson parser and scratch space.
+/// The SIMD kernel (AVX2 or portable) is chosen once, at construction, from what the CPU supports; the
+/// environment variable TRAILWATCH_KERNEL=fallback forces the portable one.
+class RecordReader {
+ public:
+  RecordReader(const FieldPlan& plan, RecordLimits limits = {});
+  ~RecordReader();
+  RecordReader(const RecordReader&) = delete;
+  RecordReader& operator=(const RecordReader&) = delete;
+
+  /// Reads every record of `data` into `sink`. `data.data()` must be followed by kRecordPadding readable bytes.
+  /// A structural error in an envelope makes the whole buffer an error (result.error), because the records
+  /// after it cannot be delimited with certainty; in NDJSON only the bad line fails.
+  ReadResult read(std::string_view data, RecordSink& sink);
+
+  /// "haswell" or "fallback": the simdjson kernel this reader runs.
+  const char* kernel() const;
+
+  class Kernel;
+
+ private:
+  std::unique_ptr<FieldTrie> trie_;
+  std::unique_ptr<Kernel> kernel_;
+};
+
+/// The kernel a RecordReader would pick on this machine.
+const char* preferred_record_kernel();
+
+}  // namespace trailwatch

@@ -1,0 +1,40 @@
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/exit_codes.hpp"
+#include "cli/scan_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "trailwatch: would my CloudWatch alarms have fired on these CloudTrail logs, when, and on which events?\n\n"
+      "Reads CloudTrail archives (directories, .json.gz, .json, NDJSON, stdin), evaluates CloudWatch Logs\n"
+      "metric-filter patterns exactly as CloudWatch does, and replays the alarm on the resulting metric.",
+      "trailwatch"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "trailwatch 0.1.0");
+  app.footer(
+      "Examples:\n"
+      "  trailwatch scan AWSLogs/                        CIS 'CMK disabled or scheduled for deletion' rule\n"
+      "  trailwatch scan --format json -o report.json AWSLogs/\n"
+      "  zcat f.json.gz | trailwatch scan -\n\n"
+      "Run 'trailwatch scan --help' for every option.");
+
+  trailwatch::cli::ScanOptions scan_options;
+  CLI::App* scan = trailwatch::cli::add_scan_command(app, scan_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return trailwatch::cli::kExitUsage;
+  }
+  if (scan->parsed()) return trailwatch::cli::run_scan(scan_options);
+  return trailwatch::cli::kExitUsage;
+}

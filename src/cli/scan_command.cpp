@@ -1,0 +1,365 @@
+#include "cli/scan_command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/atomic_file.hpp"
+#include "cli/exit_codes.hpp"
+#include "trailwatch/alarm.hpp"
+#include "trailwatch/ingest.hpp"
+#include "trailwatch/metric.hpp"
+#include "trailwatch/pattern.hpp"
+#include "trailwatch/records.hpp"
+#include "trailwatch/report.hpp"
+#include "trailwatch/time.hpp"
+
+namespace trailwatch::cli {
+
+namespace {
+
+constexpr const char* kDefaultRule = "kms-cmk-disable-or-delete";
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+struct UsageError {
+  std::string message;
+};
+
+std::vector<MetricFilter> build_filters(const ScanOptions& o) {
+  std::vector<MetricFilter> filters;
+  auto value = parse_metric_literal(o.metric_value);
+  if (!value) throw UsageError{"--metric-value must be a number (field references come with a later release): " +
+                               o.metric_value};
+  if (o.pattern_given) {
+    MetricFilter f{"pattern", Pattern::parse(o.pattern), {o.metric_namespace, o.metric_name, o.metric_value}, *value};
+    filters.push_back(std::move(f));
+    return filters;
+  }
+  std::vector<std::string> ids = o.rules.empty() ? std::vector<std::string>{kDefaultRule} : o.rules;
+  for (const std::string& id : ids) {
+    const BuiltinRule* rule = find_builtin_rule(id);
+    if (rule == nullptr) {
+      std::string known;
+      for (const BuiltinRule& r : builtin_rules()) known += std::string(known.empty() ? "" : ", ") + std::string(r.id);
+      throw UsageError{"unknown rule '" + id + "' (built-in rules: " + known + ")"};
+    }
+    filters.push_back(MetricFilter{std::string(rule->id), Pattern::parse(rule->pattern),
+                                   {o.metric_namespace, std::string(rule->metric_name), o.metric_value}, *value});
+  }
+  return filters;
+}
+
+AlarmSettings build_alarm(const ScanOptions& o) {
+  AlarmSettings s;
+  s.period = o.period;
+  auto statistic = parse_statistic(o.statistic);
+  if (!statistic) throw UsageError{"--statistic must be Sum, SampleCount, Average, Minimum or Maximum"};
+  s.statistic = *statistic;
+  s.threshold = o.threshold;
+  auto op = parse_comparison_operator(o.comparison_operator);
+  if (!op)
+    throw UsageError{"--comparison-operator must be GreaterThanOrEqualToThreshold, GreaterThanThreshold, "
+                     "LessThanThreshold or LessThanOrEqualToThreshold"};
+  s.comparison = *op;
+  s.evaluation_periods = o.evaluation_periods;
+  s.datapoints_to_alarm = o.datapoints_to_alarm.value_or(o.evaluation_periods);
+  auto missing = parse_treat_missing_data(o.treat_missing_data);
+  if (!missing) throw UsageError{"--treat-missing-data must be missing, notBreaching, breaching or ignore"};
+  s.treat_missing = *missing;
+  s.evaluation_range_periods = o.evaluation_range_periods.value_or(o.evaluation_periods + 2);
+  if (std::string problem = s.validate(); !problem.empty()) throw UsageError{problem};
+  return s;
+}
+
+RecordScope build_scope(const ScanOptions& o) {
+  RecordScope scope;
+  if (!o.start.empty()) {
+    scope.start = parse_utc_time(o.start, true);
+    if (!scope.start) throw UsageError{"--start: not an ISO 8601 time (e.g. 2024-03-01 or 2024-03-01T12:00:00Z): " + o.start};
+  }
+  if (!o.end.empty()) {
+    scope.end = parse_utc_time(o.end, true);
+    if (!scope.end) throw UsageError{"--end: not an ISO 8601 time (e.g. 2024-03-02 or 2024-03-01T18:00:00Z): " + o.end};
+  }
+  if (scope.start && scope.end && *scope.end <= *scope.start) throw UsageError{"--end must be after --start"};
+  scope.accounts = o.accounts;
+  scope.regions = o.regions;
+  return scope;
+}
+
+// What one worker learned about the files it read; merged after all workers finish.
+struct WorkerOutput {
+  std::vector<PathMessage> warnings;
+  std::vector<PathMessage> errors;
+  std::uint64_t files_failed = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_inflated = 0;
+};
+
+class MatchesWriter {
+ public:
+  explicit MatchesWriter(std::ostream* out) : out_(out) {}
+  void write(const std::vector<MetricFilter>& filters, const std::string& path, const std::vector<MatchedRecord>& records) {
+    if (out_ == nullptr || records.empty()) return;
+    std::string text;
+    for (const MatchedRecord& m : records) {
+      text += "{\"rule\":";
+      append_json_string(text, filters[m.filter].id);
+      text += ",\"file\":";
+      append_json_string(text, path);
+      text += m.oversize ? ",\"oversize\":true" : ",\"oversize\":false";
+      text += ",\"record\":";
+      text += m.raw;
+      text += "}\n";
+    }
+    std::lock_guard lock(mutex_);
+    *out_ << text;
+  }
+
+ private:
+  std::ostream* out_;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
+  CLI::App* scan = app.add_subcommand(
+      "scan",
+      "Replay metric filters and their alarms over CloudTrail archives.\n"
+      "By default runs the CIS rule 'CMK disabled or scheduled for deletion':\n"
+      "  { ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }\n"
+      "with its alarm (Sum >= 1 over 300 s, 1 of 1 periods, missing data = missing).");
+  scan->add_option("paths", o.paths, "Files, directories (walked recursively) or - for stdin")->required();
+  scan->add_option("--rule", o.rules, "Built-in rule id; repeatable (default: kms-cmk-disable-or-delete)");
+  scan->add_option("--pattern", o.pattern, "An ad-hoc CloudWatch Logs filter pattern instead of the built-in rules")
+      ->each([&o](const std::string&) { o.pattern_given = true; });
+  scan->add_option("--metric-name", o.metric_name, "Metric name for --pattern")->capture_default_str();
+  scan->add_option("--metric-namespace", o.metric_namespace, "Metric namespace")->capture_default_str();
+  scan->add_option("--metric-value", o.metric_value, "Value each match publishes")->capture_default_str();
+  scan->add_option("--period", o.period, "Seconds per datapoint, aligned to the Unix epoch")
+      ->capture_default_str()
+      ->check(CLI::Range(1LL, 86400LL * 7));
+  scan->add_option("--statistic", o.statistic, "Sum|SampleCount|Average|Minimum|Maximum")->capture_default_str();
+  scan->add_option("--threshold", o.threshold, "Alarm threshold")->capture_default_str();
+  scan->add_option("--comparison-operator", o.comparison_operator,
+                   "GreaterThanOrEqualToThreshold|GreaterThanThreshold|LessThanThreshold|LessThanOrEqualToThreshold")
+      ->capture_default_str();
+  scan->add_option("--evaluation-periods", o.evaluation_periods, "N: periods the alarm evaluates")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  scan->add_option("--datapoints-to-alarm", o.datapoints_to_alarm, "M of N breaching periods that alarm (default N)");
+  scan->add_option("--treat-missing-data", o.treat_missing_data, "missing|notBreaching|breaching|ignore")
+      ->capture_default_str();
+  scan->add_option("--evaluation-range-periods", o.evaluation_range_periods,
+                   "R: periods CloudWatch retrieves per evaluation (default N + 2)");
+  scan->add_option("--start", o.start, "Only records with eventTime >= this (ISO 8601, UTC)");
+  scan->add_option("--end", o.end, "Only records with eventTime < this (ISO 8601, UTC)");
+  scan->add_option("--account", o.accounts, "Only records of this recipientAccountId; repeatable");
+  scan->add_option("--region", o.regions, "Only records of this awsRegion; repeatable");
+  scan->add_option("--format", o.format, "Output format")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  scan->add_option("-o,--output", o.output, "Write the report to FILE (atomically) instead of stdout");
+  scan->add_option("--matches", o.matches, "Write every matched record to FILE as NDJSON (rule, file, oversize, record)");
+  scan->add_option("--threads", o.threads, "Worker threads (default: one per core)")->check(CLI::Range(1u, 1024u));
+  scan->add_flag("--progress,!--no-progress", o.progress, "Progress line on stderr (default: when it is a terminal)");
+  scan->add_flag("--fail-on-alarm", o.fail_on_alarm, "Exit 1 when any alarm window was found");
+  scan->footer(
+      "Exit codes: 0 done; 1 --fail-on-alarm and an alarm fired; 2 some input could not be read (each is listed);\n"
+      "64 usage error or invalid pattern; 130 interrupted.\n\n"
+      "Examples:\n"
+      "  trailwatch scan ~/AWSLogs\n"
+      "  trailwatch scan --format json -o report.json --matches matched.ndjson ~/AWSLogs\n"
+      "  trailwatch scan --pattern '{ $.eventName = ConsoleLogin && $.errorMessage = \"Failed authentication\" }' \\\n"
+      "                  --metric-name ConsoleLoginFailures ~/AWSLogs\n"
+      "  trailwatch scan --start 2024-03-01 --end 2024-03-02 --region us-east-1 ~/AWSLogs\n"
+      "  zcat 111122223333_CloudTrail_us-east-1_*.json.gz | trailwatch scan -");
+  return scan;
+}
+
+int run_scan(const ScanOptions& o) {
+  std::vector<MetricFilter> filters;
+  AlarmSettings alarm;
+  RecordScope scope;
+  try {
+    filters = build_filters(o);
+    alarm = build_alarm(o);
+    scope = build_scope(o);
+  } catch (const PatternError& e) {
+    std::cerr << "trailwatch: " << e.caret_message() << '\n';
+    return kExitUsage;
+  } catch (const UsageError& e) {
+    std::cerr << "trailwatch: " << e.message << '\n';
+    return kExitUsage;
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  FieldPlan plan;
+  MetricEngine engine(filters, scope, alarm.period, plan);
+
+  std::unique_ptr<AtomicFile> matches_file;
+  if (!o.matches.empty()) {
+    matches_file = std::make_unique<AtomicFile>(o.matches);
+    if (!matches_file->ok()) {
+      std::cerr << "trailwatch: cannot write --matches file " << o.matches << ": " << matches_file->error() << '\n';
+      return kExitUsage;
+    }
+  }
+  MatchesWriter matches(matches_file ? &matches_file->stream() : nullptr);
+
+  Discovery discovery = discover_inputs(o.paths);
+  unsigned threads = o.threads > 0 ? o.threads : default_thread_count();
+  threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, discovery.files.size())));
+
+  ScanProgress progress;
+  progress.files_total = discovery.files.size();
+  for (const InputFile& f : discovery.files) progress.bytes_total += f.size;
+
+  std::vector<std::unique_ptr<MetricAggregator>> aggregators;
+  std::vector<WorkerOutput> outputs(threads);
+  for (unsigned w = 0; w < threads; ++w)
+    aggregators.push_back(std::make_unique<MetricAggregator>(engine, matches_file != nullptr));
+  std::vector<std::unique_ptr<BufferLoader>> loaders(threads);
+  std::vector<std::unique_ptr<RecordReader>> readers(threads);
+  const char* kernel = preferred_record_kernel();
+
+  auto previous_handler = std::signal(SIGINT, on_interrupt);
+  {
+    bool show_progress = o.progress.value_or(::isatty(STDERR_FILENO) == 1);
+    std::unique_ptr<ProgressLine> line;
+    if (show_progress) line = std::make_unique<ProgressLine>(progress, STDERR_FILENO);
+    run_workers(
+        threads, discovery.files.size(),
+        [&](unsigned w, std::size_t item) {
+          // Each worker builds its own loader and parser, on its own thread, the first time it runs.
+          if (!loaders[w]) loaders[w] = std::make_unique<BufferLoader>(kRecordPadding);
+          if (!readers[w]) readers[w] = std::make_unique<RecordReader>(plan);
+          const InputFile& file = discovery.files[item];
+          WorkerOutput& out = outputs[w];
+          MetricAggregator& aggregator = *aggregators[w];
+          LoadedBuffer buffer = loaders[w]->load(file);
+          out.bytes_read += buffer.bytes_read;
+          out.bytes_inflated += buffer.bytes_inflated;
+          progress.bytes_read.fetch_add(buffer.bytes_read, std::memory_order_relaxed);
+          for (std::string& warning : buffer.warnings) out.warnings.push_back({file.path, std::move(warning)});
+          if (!buffer.error.empty()) {
+            out.errors.push_back({file.path, buffer.error});
+            ++out.files_failed;
+          } else {
+            aggregator.begin_file();
+            ReadResult result = readers[w]->read(buffer.data, aggregator);
+            progress.records.fetch_add(result.records, std::memory_order_relaxed);
+            if (!result.error.empty()) {
+              out.errors.push_back({file.path, result.error});
+              ++out.files_failed;
+            } else {
+              aggregator.add_failed_records(result.records_failed);
+              if (result.records_failed > 0)
+                out.errors.push_back({file.path, fmt::format("{} record(s) could not be read; first: {}",
+                                                             result.records_failed, result.first_record_error)});
+              for (const std::string& issue : aggregator.file_issues()) out.errors.push_back({file.path, issue});
+              matches.write(filters, file.path, aggregator.commit_file());
+            }
+          }
+          progress.files_done.fetch_add(1, std::memory_order_relaxed);
+        },
+        &g_interrupted);
+  }
+  std::signal(SIGINT, previous_handler);
+
+  ScanReport report;
+  InputSummary& in = report.input;
+  in.kernel = kernel;
+  in.threads = threads;
+  in.files = discovery.files.size();
+  in.skipped = discovery.skipped;
+  in.errors = discovery.errors;
+  ScanTally tally;
+  tally.filters.resize(filters.size());
+  for (unsigned w = 0; w < threads; ++w) {
+    tally.merge(aggregators[w]->tally());
+    WorkerOutput& out = outputs[w];
+    in.files_failed += out.files_failed;
+    in.bytes_read += out.bytes_read;
+    in.bytes_inflated += out.bytes_inflated;
+    in.warnings.insert(in.warnings.end(), out.warnings.begin(), out.warnings.end());
+    in.errors.insert(in.errors.end(), out.errors.begin(), out.errors.end());
+  }
+  std::sort(in.warnings.begin(), in.warnings.end());
+  std::sort(in.errors.begin(), in.errors.end());
+  in.records = tally.records;
+  in.records_failed = tally.records_failed;
+  in.records_out_of_range = tally.records_out_of_range;
+  in.records_out_of_scope = tally.records_out_of_scope;
+  in.interrupted = g_interrupted.load();
+  in.partial = !in.errors.empty() || in.interrupted;
+  in.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  bool any_window = false;
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    RuleResult rule;
+    rule.id = filters[i].id;
+    rule.pattern = filters[i].pattern.text();
+    rule.metric = filters[i].metric;
+    rule.matched_events = tally.filters[i].matched;
+    rule.matched_oversize = tally.filters[i].oversize;
+    SeriesResult series;
+    series.datapoints = to_datapoints(tally.filters[i].series, alarm.statistic);
+    AlarmResult alarm_result{rule.id, alarm, {}};
+    std::optional<std::int64_t> replay_end = scope.end;
+    alarm_result.windows = replay_alarm(alarm, series.datapoints, replay_end).windows;
+    any_window |= !alarm_result.windows.empty();
+    rule.series.push_back(std::move(series));
+    rule.alarms.push_back(std::move(alarm_result));
+    report.rules.push_back(std::move(rule));
+  }
+
+  std::ostringstream text;
+  if (o.format == "json")
+    write_json(text, report);
+  else if (o.format == "csv")
+    write_csv(text, report);
+  else
+    write_table(text, report);
+
+  int code = kExitDone;
+  if (o.fail_on_alarm && any_window) code = kExitAlarm;
+  if (in.partial) code = kExitPartial;
+  if (in.interrupted) code = kExitInterrupted;
+
+  if (matches_file) {
+    if (std::string problem = matches_file->commit(); !problem.empty()) {
+      std::cerr << "trailwatch: cannot write " << o.matches << ": " << problem << '\n';
+      code = kExitPartial;
+    }
+  }
+  if (o.output.empty()) {
+    std::cout << text.str() << std::flush;
+  } else {
+    AtomicFile report_file(o.output);
+    if (report_file.ok()) report_file.stream() << text.str();
+    if (std::string problem = report_file.ok() ? report_file.commit() : report_file.error(); !problem.empty()) {
+      std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
+      return kExitPartial;
+    }
+  }
+  if (in.partial && o.format != "table" && !in.errors.empty())
+    std::cerr << "trailwatch: " << in.errors.size() << " input error(s); see input.errors in the report\n";
+  return code;
+}
+
+}  // namespace trailwatch::cli

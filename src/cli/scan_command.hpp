@@ -1,0 +1,46 @@
+// `trailwatch scan`: wires ingest -> records -> pattern -> metric -> alarm -> report.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace trailwatch::cli {
+
+struct ScanOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> rules;
+  std::string pattern;
+  bool pattern_given = false;
+  std::string metric_name = "MatchCount";
+  std::string metric_namespace = "CloudTrailMetrics";
+  std::string metric_value = "1";
+  long long period = 300;
+  std::string statistic = "Sum";
+  double threshold = 1;
+  std::string comparison_operator = "GreaterThanOrEqualToThreshold";
+  int evaluation_periods = 1;
+  std::optional<int> datapoints_to_alarm;
+  std::string treat_missing_data = "missing";
+  std::optional<int> evaluation_range_periods;
+  std::string start;
+  std::string end;
+  std::vector<std::string> accounts;
+  std::vector<std::string> regions;
+  std::string format = "table";
+  std::string output;
+  std::string matches;
+  unsigned threads = 0;
+  std::optional<bool> progress;
+  bool fail_on_alarm = false;
+};
+
+/// Adds the `scan` subcommand to `app`; the options are written into `options`.
+CLI::App* add_scan_command(CLI::App& app, ScanOptions& options);
+
+/// Runs a scan and returns the process exit code (DESIGN.md "Exit codes").
+int run_scan(const ScanOptions& options);
+
+}  // namespace trailwatch::cli

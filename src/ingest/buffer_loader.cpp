@@ -1,0 +1,97 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "ingest/byte_buffer.hpp"
+#include "ingest/gzip_inflater.hpp"
+#include "trailwatch/ingest.hpp"
+
+namespace trailwatch {
+
+namespace {
+
+bool has_gzip_magic(std::string_view bytes) {
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+         static_cast<unsigned char>(bytes[1]) == 0x8b;
+}
+
+bool named_gzip(std::string_view name) { return name.ends_with(".gz"); }
+
+// Reads the whole file into `buffer`. Returns an empty string or the reason it failed.
+std::string read_whole(int fd, std::uint64_t size_hint, ByteBuffer& buffer) {
+  buffer.clear();
+  buffer.reserve(size_hint > 0 ? size_hint : 1 << 16);
+  for (;;) {
+    if (buffer.size() == buffer.capacity()) buffer.reserve(buffer.capacity() * 2);
+    ssize_t n = ::read(fd, buffer.data() + buffer.size(), buffer.capacity() - buffer.size());
+    if (n == 0) return {};
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::string("read failed: ") + std::strerror(errno);
+    }
+    buffer.resize(buffer.size() + static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+struct BufferLoader::Impl {
+  explicit Impl(std::size_t padding) : raw(padding), inflated(padding) {}
+  ByteBuffer raw;
+  ByteBuffer inflated;
+  GzipInflater inflater;
+};
+
+BufferLoader::BufferLoader(std::size_t padding) : impl_(std::make_unique<Impl>(padding)) {}
+BufferLoader::~BufferLoader() = default;
+
+LoadedBuffer BufferLoader::load(const InputFile& file) {
+  LoadedBuffer out;
+  int fd = file.is_stdin() ? STDIN_FILENO : ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    out.error = std::string("cannot open: ") + std::strerror(errno);
+    return out;
+  }
+  std::string failure = read_whole(fd, file.size, impl_->raw);
+  if (!file.is_stdin()) ::close(fd);
+  if (!failure.empty()) {
+    out.error = failure;
+    return out;
+  }
+  return load_bytes(file.path, impl_->raw.view());
+}
+
+LoadedBuffer BufferLoader::load_bytes(std::string_view name, std::string_view bytes) {
+  LoadedBuffer out;
+  out.bytes_read = bytes.size();
+  if (bytes.empty()) {
+    // A download cut at zero bytes is damage, not an empty log: CloudTrail never writes an empty file.
+    out.error = "empty file (0 bytes)";
+    return out;
+  }
+  if (!has_gzip_magic(bytes)) {
+    if (named_gzip(name) && name != "-") out.warnings.push_back("not gzip-compressed despite its name; read as plain text");
+    if (bytes.data() != impl_->raw.data()) {
+      impl_->raw.assign(bytes);
+      bytes = impl_->raw.view();
+    }
+    out.data = bytes;
+    return out;
+  }
+  out.gzip = true;
+  InflateResult inflated = impl_->inflater.inflate(bytes, impl_->inflated);
+  if (!inflated.error.empty()) {
+    out.error = inflated.error;
+    return out;
+  }
+  if (inflated.members > 1)
+    out.warnings.push_back(std::to_string(inflated.members) +
+                           " gzip members; CloudTrail writes exactly one, so the file may have been appended to");
+  out.bytes_inflated = impl_->inflated.size();
+  out.data = impl_->inflated.view();
+  return out;
+}
+
+}  // namespace trailwatch

@@ -1,0 +1,106 @@
+#include "ingest/gzip_inflater.hpp"
+
+#include <libdeflate.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <new>
+
+namespace trailwatch {
+
+namespace {
+
+constexpr std::size_t kGzipMinimumMember = 18;  // 10-byte header, empty deflate stream, 8-byte trailer
+
+bool starts_member(std::string_view bytes) {
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+         static_cast<unsigned char>(bytes[1]) == 0x8b;
+}
+
+// The ISIZE field of the last member: the inflated size modulo 2^32, a good first guess for the buffer.
+std::size_t trailer_size_hint(std::string_view gzip) {
+  if (gzip.size() < kGzipMinimumMember) return 0;
+  const auto* tail = reinterpret_cast<const unsigned char*>(gzip.data() + gzip.size() - 4);
+  return static_cast<std::size_t>(tail[0]) | static_cast<std::size_t>(tail[1]) << 8 |
+         static_cast<std::size_t>(tail[2]) << 16 | static_cast<std::size_t>(tail[3]) << 24;
+}
+
+}  // namespace
+
+GzipInflater::GzipInflater() : decompressor_(libdeflate_alloc_decompressor()) {
+  if (decompressor_ == nullptr) throw std::bad_alloc();
+}
+
+GzipInflater::~GzipInflater() { libdeflate_free_decompressor(decompressor_); }
+
+InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out) {
+  InflateResult result;
+  out.clear();
+  out.reserve(std::max<std::size_t>(trailer_size_hint(gzip), gzip.size() * 4) + 4096);
+  std::size_t offset = 0;
+  while (offset < gzip.size()) {
+    std::string_view member = gzip.substr(offset);
+    if (!starts_member(member)) {
+      result.error = std::to_string(member.size()) + " trailing bytes after the gzip data";
+      return result;
+    }
+    for (;;) {
+      std::size_t consumed = 0;
+      std::size_t produced = 0;
+      libdeflate_result status = libdeflate_gzip_decompress_ex(
+          decompressor_, member.data(), member.size(), out.data() + out.size(), out.capacity() - out.size(),
+          &consumed, &produced);
+      if (status == LIBDEFLATE_SUCCESS) {
+        out.resize(out.size() + produced);
+        offset += consumed;
+        ++result.members;
+        break;
+      }
+      if (status == LIBDEFLATE_INSUFFICIENT_SPACE) {
+        out.reserve(out.capacity() * 2);
+        continue;
+      }
+      result.error = explain_gzip_failure(member);
+      if (result.members > 0) result.error = "gzip member " + std::to_string(result.members + 1) + ": " + result.error;
+      return result;
+    }
+  }
+  return result;
+}
+
+std::string explain_gzip_failure(std::string_view member) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return "corrupt gzip data";
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(member.data()));
+  stream.avail_in = static_cast<uInt>(std::min<std::size_t>(member.size(), UINT32_MAX));
+  unsigned char sink[1 << 15];
+  int status = Z_OK;
+  while (status == Z_OK) {
+    stream.next_out = sink;
+    stream.avail_out = sizeof sink;
+    status = ::inflate(&stream, Z_NO_FLUSH);
+    if (status == Z_BUF_ERROR || (status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0)) {
+      inflateEnd(&stream);
+      return "truncated gzip data (the file ends inside the compressed stream)";
+    }
+  }
+  std::string reason;
+  if (status == Z_STREAM_END) {
+    reason = "corrupt gzip data";
+  } else if (stream.msg != nullptr) {
+    std::string msg = stream.msg;
+    if (msg == "incorrect data check")
+      reason = "bad gzip CRC (the data does not match its checksum)";
+    else if (msg == "incorrect length check")
+      reason = "bad gzip length trailer";
+    else
+      reason = "corrupt gzip data: " + msg;
+  } else {
+    reason = "corrupt gzip data";
+  }
+  inflateEnd(&stream);
+  return reason;
+}
+
+}  // namespace trailwatch

@@ -1,0 +1,38 @@
+// Inflates a whole gzip file (one or more members) into a ByteBuffer and says precisely why it could not.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "ingest/byte_buffer.hpp"
+
+struct libdeflate_decompressor;
+
+namespace trailwatch {
+
+struct InflateResult {
+  std::size_t members = 0;
+  std::string error;  // empty on success
+};
+
+class GzipInflater {
+ public:
+  GzipInflater();
+  ~GzipInflater();
+  GzipInflater(const GzipInflater&) = delete;
+  GzipInflater& operator=(const GzipInflater&) = delete;
+
+  /// Inflates `gzip` (which starts with the gzip magic) into `out`, replacing its contents. Every member's CRC
+  /// and length are checked. Bytes after the last member that are not another member, and truncated or corrupt
+  /// members, are errors.
+  InflateResult inflate(std::string_view gzip, ByteBuffer& out);
+
+ private:
+  libdeflate_decompressor* decompressor_;
+};
+
+/// Why zlib rejects this gzip member: used only to explain a failure, since libdeflate says just "bad data".
+std::string explain_gzip_failure(std::string_view member);
+
+}  // namespace trailwatch

@@ -1,0 +1,34 @@
+// The interface between RecordReader and its SIMD-specific kernels. Each kernel is the same code
+// (record_kernel_impl.hpp) compiled for a different instruction set.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "records/field_trie.hpp"
+#include "trailwatch/records.hpp"
+
+namespace trailwatch {
+
+class RecordReader::Kernel {
+ public:
+  virtual ~Kernel() = default;
+  virtual ReadResult read(std::string_view data, RecordSink& sink) = 0;
+  virtual const char* name() const = 0;
+};
+
+/// Where the first non-blank byte says what the buffer holds.
+enum class BufferShape { Blank, Envelope, Ndjson, BareArray, WrongEnvelopeKey, NotJson };
+BufferShape detect_shape(std::string_view data);
+
+namespace kernel_fallback {
+std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits);
+}
+#if TRAILWATCH_HAVE_HASWELL_KERNEL
+namespace kernel_haswell {
+std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits);
+bool supported_by_cpu();
+}  // namespace kernel_haswell
+#endif
+
+}  // namespace trailwatch

@@ -1,0 +1,65 @@
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+
+#include "records/record_kernel.hpp"
+
+namespace trailwatch {
+
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+bool force_fallback() {
+  const char* requested = std::getenv("TRAILWATCH_KERNEL");
+  return requested != nullptr && std::strcmp(requested, "fallback") == 0;
+}
+
+std::unique_ptr<RecordReader::Kernel> make_kernel(const FieldTrie& trie, RecordLimits limits) {
+#if TRAILWATCH_HAVE_HASWELL_KERNEL
+  if (!force_fallback() && kernel_haswell::supported_by_cpu()) return kernel_haswell::make(trie, limits);
+#endif
+  return kernel_fallback::make(trie, limits);
+}
+
+}  // namespace
+
+BufferShape detect_shape(std::string_view data) {
+  std::size_t i = 0;
+  if (data.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // a UTF-8 byte order mark, as some editors save
+  while (i < data.size() && is_blank(data[i])) ++i;
+  if (i == data.size()) return BufferShape::Blank;
+  if (data[i] == '[') return BufferShape::BareArray;
+  if (data[i] != '{') return BufferShape::NotJson;
+  // An envelope's first key is "Records"; a record's never is. Only the first key is looked at so that
+  // detection costs nothing on large files.
+  ++i;
+  while (i < data.size() && is_blank(data[i])) ++i;
+  std::string_view rest = data.substr(i);
+  if (rest.starts_with("\"Records\"")) return BufferShape::Envelope;
+  if (rest.size() >= 9 && rest[0] == '"' && rest[8] == '"') {
+    std::string lowered(rest.substr(1, 7));
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lowered == "records") return BufferShape::WrongEnvelopeKey;
+  }
+  return BufferShape::Ndjson;
+}
+
+
+RecordReader::RecordReader(const FieldPlan& plan, RecordLimits limits)
+    : trie_(std::make_unique<FieldTrie>(plan)), kernel_(make_kernel(*trie_, limits)) {}
+
+RecordReader::~RecordReader() = default;
+
+ReadResult RecordReader::read(std::string_view data, RecordSink& sink) { return kernel_->read(data, sink); }
+
+const char* RecordReader::kernel() const { return kernel_->name(); }
+
+const char* preferred_record_kernel() {
+#if TRAILWATCH_HAVE_HASWELL_KERNEL
+  if (!force_fallback() && kernel_haswell::supported_by_cpu()) return "haswell";
+#endif
+  return "fallback";
+}
+
+}  // namespace trailwatch

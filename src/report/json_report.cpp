@@ -1,0 +1,225 @@
+#include <fmt/format.h>
+
+#include "trailwatch/report.hpp"
+#include "trailwatch/time.hpp"
+
+namespace trailwatch {
+
+namespace {
+
+// Builds the document by hand: the schema is small and fixed, and this keeps field order exactly as documented.
+class JsonOut {
+ public:
+  explicit JsonOut(std::string& s) : s_(s) {}
+  JsonOut& key(std::string_view k) {
+    comma();
+    append_json_string(s_, k);
+    s_ += ':';
+    fresh_ = true;
+    return *this;
+  }
+  JsonOut& str(std::string_view v) {
+    comma();
+    append_json_string(s_, v);
+    return *this;
+  }
+  JsonOut& num(std::uint64_t v) {
+    comma();
+    s_ += std::to_string(v);
+    return *this;
+  }
+  JsonOut& num(double v) {
+    comma();
+    s_ += fmt::format("{}", v);
+    return *this;
+  }
+  JsonOut& boolean(bool v) {
+    comma();
+    s_ += v ? "true" : "false";
+    return *this;
+  }
+  JsonOut& null() {
+    comma();
+    s_ += "null";
+    return *this;
+  }
+  JsonOut& time(std::int64_t t) { return str(format_utc_time(t)); }
+  JsonOut& open(char c) {
+    comma();
+    s_ += c;
+    fresh_ = true;
+    return *this;
+  }
+  JsonOut& close(char c) {
+    s_ += c;
+    fresh_ = false;
+    return *this;
+  }
+
+ private:
+  void comma() {
+    if (!fresh_) s_ += ',';
+    fresh_ = false;
+  }
+  std::string& s_;
+  bool fresh_ = true;
+};
+
+void write_messages(JsonOut& j, const std::vector<PathMessage>& messages, std::string_view field) {
+  j.open('[');
+  for (const PathMessage& m : messages) {
+    j.open('{').key("path").str(m.path).key(field).str(m.message).close('}');
+  }
+  j.close(']');
+}
+
+void write_input(JsonOut& j, const InputSummary& in) {
+  bool fast = in.mode == "fast";
+  j.key("input").open('{');
+  j.key("mode").str(in.mode);
+  j.key("files").num(in.files);
+  j.key("files_failed").num(in.files_failed);
+  if (fast) {
+    j.key("records").null();
+    j.key("records_failed").null();
+  } else {
+    j.key("records").num(in.records);
+    j.key("records_failed").num(in.records_failed);
+  }
+  j.key("records_out_of_range").num(in.records_out_of_range);
+  j.key("records_out_of_scope").num(in.records_out_of_scope);
+  j.key("bytes_read").num(in.bytes_read);
+  j.key("bytes_inflated").num(in.bytes_inflated);
+  j.key("buffers_skipped").num(in.buffers_skipped);
+  j.key("bytes_skipped").num(in.bytes_skipped);
+  j.key("seconds").num(in.seconds);
+  j.key("partial").boolean(in.partial);
+  j.key("interrupted").boolean(in.interrupted);
+  j.key("threads").num(static_cast<std::uint64_t>(in.threads));
+  j.key("kernel").str(in.kernel);
+  j.key("skipped").open('{');
+  j.key("digest").num(in.skipped.digest);
+  j.key("insight").num(in.skipped.insight);
+  j.key("lake").num(in.skipped.lake);
+  j.key("symlink").num(in.skipped.symlink);
+  j.key("not_regular").num(in.skipped.not_regular);
+  j.key("other_name").num(in.skipped.other_name);
+  j.close('}');
+  j.key("warnings");
+  write_messages(j, in.warnings, "warning");
+  j.key("errors");
+  write_messages(j, in.errors, "error");
+  j.close('}');
+}
+
+void write_dimensions(JsonOut& j, const std::map<std::string, std::string>& dimensions) {
+  j.open('{');
+  for (const auto& [name, value] : dimensions) j.key(name).str(value);
+  j.close('}');
+}
+
+void write_alarm(JsonOut& j, const AlarmResult& alarm, const std::map<std::string, std::string>& dimensions) {
+  const AlarmSettings& s = alarm.settings;
+  j.open('{');
+  j.key("name").str(alarm.name);
+  j.key("dimensions");
+  write_dimensions(j, dimensions);
+  j.key("period").num(static_cast<std::uint64_t>(s.period));
+  j.key("statistic").str(to_string(s.statistic));
+  j.key("comparison_operator").str(to_string(s.comparison));
+  j.key("threshold").num(s.threshold);
+  j.key("evaluation_periods").num(static_cast<std::uint64_t>(s.evaluation_periods));
+  j.key("datapoints_to_alarm").num(static_cast<std::uint64_t>(s.datapoints_to_alarm));
+  j.key("treat_missing_data").str(to_string(s.treat_missing));
+  j.key("evaluation_range_periods").num(static_cast<std::uint64_t>(s.evaluation_range_periods));
+  j.key("windows").open('[');
+  for (const AlarmWindow& w : alarm.windows) {
+    j.open('{');
+    j.key("start").time(w.start).key("end").time(w.end).key("alarm_at").time(w.alarm_at);
+    j.key("peak").num(w.peak).key("open").boolean(w.open);
+    j.close('}');
+  }
+  j.close(']').close('}');
+}
+
+void write_rule(JsonOut& j, const RuleResult& rule) {
+  j.open('{');
+  j.key("id").str(rule.id);
+  j.key("pattern").str(rule.pattern);
+  j.key("metric").open('{');
+  j.key("namespace").str(rule.metric.namespace_);
+  j.key("name").str(rule.metric.name);
+  j.key("value").str(rule.metric.value);
+  j.key("default_value").null();
+  j.key("dimensions").open('{').close('}');
+  j.close('}');
+  j.key("matched_events").num(rule.matched_events);
+  j.key("matched_oversize").num(rule.matched_oversize);
+  j.key("series").open('[');
+  for (const SeriesResult& series : rule.series) {
+    j.open('{').key("dimensions");
+    write_dimensions(j, series.dimensions);
+    j.key("datapoints").open('[');
+    for (const Datapoint& d : series.datapoints) {
+      j.open('{').key("timestamp").time(d.timestamp).key("value").num(d.value);
+      j.key("sample_count").num(d.sample_count).close('}');
+    }
+    j.close(']').close('}');
+  }
+  j.close(']');
+  j.key("alarms").open('[');
+  for (std::size_t i = 0; i < rule.alarms.size(); ++i) {
+    const auto& dims = i < rule.series.size() ? rule.series[i].dimensions : std::map<std::string, std::string>{};
+    write_alarm(j, rule.alarms[i], dims);
+  }
+  j.close(']');
+  j.close('}');
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void write_json(std::ostream& out, const ScanReport& report) {
+  std::string s;
+  JsonOut j(s);
+  j.open('{');
+  j.key("schema").str("trailwatch.scan/1");
+  write_input(j, report.input);
+  j.key("rules").open('[');
+  for (const RuleResult& rule : report.rules) write_rule(j, rule);
+  j.close(']');
+  j.close('}');
+  s += '\n';
+  out << s;
+}
+
+}  // namespace trailwatch

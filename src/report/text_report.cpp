@@ -1,0 +1,112 @@
+#include <fmt/format.h>
+
+#include "trailwatch/report.hpp"
+#include "trailwatch/time.hpp"
+
+namespace trailwatch {
+
+namespace {
+
+std::string human_bytes(std::uint64_t n) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n);
+  int unit = 0;
+  while (v >= 1024 && unit < 4) {
+    v /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} B", n) : fmt::format("{:.1f} {}", v, kUnits[unit]);
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+}  // namespace
+
+void write_table(std::ostream& out, const ScanReport& report) {
+  const InputSummary& in = report.input;
+  std::string s;
+  s += fmt::format("input     {} files ({} failed), {} records, {} read, {} inflated, {:.2f} s, {} threads, {} kernel\n",
+                   in.files, in.files_failed, in.records, human_bytes(in.bytes_read), human_bytes(in.bytes_inflated),
+                   in.seconds, in.threads, in.kernel);
+  if (in.records_failed > 0) s += fmt::format("          {} records failed\n", in.records_failed);
+  if (in.records_out_of_range > 0)
+    s += fmt::format("          {} records outside --start/--end\n", in.records_out_of_range);
+  if (in.records_out_of_scope > 0)
+    s += fmt::format("          {} records outside --account/--region\n", in.records_out_of_scope);
+  const SkipCounts& sk = in.skipped;
+  if (sk.digest + sk.insight + sk.lake + sk.symlink + sk.not_regular + sk.other_name > 0)
+    s += fmt::format("skipped   digest {}, insight {}, lake {}, symlink {}, not regular {}, other name {}\n",
+                     sk.digest, sk.insight, sk.lake, sk.symlink, sk.not_regular, sk.other_name);
+  for (const RuleResult& rule : report.rules) {
+    s += fmt::format("\nrule      {}\npattern   {}\nmetric    {}/{} (value {})\nmatched   {} events", rule.id,
+                     rule.pattern, rule.metric.namespace_, rule.metric.name, rule.metric.value, rule.matched_events);
+    if (rule.matched_oversize > 0)
+      s += fmt::format(" ({} over 256 KB, never delivered to CloudWatch Logs)", rule.matched_oversize);
+    s += '\n';
+    for (std::size_t i = 0; i < rule.series.size(); ++i) {
+      const SeriesResult& series = rule.series[i];
+      if (!series.dimensions.empty()) {
+        s += "series   ";
+        for (const auto& [k, v] : series.dimensions) s += fmt::format(" {}={}", k, v);
+        s += '\n';
+      }
+      if (series.datapoints.empty()) {
+        s += "  no datapoints\n";
+      } else {
+        s += fmt::format("  {:<22} {:>12} {:>8}\n", "period start", "value", "samples");
+        for (const Datapoint& d : series.datapoints)
+          s += fmt::format("  {:<22} {:>12} {:>8}\n", format_utc_time(d.timestamp), fmt::format("{}", d.value),
+                           d.sample_count);
+      }
+      if (i >= rule.alarms.size()) continue;
+      const AlarmResult& alarm = rule.alarms[i];
+      const AlarmSettings& a = alarm.settings;
+      s += fmt::format("  alarm {}: {} {} {} over {} s, {} of {}, missing data {}\n", alarm.name,
+                       to_string(a.statistic), to_string(a.comparison), a.threshold, a.period,
+                       a.datapoints_to_alarm, a.evaluation_periods, to_string(a.treat_missing));
+      if (alarm.windows.empty()) {
+        s += "  never in ALARM\n";
+        continue;
+      }
+      s += fmt::format("  {:<22} {:<22} {:<22} {:>8}\n", "ALARM from", "until", "first notified", "peak");
+      for (const AlarmWindow& w : alarm.windows)
+        s += fmt::format("  {:<22} {:<22} {:<22} {:>8}{}\n", format_utc_time(w.start), format_utc_time(w.end),
+                         format_utc_time(w.alarm_at), fmt::format("{}", w.peak), w.open ? "  (still open)" : "");
+    }
+  }
+  for (const PathMessage& w : in.warnings) s += fmt::format("\nwarning: {}: {}", w.path, w.message);
+  for (const PathMessage& e : in.errors) s += fmt::format("\nerror: {}: {}", e.path, e.message);
+  if (!in.warnings.empty() || !in.errors.empty()) s += '\n';
+  if (in.interrupted) s += "\nINTERRUPTED: these results cover only the input read before the signal.\n";
+  else if (in.partial) s += fmt::format("\nPARTIAL: {} input(s) could not be read; see the errors above.\n", in.errors.size());
+  out << s;
+}
+
+void write_csv(std::ostream& out, const ScanReport& report) {
+  std::string s = "kind,rule,dimensions,timestamp,end,value,sample_count,alarm_at,peak,open\n";
+  for (const RuleResult& rule : report.rules) {
+    for (std::size_t i = 0; i < rule.series.size(); ++i) {
+      std::string dims;
+      for (const auto& [k, v] : rule.series[i].dimensions) dims += (dims.empty() ? "" : ";") + k + "=" + v;
+      for (const Datapoint& d : rule.series[i].datapoints)
+        s += fmt::format("datapoint,{},{},{},,{},{},,,\n", csv_field(rule.id), csv_field(dims),
+                         format_utc_time(d.timestamp), d.value, d.sample_count);
+      if (i >= rule.alarms.size()) continue;
+      for (const AlarmWindow& w : rule.alarms[i].windows)
+        s += fmt::format("window,{},{},{},{},,,{},{},{}\n", csv_field(rule.id), csv_field(dims),
+                         format_utc_time(w.start), format_utc_time(w.end), format_utc_time(w.alarm_at), w.peak,
+                         w.open ? "true" : "false");
+    }
+  }
+  out << s;
+}
+
+}  // namespace trailwatch
