@@ -1,0 +1,141 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "trailwatch/ingest.hpp"
+
+namespace trailwatch {
+namespace {
+
+std::string gzip(const std::string& text) {
+  z_stream s{};
+  deflateInit2(&s, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&s, text.size()) + 32, '\0');
+  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  s.avail_in = static_cast<uInt>(text.size());
+  s.next_out = reinterpret_cast<Bytef*>(out.data());
+  s.avail_out = static_cast<uInt>(out.size());
+  deflate(&s, Z_FINISH);
+  out.resize(s.total_out);
+  deflateEnd(&s);
+  return out;
+}
+
+const std::string kJson = R"({"Records":[{"eventName":"DisableKey"}]})";
+
+TEST(BufferLoader, InflatesGzip) {
+  BufferLoader loader(64);
+  LoadedBuffer b = loader.load_bytes("a.json.gz", gzip(kJson));
+  EXPECT_TRUE(b.error.empty()) << b.error;
+  EXPECT_EQ(b.data, kJson);
+  EXPECT_TRUE(b.gzip);
+  EXPECT_EQ(b.bytes_inflated, kJson.size());
+  EXPECT_TRUE(b.warnings.empty());
+}
+
+TEST(BufferLoader, LargeOutputGrowsTheBuffer) {
+  std::string big(5 << 20, 'x');
+  BufferLoader loader(64);
+  std::string gz = gzip(big);
+  // Lie in ISIZE so the first guess is too small.
+  gz[gz.size() - 4] = 1;
+  gz[gz.size() - 3] = gz[gz.size() - 2] = gz[gz.size() - 1] = 0;
+  LoadedBuffer b = loader.load_bytes("a.gz", gz);
+  EXPECT_NE(b.error, "");  // the length trailer no longer matches
+  LoadedBuffer ok = loader.load_bytes("a.gz", gzip(big));
+  EXPECT_TRUE(ok.error.empty()) << ok.error;
+  EXPECT_EQ(ok.data.size(), big.size());
+}
+
+TEST(BufferLoader, SeveralMembersAreReadWithAWarning) {
+  BufferLoader loader(64);
+  LoadedBuffer b = loader.load_bytes("a.json.gz", gzip("{\"a\":1}\n") + gzip("{\"b\":2}\n"));
+  EXPECT_TRUE(b.error.empty()) << b.error;
+  EXPECT_EQ(b.data, "{\"a\":1}\n{\"b\":2}\n");
+  ASSERT_EQ(b.warnings.size(), 1u);
+  EXPECT_NE(b.warnings[0].find("2 gzip members"), std::string::npos);
+}
+
+TEST(BufferLoader, DamageIsNamed) {
+  BufferLoader loader(64);
+  std::string gz = gzip(kJson + std::string(1000, ' '));
+  EXPECT_NE(loader.load_bytes("t.gz", gz.substr(0, gz.size() / 2)).error.find("truncated"), std::string::npos);
+  std::string bad_crc = gz;
+  bad_crc[bad_crc.size() - 6] ^= 0x55;
+  EXPECT_NE(loader.load_bytes("c.gz", bad_crc).error.find("CRC"), std::string::npos);
+  EXPECT_NE(loader.load_bytes("g.gz", gz + "garbage").error.find("trailing bytes"), std::string::npos);
+  EXPECT_NE(loader.load_bytes("e.gz", "").error.find("empty"), std::string::npos);
+}
+
+TEST(BufferLoader, PlainTextWithAGzipNameIsReadWithAWarning) {
+  BufferLoader loader(64);
+  LoadedBuffer b = loader.load_bytes("x.json.gz", kJson);
+  EXPECT_TRUE(b.error.empty());
+  EXPECT_EQ(b.data, kJson);
+  EXPECT_EQ(b.warnings.size(), 1u);
+  EXPECT_TRUE(loader.load_bytes("x.json", kJson).warnings.empty());
+}
+
+class TempTree : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() / ("tw_ingest_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  void touch(const std::string& rel) {
+    std::filesystem::create_directories((root_ / rel).parent_path());
+    std::ofstream(root_ / rel) << "{}";
+  }
+  std::filesystem::path root_;
+};
+
+TEST_F(TempTree, WalkReadsLogNamesAndCountsWhatItSkips) {
+  touch("AWSLogs/1/CloudTrail/us-east-1/2024/03/01/a.json.gz");
+  touch("AWSLogs/1/CloudTrail/us-east-1/2024/03/01/b.json");
+  touch("AWSLogs/1/CloudTrail/us-east-1/2024/03/01/c.ndjson");
+  touch("AWSLogs/1/CloudTrail-Digest/us-east-1/d.json.gz");
+  touch("AWSLogs/1/CloudTrail-Insight/us-east-1/i.json.gz");
+  touch("AWSLogs/1/notes.txt");
+  std::filesystem::create_directory_symlink(root_ / "AWSLogs/1/CloudTrail", root_ / "loop");
+  ASSERT_EQ(::mkfifo((root_ / "pipe.json").c_str(), 0600), 0);
+  Discovery d = discover_inputs({root_.string()});
+  ASSERT_EQ(d.files.size(), 3u);
+  EXPECT_TRUE(d.files[0].path < d.files[1].path && d.files[1].path < d.files[2].path);
+  EXPECT_EQ(d.skipped.digest, 1u);
+  EXPECT_EQ(d.skipped.insight, 1u);
+  EXPECT_EQ(d.skipped.other_name, 1u);
+  EXPECT_EQ(d.skipped.symlink, 1u);
+  EXPECT_EQ(d.skipped.not_regular, 1u);
+  EXPECT_TRUE(d.errors.empty());
+}
+
+TEST_F(TempTree, MissingArgumentIsAnError) {
+  Discovery d = discover_inputs({(root_ / "nope").string()});
+  ASSERT_EQ(d.errors.size(), 1u);
+  EXPECT_EQ(d.errors[0].message, "no such file or directory");
+}
+
+TEST(RunWorkers, EveryItemExactlyOnce) {
+  for (unsigned threads : {1u, 2u, 7u}) {
+    std::vector<std::atomic<int>> hits(1000);
+    run_workers(threads, hits.size(), [&](unsigned, std::size_t i) { hits[i]++; });
+    for (auto& h : hits) ASSERT_EQ(h.load(), 1);
+  }
+}
+
+TEST(RunWorkers, StopFlagStopsHandingOutWork) {
+  std::atomic<bool> stop{true};
+  std::atomic<int> done{0};
+  run_workers(2, 100, [&](unsigned, std::size_t) { done++; }, &stop);
+  EXPECT_EQ(done.load(), 0);
+}
+
+}  // namespace
+}  // namespace trailwatch
