@@ -163,3 +163,38 @@ TEST(RecordsShape, DetectsEnvelopeByFirstKey) {
 
 }  // namespace
 }  // namespace trailwatch
+
+namespace trailwatch {
+namespace {
+
+class EnvelopeStreamTest : public RecordsTest {};
+
+TEST_P(EnvelopeStreamTest, ConcatenatedEnvelopesAreAllRead) {
+  FieldPlan plan;
+  SelectorId name = plan.add(path({"eventName"}));
+  RecordReader reader(plan);
+  Seen seen;
+  CollectingSink sink(name, seen);
+  ReadResult r = read_text(reader, R"({"Records":[{"eventName":"A"}]}{"Records":[{"eventName":"B"},{"eventName":"C"}]}
+{"Records":[]})", sink);
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(seen.event_names, (std::vector<std::string>{"A", "B", "C"}));
+}
+
+TEST_P(EnvelopeStreamTest, GarbageOrTruncationAfterAnEnvelopeIsAnError) {
+  FieldPlan plan;
+  plan.add(path({"eventName"}));
+  RecordReader reader(plan);
+  Seen seen;
+  CollectingSink sink(0, seen);
+  EXPECT_FALSE(read_text(reader, R"({"Records":[]}{"Records":[{"a":)", sink).error.empty());
+  EXPECT_FALSE(read_text(reader, R"({"Records":[]} 42)", sink).error.empty());
+  EXPECT_FALSE(read_text(reader, R"({"Records":[]}{"other":1})", sink).error.empty());
+  EXPECT_FALSE(read_text(reader, R"({"Records":[{"a":1},{"b":2])", sink).error.empty());
+  EXPECT_FALSE(read_text(reader, R"({"Records":[{"a":1}]}})", sink).error.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, EnvelopeStreamTest, ::testing::Values("auto", "fallback"));
+
+}  // namespace
+}  // namespace trailwatch

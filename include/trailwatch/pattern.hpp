@@ -1,5 +1,5 @@
-// Pattern layer: CloudWatch Logs filter patterns, parsed once into an AST and evaluated against the fields the
-// records layer extracted. See ../shared/research/filter-pattern-spec.md for the language.
+// Pattern layer: CloudWatch Logs filter patterns, parsed once into an AST and evaluated against the fields
+// the records layer extracted. See ../shared/research/filter-pattern-spec.md for the language.
 #pragma once
 
 #include <cstddef>
@@ -12,22 +12,36 @@
 
 namespace trailwatch {
 
-/// A malformed pattern. what() is one line; caret_message() shows the pattern with a caret under the offending
-/// character and says what was expected, e.g.
-///   invalid filter pattern: expected ')' at column 31
+/// A malformed pattern. what() is one line; caret_message() shows the pattern with a caret under the
+/// offending character and says what was expected, e.g.
+///   invalid filter pattern: expected ')' at column 38
 ///     { ($.eventSource = kms.amazonaws.com }
 ///                                          ^
+/// The column in these messages is 1-based and counts characters (UTF-8 code points); column() is the 0-based
+/// byte offset. When something is missing at the end, column() is the pattern's length.
 class PatternError : public std::runtime_error {
  public:
+  /// what() reads "invalid filter pattern: expected <expected> at column <n>".
   PatternError(std::string pattern, std::size_t column, const std::string& expected);
+  /// For errors that are not a missing token (a limit, an unsupported feature): what() reads
+  /// "invalid filter pattern: <problem> at column <n>".
+  static PatternError problem(std::string pattern, std::size_t column, const std::string& problem);
+
   /// 0-based offset into the pattern text of the offending character.
   std::size_t column() const { return column_; }
   const std::string& pattern() const { return pattern_; }
+  /// The message without the "invalid filter pattern: " prefix and the column, e.g. "expected ')'".
+  const std::string& detail() const { return detail_; }
+  /// what(), then the line of the pattern that holds the error, then a caret under the offending character.
   std::string caret_message() const;
 
  private:
+  struct Problem {};
+  PatternError(std::string pattern, std::size_t column, std::string detail, Problem);
+
   std::string pattern_;
   std::size_t column_;
+  std::string detail_;
 };
 
 /// Parses a selector such as "$.a.b[0]" or "$.['k.with.dots']". Throws PatternError.

@@ -77,28 +77,60 @@ class Kernel final : public RecordReader::Kernel {
     return parser_.allocate(std::max<std::size_t>(len, 1 << 16), limits_.max_depth);
   }
 
+  // A buffer may hold several envelopes back to back (`zcat *.json.gz | trailwatch scan -`), so envelopes are
+  // read as a document stream; one stage-1 pass covers the whole buffer.
   void read_envelope(std::string_view data, RecordSink& sink, ReadResult& result) {
-    if (auto e = ensure_capacity(data.size()); e) {
-      result.error = std::string("cannot allocate parser: ") + simdjson::error_message(e);
+    std::size_t batch = std::max<std::size_t>(data.size(), 1 << 16);
+    if (auto e = ensure_capacity(batch); e) {
+      result.error = std::string("cannot allocate the JSON parser: ") + simdjson::error_message(e);
       return;
     }
-    od::document doc;
-    auto error = parser_.iterate(data.data(), data.size(), data.size() + kRecordPadding).get(doc);
-    if (!error) error = iterate_envelope(doc, sink, result);
-    if (!error && has_trailing_content(doc)) {
-      result.error = "trailing content after the {\"Records\":[...]} object";
+    od::document_stream stream;
+    auto error = parser_.iterate_many(data.data(), data.size(), batch).get(stream);
+    std::size_t envelopes = 0;
+    const char* stopped_at = nullptr;
+    if (!error) {
+      for (auto it = stream.begin(); it != stream.end(); ++it) {
+        od::document_reference doc;
+        error = (*it).get(doc);
+        if (!error) {
+          ++envelopes;
+          const char* location = nullptr;
+          if (envelopes > 1 && !doc.current_location().get(location) && !starts_envelope(location, data)) {
+            result.error = "trailing content after the {\"Records\":[...]} object, near byte " +
+                           std::to_string(location - data.data());
+            return;
+          }
+          error = iterate_envelope(doc, sink, result);
+        }
+        if (error) {
+          stopped_at = data.data() + it.current_index();
+          break;
+        }
+        if (!result.error.empty()) return;
+      }
+    }
+    if (!error && stream.truncated_bytes() > 0) {
+      result.error = "invalid or truncated JSON: the last " + std::to_string(stream.truncated_bytes()) +
+                     " bytes do not complete a JSON value";
+      return;
+    }
+    if (!error && envelopes == 0) {
+      result.error = "no JSON content";
       return;
     }
     if (error) {
-      const char* where = nullptr;
-      std::string at;
-      if (!doc.current_location().get(where) && where >= data.data() && where <= data.data() + data.size())
-        at = " near byte " + std::to_string(where - data.data());
-      result.error = describe(error) + at;
+      result.error = describe(error);
+      if (stopped_at != nullptr) result.error += " near byte " + std::to_string(stopped_at - data.data());
     }
   }
 
-  simdjson::error_code iterate_envelope(od::document& doc, RecordSink& sink, ReadResult& result) {
+  static bool starts_envelope(const char* location, std::string_view data) {
+    return location != nullptr && detect_shape(data.substr(static_cast<std::size_t>(location - data.data()))) ==
+                                      BufferShape::Envelope;
+  }
+
+  simdjson::error_code iterate_envelope(od::document_reference& doc, RecordSink& sink, ReadResult& result) {
     od::object envelope;
     SIMDJSON_TRY(doc.get_object().get(envelope));
     bool seen_records = false;
