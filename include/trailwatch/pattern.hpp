@@ -17,8 +17,10 @@ namespace trailwatch {
 ///   invalid filter pattern: expected ')' at column 38
 ///     { ($.eventSource = kms.amazonaws.com }
 ///                                          ^
-/// The column in these messages is 1-based and counts characters (UTF-8 code points); column() is the 0-based
-/// byte offset. When something is missing at the end, column() is the pattern's length.
+/// The column in these messages is 1-based and counts characters (UTF-8 code points) from the start of the
+/// pattern, even when the pattern spans several lines (the caret message then shows only the offending line);
+/// column() is the 0-based byte offset. When something is missing at the end, column() is the pattern's
+/// length.
 class PatternError : public std::runtime_error {
  public:
   /// what() reads "invalid filter pattern: expected <expected> at column <n>".
@@ -47,7 +49,11 @@ class PatternError : public std::runtime_error {
 /// Parses a selector such as "$.a.b[0]" or "$.['k.with.dots']". Throws PatternError.
 SelectorPath parse_selector(std::string_view text);
 
-/// A compiled filter pattern.
+/// A compiled filter pattern. Supported so far: the empty pattern (matches every record) and JSON patterns
+/// (`{ ... }`) without `%regex%` values; term, space-delimited and regex patterns are rejected as not
+/// supported yet. Semantics follow spec §5 and the §10 recommendations: a missing field, null, array or
+/// object fails every comparison (`!=` too); wildcard selectors are existential; `*` in a value is a wildcard
+/// anywhere.
 class Pattern {
  public:
   /// Parses `text`. Throws PatternError when it is malformed.
