@@ -1,6 +1,6 @@
 // Micro-benchmarks of the hot path: inflate, record iteration with field extraction, pattern evaluation.
-// Input is a synthetic CloudTrail-like envelope built in memory (bench/ has no data files), so the figures are
-// comparable between runs on one machine, not with real archives.
+// Input is a synthetic CloudTrail-like envelope built in memory (bench/ has no data files), so the figures
+// are comparable between runs on one machine, not with real archives.
 #include <benchmark/benchmark.h>
 #include <zlib.h>
 
@@ -19,19 +19,21 @@ std::string make_envelope(std::size_t records, bool matching) {
   for (std::size_t i = 0; i < records; ++i) {
     if (i > 0) s += ',';
     bool kms = matching && i % 100 == 0;
-    s += R"({"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:session",)"
-         R"("arn":"arn:aws:sts::111122223333:assumed-role/app/session","accountId":"111122223333",)"
-         R"("accessKeyId":"ASIAEXAMPLE","sessionContext":{"attributes":{"creationDate":"2024-03-01T00:00:00Z",)"
-         R"("mfaAuthenticated":"false"}}},"eventTime":"2024-03-01T00:0)";
+    s +=
+        R"({"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:session",)"
+        R"("arn":"arn:aws:sts::111122223333:assumed-role/app/session","accountId":"111122223333",)"
+        R"("accessKeyId":"ASIAEXAMPLE","sessionContext":{"attributes":{"creationDate":"2024-03-01T00:00:00Z",)"
+        R"("mfaAuthenticated":"false"}}},"eventTime":"2024-03-01T00:0)";
     s += std::to_string(i % 10);
     s += R"(:00Z","eventSource":")";
     s += kms ? "kms.amazonaws.com" : "s3.amazonaws.com";
     s += R"(","eventName":")";
     s += kms ? "DisableKey" : "GetObject";
-    s += R"(","awsRegion":"us-east-1","sourceIPAddress":"10.0.0.1","userAgent":"aws-sdk-go/1.44",)"
-         R"("requestParameters":{"bucketName":"example","key":"data/part-0001.parquet"},"responseElements":null,)"
-         R"("requestID":"0123456789ABCDEF","eventID":"6f9d4c7e-0000-4000-8000-000000000000","readOnly":true,)"
-         R"("eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"111122223333"})";
+    s +=
+        R"(","awsRegion":"us-east-1","sourceIPAddress":"10.0.0.1","userAgent":"aws-sdk-go/1.44",)"
+        R"("requestParameters":{"bucketName":"example","key":"data/part-0001.parquet"},"responseElements":null,)"
+        R"("requestID":"0123456789ABCDEF","eventID":"6f9d4c7e-0000-4000-8000-000000000000","readOnly":true,)"
+        R"("eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"111122223333"})";
   }
   return s + "]}";
 }

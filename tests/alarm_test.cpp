@@ -205,7 +205,11 @@ std::vector<TableCell> DocumentedCells() {
 // e.g. "N3_M2_range_0mXmm_notBreaching"; 'm' stands for a missing period.
 std::string CellName(const testing::TestParamInfo<TableCell>& info) {
   const TableCell& c = info.param;
-  std::string name = "N" + std::to_string(c.row.n) + "_M" + std::to_string(c.row.m) + "_range_";
+  std::string name = "N";
+  name += std::to_string(c.row.n);
+  name += "_M";
+  name += std::to_string(c.row.m);
+  name += "_range_";
   for (const char* p = c.row.range; *p != '\0'; ++p) {
     if (*p == '0' || *p == 'X') name += *p;
     if (*p == '-') name += 'm';

@@ -64,7 +64,8 @@ TEST(BufferLoader, SeveralMembersAreReadWithAWarning) {
 TEST(BufferLoader, DamageIsNamed) {
   BufferLoader loader(64);
   std::string gz = gzip(kJson + std::string(1000, ' '));
-  EXPECT_NE(loader.load_bytes("t.gz", gz.substr(0, gz.size() / 2)).error.find("truncated"), std::string::npos);
+  EXPECT_NE(loader.load_bytes("t.gz", gz.substr(0, gz.size() / 2)).error.find("truncated"),
+            std::string::npos);
   std::string bad_crc = gz;
   bad_crc[bad_crc.size() - 6] ^= 0x55;
   EXPECT_NE(loader.load_bytes("c.gz", bad_crc).error.find("CRC"), std::string::npos);
@@ -133,7 +134,8 @@ TEST(RunWorkers, EveryItemExactlyOnce) {
 TEST(RunWorkers, StopFlagStopsHandingOutWork) {
   std::atomic<bool> stop{true};
   std::atomic<int> done{0};
-  run_workers(2, 100, [&](unsigned, std::size_t) { done++; }, &stop);
+  run_workers(
+      2, 100, [&](unsigned, std::size_t) { done++; }, &stop);
   EXPECT_EQ(done.load(), 0);
 }
 

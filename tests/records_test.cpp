@@ -81,7 +81,9 @@ TEST_P(RecordsTest, DuplicateKeysLastOneWins) {
   RecordReader reader(plan);
   Seen seen;
   CollectingSink sink(name, seen);
-  read_text(reader, "{\"eventName\":\"EnableKey\",\"eventName\":\"DisableKey\"}\n{\"eventName\":\"DisableKey\",\"eventName\":\"X\"}\n",
+  read_text(reader,
+            "{\"eventName\":\"EnableKey\",\"eventName\":\"DisableKey\"}\n{\"eventName\":\"DisableKey\","
+            "\"eventName\":\"X\"}\n",
             sink);
   EXPECT_EQ(seen.event_names, (std::vector<std::string>{"DisableKey", "X"}));
 }
@@ -112,12 +114,16 @@ TEST_P(RecordsTest, NestedPathsAndKinds) {
     }
   } sink;
   sink.ids = {arn, mfa, n, res};
-  read_text(reader,
-            R"({"userIdentity":{"arn":"a","mfa":true},"n":1e3 ,"resources":[{"ARN":"r1"},{"x":1},{"ARN":"r2"}]})", sink);
+  read_text(
+      reader,
+      R"({"userIdentity":{"arn":"a","mfa":true},"n":1e3 ,"resources":[{"ARN":"r1"},{"x":1},{"ARN":"r2"}]})",
+      sink);
   ASSERT_EQ(sink.got.size(), 1u);
-  std::vector<std::pair<JsonKind, std::string>> expected = {
-      {JsonKind::String, "a"}, {JsonKind::True, "true"}, {JsonKind::Number, "1e3"},
-      {JsonKind::String, "r1"}, {JsonKind::String, "r2"}};
+  std::vector<std::pair<JsonKind, std::string>> expected = {{JsonKind::String, "a"},
+                                                            {JsonKind::True, "true"},
+                                                            {JsonKind::Number, "1e3"},
+                                                            {JsonKind::String, "r1"},
+                                                            {JsonKind::String, "r2"}};
   EXPECT_EQ(sink.got[0], expected);
 }
 
@@ -175,8 +181,10 @@ TEST_P(EnvelopeStreamTest, ConcatenatedEnvelopesAreAllRead) {
   RecordReader reader(plan);
   Seen seen;
   CollectingSink sink(name, seen);
-  ReadResult r = read_text(reader, R"({"Records":[{"eventName":"A"}]}{"Records":[{"eventName":"B"},{"eventName":"C"}]}
-{"Records":[]})", sink);
+  ReadResult r =
+      read_text(reader, R"({"Records":[{"eventName":"A"}]}{"Records":[{"eventName":"B"},{"eventName":"C"}]}
+{"Records":[]})",
+                sink);
   EXPECT_TRUE(r.error.empty()) << r.error;
   EXPECT_EQ(seen.event_names, (std::vector<std::string>{"A", "B", "C"}));
 }

@@ -1,12 +1,12 @@
-// Alarm layer: replays CloudWatch alarm evaluation over a datapoint series and reports the windows in which the
-// alarm would have been in ALARM. Semantics: ../shared/research/alarm-semantics.md (copied into docs/ of this
-// repository as docs/alarm-semantics.md).
+// Alarm layer: replays CloudWatch alarm evaluation over a datapoint series and reports the windows in which
+// the alarm would have been in ALARM. Semantics: ../shared/research/alarm-semantics.md (copied into docs/ of
+// this repository as docs/alarm-semantics.md).
 #pragma once
 
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -50,7 +50,8 @@ bool breaches(const AlarmSettings& settings, double value);
 using RangePoint = std::optional<double>;
 
 /// The state one evaluation gives, from the R points of its range (oldest first) and the state before it.
-AlarmState evaluate_range(const AlarmSettings& settings, std::span<const RangePoint> range, AlarmState previous);
+AlarmState evaluate_range(const AlarmSettings& settings, std::span<const RangePoint> range,
+                          AlarmState previous);
 
 /// A maximal run of periods in ALARM.
 struct AlarmWindow {
@@ -72,9 +73,9 @@ struct AlarmReplay {
   std::vector<AlarmWindow> windows;
 };
 
-/// Replays the alarm over `datapoints` (sorted by timestamp, timestamps aligned to settings.period; values are
-/// already the alarm's statistic). Evaluates from the first datapoint's period to R - 1 periods after the last
-/// one, or up to (excluding) `end` when given. An empty series gives no states and no windows.
+/// Replays the alarm over `datapoints` (sorted by timestamp, timestamps aligned to settings.period; values
+/// are already the alarm's statistic). Evaluates from the first datapoint's period to R - 1 periods after the
+/// last one, or up to (excluding) `end` when given. An empty series gives no states and no windows.
 AlarmReplay replay_alarm(const AlarmSettings& settings, std::span<const Datapoint> datapoints,
                          std::optional<std::int64_t> end = std::nullopt);
 

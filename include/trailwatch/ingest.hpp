@@ -39,7 +39,7 @@ struct PathMessage {
 };
 
 struct Discovery {
-  std::vector<InputFile> files;     // sorted by path, so output is the same for any thread count
+  std::vector<InputFile> files;  // sorted by path, so output is the same for any thread count
   SkipCounts skipped;
   std::vector<PathMessage> errors;  // arguments or directories that could not be read
 };
@@ -89,5 +89,29 @@ void run_workers(unsigned threads, std::size_t count, const std::function<void(u
 
 /// The number of workers to use when the user did not say: one per core.
 unsigned default_thread_count();
+
+}  // namespace trailwatch
+
+namespace trailwatch {
+
+/// Reads a stream that cannot be loaded whole (stdin) in pieces that end on record boundaries, inflating gzip
+/// on the fly, so memory stays bounded by `chunk_bytes` plus the largest single envelope. NDJSON is cut after
+/// a newline; concatenated envelopes (`zcat *.json.gz`) are cut before a `{"Records"` that starts a new one.
+class StreamChunker {
+ public:
+  StreamChunker(int fd, std::size_t chunk_bytes, std::size_t padding);
+  ~StreamChunker();
+  StreamChunker(const StreamChunker&) = delete;
+  StreamChunker& operator=(const StreamChunker&) = delete;
+
+  /// Fills `out` with the next piece (valid until the next call). Returns false at the end of the stream, or
+  /// with `out.error` set when the stream is damaged (nothing after the damage is read).
+  /// bytes_read and bytes_inflated in `out` are what this piece consumed and produced.
+  bool next(LoadedBuffer& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace trailwatch

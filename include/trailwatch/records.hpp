@@ -43,8 +43,8 @@ using SelectorPath = std::vector<SelectorStep>;
 
 using SelectorId = std::uint32_t;
 
-/// The set of paths a scan reads from every record. Paths are deduplicated: adding the same path twice returns
-/// the same id, so any number of rules share one extraction.
+/// The set of paths a scan reads from every record. Paths are deduplicated: adding the same path twice
+/// returns the same id, so any number of rules share one extraction.
 class FieldPlan {
  public:
   /// Returns the id under which the values of `path` appear in FieldValues.
@@ -56,8 +56,8 @@ class FieldPlan {
   std::vector<SelectorPath> paths_;
 };
 
-/// The values every selector of a FieldPlan reached in the current record. A selector without wildcards reaches
-/// at most one value; one with a wildcard may reach several. A missing field reaches none.
+/// The values every selector of a FieldPlan reached in the current record. A selector without wildcards
+/// reaches at most one value; one with a wildcard may reach several. A missing field reaches none.
 class FieldValues {
  public:
   explicit FieldValues(std::size_t selectors = 0) : slots_(selectors) {}
@@ -97,8 +97,8 @@ struct ReadResult {
   RecordFormat format = RecordFormat::Empty;
   std::uint64_t records = 0;         // records handed to the sink
   std::uint64_t records_failed = 0;  // NDJSON lines that were not a JSON object (the rest still read)
-  std::string error;                 // non-empty: the buffer as a whole is unusable (records must be discarded)
-  std::string first_record_error;    // NDJSON: the first bad line's reason, for the report
+  std::string error;               // non-empty: the buffer as a whole is unusable (records must be discarded)
+  std::string first_record_error;  // NDJSON: the first bad line's reason, for the report
 };
 
 /// Limits that protect against hostile input.
@@ -118,9 +118,9 @@ class RecordReader {
   RecordReader(const RecordReader&) = delete;
   RecordReader& operator=(const RecordReader&) = delete;
 
-  /// Reads every record of `data` into `sink`. `data.data()` must be followed by kRecordPadding readable bytes.
-  /// A structural error in an envelope makes the whole buffer an error (result.error), because the records
-  /// after it cannot be delimited with certainty; in NDJSON only the bad line fails.
+  /// Reads every record of `data` into `sink`. `data.data()` must be followed by kRecordPadding readable
+  /// bytes. A structural error in an envelope makes the whole buffer an error (result.error), because the
+  /// records after it cannot be delimited with certainty; in NDJSON only the bad line fails.
   ReadResult read(std::string_view data, RecordSink& sink);
 
   /// "haswell" or "fallback": the simdjson kernel this reader runs.

@@ -7,7 +7,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "trailwatch: would my CloudWatch alarms have fired on these CloudTrail logs, when, and on which events?\n\n"
+      "trailwatch: would my CloudWatch alarms have fired on these CloudTrail logs, when, and on which "
+      "events?\n\n"
       "Reads CloudTrail archives (directories, .json.gz, .json, NDJSON, stdin), evaluates CloudWatch Logs\n"
       "metric-filter patterns exactly as CloudWatch does, and replays the alarm on the resulting metric.",
       "trailwatch"};

@@ -16,6 +16,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/scan_worker.hpp"
 #include "trailwatch/alarm.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
@@ -32,7 +33,9 @@ constexpr const char* kDefaultRule = "kms-cmk-disable-or-delete";
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
+}
 
 struct UsageError {
   std::string message;
@@ -41,10 +44,12 @@ struct UsageError {
 std::vector<MetricFilter> build_filters(const ScanOptions& o) {
   std::vector<MetricFilter> filters;
   auto value = parse_metric_literal(o.metric_value);
-  if (!value) throw UsageError{"--metric-value must be a number (field references come with a later release): " +
-                               o.metric_value};
+  if (!value)
+    throw UsageError{"--metric-value must be a number (field references come with a later release): " +
+                     o.metric_value};
   if (o.pattern_given) {
-    MetricFilter f{"pattern", Pattern::parse(o.pattern), {o.metric_namespace, o.metric_name, o.metric_value}, *value};
+    MetricFilter f{
+        "pattern", Pattern::parse(o.pattern), {o.metric_namespace, o.metric_name, o.metric_value}, *value};
     filters.push_back(std::move(f));
     return filters;
   }
@@ -53,11 +58,14 @@ std::vector<MetricFilter> build_filters(const ScanOptions& o) {
     const BuiltinRule* rule = find_builtin_rule(id);
     if (rule == nullptr) {
       std::string known;
-      for (const BuiltinRule& r : builtin_rules()) known += std::string(known.empty() ? "" : ", ") + std::string(r.id);
+      for (const BuiltinRule& r : builtin_rules())
+        known += std::string(known.empty() ? "" : ", ") + std::string(r.id);
       throw UsageError{"unknown rule '" + id + "' (built-in rules: " + known + ")"};
     }
-    filters.push_back(MetricFilter{std::string(rule->id), Pattern::parse(rule->pattern),
-                                   {o.metric_namespace, std::string(rule->metric_name), o.metric_value}, *value});
+    filters.push_back(MetricFilter{std::string(rule->id),
+                                   Pattern::parse(rule->pattern),
+                                   {o.metric_namespace, std::string(rule->metric_name), o.metric_value},
+                                   *value});
   }
   return filters;
 }
@@ -71,8 +79,9 @@ AlarmSettings build_alarm(const ScanOptions& o) {
   s.threshold = o.threshold;
   auto op = parse_comparison_operator(o.comparison_operator);
   if (!op)
-    throw UsageError{"--comparison-operator must be GreaterThanOrEqualToThreshold, GreaterThanThreshold, "
-                     "LessThanThreshold or LessThanOrEqualToThreshold"};
+    throw UsageError{
+        "--comparison-operator must be GreaterThanOrEqualToThreshold, GreaterThanThreshold, "
+        "LessThanThreshold or LessThanOrEqualToThreshold"};
   s.comparison = *op;
   s.evaluation_periods = o.evaluation_periods;
   s.datapoints_to_alarm = o.datapoints_to_alarm.value_or(o.evaluation_periods);
@@ -88,11 +97,13 @@ RecordScope build_scope(const ScanOptions& o) {
   RecordScope scope;
   if (!o.start.empty()) {
     scope.start = parse_utc_time(o.start, true);
-    if (!scope.start) throw UsageError{"--start: not an ISO 8601 time (e.g. 2024-03-01 or 2024-03-01T12:00:00Z): " + o.start};
+    if (!scope.start)
+      throw UsageError{"--start: not an ISO 8601 time (e.g. 2024-03-01 or 2024-03-01T12:00:00Z): " + o.start};
   }
   if (!o.end.empty()) {
     scope.end = parse_utc_time(o.end, true);
-    if (!scope.end) throw UsageError{"--end: not an ISO 8601 time (e.g. 2024-03-02 or 2024-03-01T18:00:00Z): " + o.end};
+    if (!scope.end)
+      throw UsageError{"--end: not an ISO 8601 time (e.g. 2024-03-02 or 2024-03-01T18:00:00Z): " + o.end};
   }
   if (scope.start && scope.end && *scope.end <= *scope.start) throw UsageError{"--end must be after --start"};
   scope.accounts = o.accounts;
@@ -100,52 +111,20 @@ RecordScope build_scope(const ScanOptions& o) {
   return scope;
 }
 
-// What one worker learned about the files it read; merged after all workers finish.
-struct WorkerOutput {
-  std::vector<PathMessage> warnings;
-  std::vector<PathMessage> errors;
-  std::uint64_t files_failed = 0;
-  std::uint64_t bytes_read = 0;
-  std::uint64_t bytes_inflated = 0;
-};
-
-class MatchesWriter {
- public:
-  explicit MatchesWriter(std::ostream* out) : out_(out) {}
-  void write(const std::vector<MetricFilter>& filters, const std::string& path, const std::vector<MatchedRecord>& records) {
-    if (out_ == nullptr || records.empty()) return;
-    std::string text;
-    for (const MatchedRecord& m : records) {
-      text += "{\"rule\":";
-      append_json_string(text, filters[m.filter].id);
-      text += ",\"file\":";
-      append_json_string(text, path);
-      text += m.oversize ? ",\"oversize\":true" : ",\"oversize\":false";
-      text += ",\"record\":";
-      text += m.raw;
-      text += "}\n";
-    }
-    std::lock_guard lock(mutex_);
-    *out_ << text;
-  }
-
- private:
-  std::ostream* out_;
-  std::mutex mutex_;
-};
-
 }  // namespace
 
 CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
-  CLI::App* scan = app.add_subcommand(
-      "scan",
-      "Replay metric filters and their alarms over CloudTrail archives.\n"
-      "By default runs the CIS rule 'CMK disabled or scheduled for deletion':\n"
-      "  { ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }\n"
-      "with its alarm (Sum >= 1 over 300 s, 1 of 1 periods, missing data = missing).");
+  CLI::App* scan =
+      app.add_subcommand("scan",
+                         "Replay metric filters and their alarms over CloudTrail archives.\n"
+                         "By default runs the CIS rule 'CMK disabled or scheduled for deletion':\n"
+                         "  { ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || "
+                         "($.eventName = ScheduleKeyDeletion)) }\n"
+                         "with its alarm (Sum >= 1 over 300 s, 1 of 1 periods, missing data = missing).");
   scan->add_option("paths", o.paths, "Files, directories (walked recursively) or - for stdin")->required();
   scan->add_option("--rule", o.rules, "Built-in rule id; repeatable (default: kms-cmk-disable-or-delete)");
-  scan->add_option("--pattern", o.pattern, "An ad-hoc CloudWatch Logs filter pattern instead of the built-in rules")
+  scan->add_option("--pattern", o.pattern,
+                   "An ad-hoc CloudWatch Logs filter pattern instead of the built-in rules")
       ->each([&o](const std::string&) { o.pattern_given = true; });
   scan->add_option("--metric-name", o.metric_name, "Metric name for --pattern")->capture_default_str();
   scan->add_option("--metric-namespace", o.metric_namespace, "Metric namespace")->capture_default_str();
@@ -153,15 +132,18 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
   scan->add_option("--period", o.period, "Seconds per datapoint, aligned to the Unix epoch")
       ->capture_default_str()
       ->check(CLI::Range(1LL, 86400LL * 7));
-  scan->add_option("--statistic", o.statistic, "Sum|SampleCount|Average|Minimum|Maximum")->capture_default_str();
+  scan->add_option("--statistic", o.statistic, "Sum|SampleCount|Average|Minimum|Maximum")
+      ->capture_default_str();
   scan->add_option("--threshold", o.threshold, "Alarm threshold")->capture_default_str();
-  scan->add_option("--comparison-operator", o.comparison_operator,
-                   "GreaterThanOrEqualToThreshold|GreaterThanThreshold|LessThanThreshold|LessThanOrEqualToThreshold")
+  scan->add_option(
+          "--comparison-operator", o.comparison_operator,
+          "GreaterThanOrEqualToThreshold|GreaterThanThreshold|LessThanThreshold|LessThanOrEqualToThreshold")
       ->capture_default_str();
   scan->add_option("--evaluation-periods", o.evaluation_periods, "N: periods the alarm evaluates")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
-  scan->add_option("--datapoints-to-alarm", o.datapoints_to_alarm, "M of N breaching periods that alarm (default N)");
+  scan->add_option("--datapoints-to-alarm", o.datapoints_to_alarm,
+                   "M of N breaching periods that alarm (default N)");
   scan->add_option("--treat-missing-data", o.treat_missing_data, "missing|notBreaching|breaching|ignore")
       ->capture_default_str();
   scan->add_option("--evaluation-range-periods", o.evaluation_range_periods,
@@ -174,17 +156,22 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));
   scan->add_option("-o,--output", o.output, "Write the report to FILE (atomically) instead of stdout");
-  scan->add_option("--matches", o.matches, "Write every matched record to FILE as NDJSON (rule, file, oversize, record)");
-  scan->add_option("--threads", o.threads, "Worker threads (default: one per core)")->check(CLI::Range(1u, 1024u));
-  scan->add_flag("--progress,!--no-progress", o.progress, "Progress line on stderr (default: when it is a terminal)");
+  scan->add_option("--matches", o.matches,
+                   "Write every matched record to FILE as NDJSON (rule, file, oversize, record)");
+  scan->add_option("--threads", o.threads, "Worker threads (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
+  scan->add_flag("--progress,!--no-progress", o.progress,
+                 "Progress line on stderr (default: when it is a terminal)");
   scan->add_flag("--fail-on-alarm", o.fail_on_alarm, "Exit 1 when any alarm window was found");
   scan->footer(
-      "Exit codes: 0 done; 1 --fail-on-alarm and an alarm fired; 2 some input could not be read (each is listed);\n"
+      "Exit codes: 0 done; 1 --fail-on-alarm and an alarm fired; 2 some input could not be read (each is "
+      "listed);\n"
       "64 usage error or invalid pattern; 130 interrupted.\n\n"
       "Examples:\n"
       "  trailwatch scan ~/AWSLogs\n"
       "  trailwatch scan --format json -o report.json --matches matched.ndjson ~/AWSLogs\n"
-      "  trailwatch scan --pattern '{ $.eventName = ConsoleLogin && $.errorMessage = \"Failed authentication\" }' \\\n"
+      "  trailwatch scan --pattern '{ $.eventName = ConsoleLogin && $.errorMessage = \"Failed "
+      "authentication\" }' \\\n"
       "                  --metric-name ConsoleLoginFailures ~/AWSLogs\n"
       "  trailwatch scan --start 2024-03-01 --end 2024-03-02 --region us-east-1 ~/AWSLogs\n"
       "  zcat 111122223333_CloudTrail_us-east-1_*.json.gz | trailwatch scan -");
@@ -215,7 +202,8 @@ int run_scan(const ScanOptions& o) {
   if (!o.matches.empty()) {
     matches_file = std::make_unique<AtomicFile>(o.matches);
     if (!matches_file->ok()) {
-      std::cerr << "trailwatch: cannot write --matches file " << o.matches << ": " << matches_file->error() << '\n';
+      std::cerr << "trailwatch: cannot write --matches file " << o.matches << ": " << matches_file->error()
+                << '\n';
       return kExitUsage;
     }
   }
@@ -223,21 +211,24 @@ int run_scan(const ScanOptions& o) {
 
   Discovery discovery = discover_inputs(o.paths);
   unsigned threads = o.threads > 0 ? o.threads : default_thread_count();
-  threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, discovery.files.size())));
+  threads =
+      static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, discovery.files.size())));
 
   ScanProgress progress;
   progress.files_total = discovery.files.size();
   for (const InputFile& f : discovery.files) progress.bytes_total += f.size;
 
-  std::vector<std::unique_ptr<MetricAggregator>> aggregators;
-  std::vector<WorkerOutput> outputs(threads);
-  for (unsigned w = 0; w < threads; ++w)
-    aggregators.push_back(std::make_unique<MetricAggregator>(engine, matches_file != nullptr));
-  std::vector<std::unique_ptr<BufferLoader>> loaders(threads);
-  std::vector<std::unique_ptr<RecordReader>> readers(threads);
+  std::vector<std::unique_ptr<ScanWorker>> workers(threads);
   const char* kernel = preferred_record_kernel();
 
-  auto previous_handler = std::signal(SIGINT, on_interrupt);
+  // One Ctrl-C stops the scan after the files being read and reports what was read; SA_RESETHAND makes a
+  // second one end the process at once.
+  struct sigaction interrupt {};
+  struct sigaction previous {};
+  interrupt.sa_handler = on_interrupt;
+  interrupt.sa_flags = SA_RESETHAND;
+  sigemptyset(&interrupt.sa_mask);
+  sigaction(SIGINT, &interrupt, &previous);
   {
     bool show_progress = o.progress.value_or(::isatty(STDERR_FILENO) == 1);
     std::unique_ptr<ProgressLine> line;
@@ -245,41 +236,14 @@ int run_scan(const ScanOptions& o) {
     run_workers(
         threads, discovery.files.size(),
         [&](unsigned w, std::size_t item) {
-          // Each worker builds its own loader and parser, on its own thread, the first time it runs.
-          if (!loaders[w]) loaders[w] = std::make_unique<BufferLoader>(kRecordPadding);
-          if (!readers[w]) readers[w] = std::make_unique<RecordReader>(plan);
-          const InputFile& file = discovery.files[item];
-          WorkerOutput& out = outputs[w];
-          MetricAggregator& aggregator = *aggregators[w];
-          LoadedBuffer buffer = loaders[w]->load(file);
-          out.bytes_read += buffer.bytes_read;
-          out.bytes_inflated += buffer.bytes_inflated;
-          progress.bytes_read.fetch_add(buffer.bytes_read, std::memory_order_relaxed);
-          for (std::string& warning : buffer.warnings) out.warnings.push_back({file.path, std::move(warning)});
-          if (!buffer.error.empty()) {
-            out.errors.push_back({file.path, buffer.error});
-            ++out.files_failed;
-          } else {
-            aggregator.begin_file();
-            ReadResult result = readers[w]->read(buffer.data, aggregator);
-            progress.records.fetch_add(result.records, std::memory_order_relaxed);
-            if (!result.error.empty()) {
-              out.errors.push_back({file.path, result.error});
-              ++out.files_failed;
-            } else {
-              aggregator.add_failed_records(result.records_failed);
-              if (result.records_failed > 0)
-                out.errors.push_back({file.path, fmt::format("{} record(s) could not be read; first: {}",
-                                                             result.records_failed, result.first_record_error)});
-              for (const std::string& issue : aggregator.file_issues()) out.errors.push_back({file.path, issue});
-              matches.write(filters, file.path, aggregator.commit_file());
-            }
-          }
-          progress.files_done.fetch_add(1, std::memory_order_relaxed);
+          // Built on the worker's own thread, the first time it runs, so its buffers stay local to it.
+          if (!workers[w])
+            workers[w] = std::make_unique<ScanWorker>(plan, engine, matches, progress, g_interrupted);
+          workers[w]->read(discovery.files[item]);
         },
         &g_interrupted);
   }
-  std::signal(SIGINT, previous_handler);
+  sigaction(SIGINT, &previous, nullptr);
 
   ScanReport report;
   InputSummary& in = report.input;
@@ -290,14 +254,14 @@ int run_scan(const ScanOptions& o) {
   in.errors = discovery.errors;
   ScanTally tally;
   tally.filters.resize(filters.size());
-  for (unsigned w = 0; w < threads; ++w) {
-    tally.merge(aggregators[w]->tally());
-    WorkerOutput& out = outputs[w];
-    in.files_failed += out.files_failed;
-    in.bytes_read += out.bytes_read;
-    in.bytes_inflated += out.bytes_inflated;
-    in.warnings.insert(in.warnings.end(), out.warnings.begin(), out.warnings.end());
-    in.errors.insert(in.errors.end(), out.errors.begin(), out.errors.end());
+  for (const auto& worker : workers) {
+    if (!worker) continue;
+    tally.merge(worker->tally());
+    in.files_failed += worker->files_failed;
+    in.bytes_read += worker->bytes_read;
+    in.bytes_inflated += worker->bytes_inflated;
+    in.warnings.insert(in.warnings.end(), worker->warnings.begin(), worker->warnings.end());
+    in.errors.insert(in.errors.end(), worker->errors.begin(), worker->errors.end());
   }
   std::sort(in.warnings.begin(), in.warnings.end());
   std::sort(in.errors.begin(), in.errors.end());
@@ -352,7 +316,8 @@ int run_scan(const ScanOptions& o) {
   } else {
     AtomicFile report_file(o.output);
     if (report_file.ok()) report_file.stream() << text.str();
-    if (std::string problem = report_file.ok() ? report_file.commit() : report_file.error(); !problem.empty()) {
+    if (std::string problem = report_file.ok() ? report_file.commit() : report_file.error();
+        !problem.empty()) {
       std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
       return kExitPartial;
     }

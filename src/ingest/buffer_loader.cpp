@@ -17,7 +17,9 @@ bool has_gzip_magic(std::string_view bytes) {
          static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
-bool named_gzip(std::string_view name) { return name.ends_with(".gz"); }
+bool named_gzip(std::string_view name) {
+  return name.ends_with(".gz");
+}
 
 // Reads the whole file into `buffer`. Returns an empty string or the reason it failed.
 std::string read_whole(int fd, std::uint64_t size_hint, ByteBuffer& buffer) {
@@ -72,7 +74,8 @@ LoadedBuffer BufferLoader::load_bytes(std::string_view name, std::string_view by
     return out;
   }
   if (!has_gzip_magic(bytes)) {
-    if (named_gzip(name) && name != "-") out.warnings.push_back("not gzip-compressed despite its name; read as plain text");
+    if (named_gzip(name) && name != "-")
+      out.warnings.push_back("not gzip-compressed despite its name; read as plain text");
     if (bytes.data() != impl_->raw.data()) {
       impl_->raw.assign(bytes);
       bytes = impl_->raw.view();
@@ -87,8 +90,9 @@ LoadedBuffer BufferLoader::load_bytes(std::string_view name, std::string_view by
     return out;
   }
   if (inflated.members > 1)
-    out.warnings.push_back(std::to_string(inflated.members) +
-                           " gzip members; CloudTrail writes exactly one, so the file may have been appended to");
+    out.warnings.push_back(
+        std::to_string(inflated.members) +
+        " gzip members; CloudTrail writes exactly one, so the file may have been appended to");
   out.bytes_inflated = impl_->inflated.size();
   out.data = impl_->inflated.view();
   return out;

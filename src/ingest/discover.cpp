@@ -10,7 +10,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.ends_with(suffix);
+}
 
 enum class SkippedTree { None, Digest, Insight, Lake };
 
@@ -65,7 +67,8 @@ void walk(const fs::path& root, Discovery& out) {
       } else if (!fs::is_regular_file(target)) {
         ++out.skipped.not_regular;
       } else if (is_log_file_name(entry.path().filename().string())) {
-        out.files.push_back({entry.path().string(), static_cast<std::uint64_t>(fs::file_size(entry.path(), target_ec))});
+        out.files.push_back(
+            {entry.path().string(), static_cast<std::uint64_t>(fs::file_size(entry.path(), target_ec))});
       } else {
         ++out.skipped.other_name;
       }

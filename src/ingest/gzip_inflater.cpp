@@ -32,7 +32,9 @@ GzipInflater::GzipInflater() : decompressor_(libdeflate_alloc_decompressor()) {
   if (decompressor_ == nullptr) throw std::bad_alloc();
 }
 
-GzipInflater::~GzipInflater() { libdeflate_free_decompressor(decompressor_); }
+GzipInflater::~GzipInflater() {
+  libdeflate_free_decompressor(decompressor_);
+}
 
 InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out) {
   InflateResult result;
@@ -48,9 +50,9 @@ InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out) {
     for (;;) {
       std::size_t consumed = 0;
       std::size_t produced = 0;
-      libdeflate_result status = libdeflate_gzip_decompress_ex(
-          decompressor_, member.data(), member.size(), out.data() + out.size(), out.capacity() - out.size(),
-          &consumed, &produced);
+      libdeflate_result status =
+          libdeflate_gzip_decompress_ex(decompressor_, member.data(), member.size(), out.data() + out.size(),
+                                        out.capacity() - out.size(), &consumed, &produced);
       if (status == LIBDEFLATE_SUCCESS) {
         out.resize(out.size() + produced);
         offset += consumed;
@@ -62,7 +64,8 @@ InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out) {
         continue;
       }
       result.error = explain_gzip_failure(member);
-      if (result.members > 0) result.error = "gzip member " + std::to_string(result.members + 1) + ": " + result.error;
+      if (result.members > 0)
+        result.error = "gzip member " + std::to_string(result.members + 1) + ": " + result.error;
       return result;
     }
   }

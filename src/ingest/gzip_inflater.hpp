@@ -23,9 +23,9 @@ class GzipInflater {
   GzipInflater(const GzipInflater&) = delete;
   GzipInflater& operator=(const GzipInflater&) = delete;
 
-  /// Inflates `gzip` (which starts with the gzip magic) into `out`, replacing its contents. Every member's CRC
-  /// and length are checked. Bytes after the last member that are not another member, and truncated or corrupt
-  /// members, are errors.
+  /// Inflates `gzip` (which starts with the gzip magic) into `out`, replacing its contents. Every member's
+  /// CRC and length are checked. Bytes after the last member that are not another member, and truncated or
+  /// corrupt members, are errors.
   InflateResult inflate(std::string_view gzip, ByteBuffer& out);
 
  private:

@@ -29,6 +29,8 @@ void run_workers(unsigned threads, std::size_t count, const std::function<void(u
   for (auto& t : pool) t.join();
 }
 
-unsigned default_thread_count() { return std::max(1u, std::thread::hardware_concurrency()); }
+unsigned default_thread_count() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 }  // namespace trailwatch

@@ -23,8 +23,8 @@ std::string_view to_string(Statistic s) {
 }
 
 std::optional<Statistic> parse_statistic(std::string_view text) {
-  for (Statistic s : {Statistic::Sum, Statistic::SampleCount, Statistic::Average, Statistic::Minimum,
-                      Statistic::Maximum})
+  for (Statistic s :
+       {Statistic::Sum, Statistic::SampleCount, Statistic::Average, Statistic::Minimum, Statistic::Maximum})
     if (to_string(s) == text) return s;
   return std::nullopt;
 }

@@ -26,8 +26,8 @@ struct FieldTrieNode {
   std::uint32_t any_member = kNone;
   std::uint32_t any_element = kNone;
   std::vector<SelectorId> terminals;  // selectors that end at this node
-  std::vector<SelectorId> subtree;    // selectors that end at or below it: cleared when a duplicate key recurs
-  bool under_wildcard = false;        // reached through [*] or .*: values from sibling elements accumulate
+  std::vector<SelectorId> subtree;  // selectors that end at or below it: cleared when a duplicate key recurs
+  bool under_wildcard = false;      // reached through [*] or .*: values from sibling elements accumulate
 
   bool wants_object() const { return !members.empty() || any_member != kNone; }
   bool wants_array() const { return !indexes.empty() || any_element != kNone; }

@@ -1,6 +1,6 @@
 // Every standard header that <simdjson.h> and the record kernel use. The AVX2 kernel includes this before it
-// switches the target to AVX2, so the inline functions of these headers are compiled for any x86-64 CPU and the
-// copies the linker keeps are safe to run everywhere.
+// switches the target to AVX2, so the inline functions of these headers are compiled for any x86-64 CPU and
+// the copies the linker keeps are safe to run everywhere.
 #pragma once
 
 #include <algorithm>

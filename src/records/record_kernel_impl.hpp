@@ -39,7 +39,11 @@ bool has_trailing_content(od::document& doc) {
 class Kernel final : public RecordReader::Kernel {
  public:
   Kernel(const FieldTrie& trie, RecordLimits limits)
-      : trie_(trie), limits_(limits), values_(trie.selectors), scratch_(trie.depth + 2), seen_(trie.depth + 2) {}
+      : trie_(trie),
+        limits_(limits),
+        values_(trie.selectors),
+        scratch_(trie.depth + 2),
+        seen_(trie.depth + 2) {}
 
   const char* name() const override { return TW_KERNEL_NAME; }
 
@@ -126,8 +130,9 @@ class Kernel final : public RecordReader::Kernel {
   }
 
   static bool starts_envelope(const char* location, std::string_view data) {
-    return location != nullptr && detect_shape(data.substr(static_cast<std::size_t>(location - data.data()))) ==
-                                      BufferShape::Envelope;
+    return location != nullptr &&
+           detect_shape(data.substr(static_cast<std::size_t>(location - data.data()))) ==
+               BufferShape::Envelope;
   }
 
   simdjson::error_code iterate_envelope(od::document_reference& doc, RecordSink& sink, ReadResult& result) {
@@ -156,7 +161,8 @@ class Kernel final : public RecordReader::Kernel {
           // Skipping the element keeps the envelope usable; the record itself is lost, so it is counted.
           ++result.records_failed;
           if (result.first_record_error.empty())
-            result.first_record_error = "Records element " + std::to_string(result.records + result.records_failed) +
+            result.first_record_error = "Records element " +
+                                        std::to_string(result.records + result.records_failed) +
                                         " is not a JSON object";
           continue;
         }
@@ -279,7 +285,8 @@ class Kernel final : public RecordReader::Kernel {
     return walk_members(object, nodes, depth);
   }
 
-  simdjson::error_code walk_members(od::object& object, std::span<const std::uint32_t> nodes, std::size_t depth) {
+  simdjson::error_code walk_members(od::object& object, std::span<const std::uint32_t> nodes,
+                                    std::size_t depth) {
     std::vector<std::uint32_t>& next = scratch_[depth + 1];
     std::vector<std::uint32_t>& seen = seen_[depth + 1];
     seen.clear();
@@ -312,7 +319,8 @@ class Kernel final : public RecordReader::Kernel {
     return simdjson::SUCCESS;
   }
 
-  simdjson::error_code walk_elements(od::array& array, std::span<const std::uint32_t> nodes, std::size_t depth) {
+  simdjson::error_code walk_elements(od::array& array, std::span<const std::uint32_t> nodes,
+                                     std::size_t depth) {
     std::vector<std::uint32_t>& next = scratch_[depth + 1];
     std::size_t index = 0;
     for (auto element : array) {

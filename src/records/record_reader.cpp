@@ -8,7 +8,9 @@ namespace trailwatch {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 bool force_fallback() {
   const char* requested = std::getenv("TRAILWATCH_KERNEL");
@@ -45,15 +47,18 @@ BufferShape detect_shape(std::string_view data) {
   return BufferShape::Ndjson;
 }
 
-
 RecordReader::RecordReader(const FieldPlan& plan, RecordLimits limits)
     : trie_(std::make_unique<FieldTrie>(plan)), kernel_(make_kernel(*trie_, limits)) {}
 
 RecordReader::~RecordReader() = default;
 
-ReadResult RecordReader::read(std::string_view data, RecordSink& sink) { return kernel_->read(data, sink); }
+ReadResult RecordReader::read(std::string_view data, RecordSink& sink) {
+  return kernel_->read(data, sink);
+}
 
-const char* RecordReader::kernel() const { return kernel_->name(); }
+const char* RecordReader::kernel() const {
+  return kernel_->name();
+}
 
 const char* preferred_record_kernel() {
 #if TRAILWATCH_HAVE_HASWELL_KERNEL

@@ -16,7 +16,9 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned days_in_month(std::int64_t y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -46,7 +48,8 @@ std::optional<std::int64_t> parse_utc_time(std::string_view s, bool allow_short)
     if (!allow_short) return std::nullopt;
   } else {
     if (s[pos] != 'T' && s[pos] != 't' && !(allow_short && s[pos] == ' ')) return std::nullopt;
-    if (!digits(s, pos + 1, 2, hour) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, minute))
+    if (!digits(s, pos + 1, 2, hour) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !digits(s, pos + 4, 2, minute))
       return std::nullopt;
     pos += 6;
     if (pos < s.size() && s[pos] == ':') {
@@ -69,15 +72,15 @@ std::optional<std::int64_t> parse_utc_time(std::string_view s, bool allow_short)
     // UTC
   } else if (s[pos] == '+' || s[pos] == '-') {
     int oh, om;
-    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
-        pos + 6 != s.size() || oh > 23 || om > 59)
+    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !digits(s, pos + 4, 2, om) || pos + 6 != s.size() || oh > 23 || om > 59)
       return std::nullopt;
     offset_seconds = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
   } else {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || static_cast<unsigned>(day) > days_in_month(year, month) || hour > 23 ||
-      minute > 59 || second > 60)
+  if (month < 1 || month > 12 || day < 1 || static_cast<unsigned>(day) > days_in_month(year, month) ||
+      hour > 23 || minute > 59 || second > 60)
     return std::nullopt;
   std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;

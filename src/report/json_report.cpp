@@ -7,7 +7,8 @@ namespace trailwatch {
 
 namespace {
 
-// Builds the document by hand: the schema is small and fixed, and this keeps field order exactly as documented.
+// Builds the document by hand: the schema is small and fixed, and this keeps field order exactly as
+// documented.
 class JsonOut {
  public:
   explicit JsonOut(std::string& s) : s_(s) {}
@@ -169,7 +170,8 @@ void write_rule(JsonOut& j, const RuleResult& rule) {
   j.close(']');
   j.key("alarms").open('[');
   for (std::size_t i = 0; i < rule.alarms.size(); ++i) {
-    const auto& dims = i < rule.series.size() ? rule.series[i].dimensions : std::map<std::string, std::string>{};
+    const auto& dims =
+        i < rule.series.size() ? rule.series[i].dimensions : std::map<std::string, std::string>{};
     write_alarm(j, rule.alarms[i], dims);
   }
   j.close(']');

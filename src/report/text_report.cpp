@@ -33,9 +33,10 @@ std::string csv_field(std::string_view text) {
 void write_table(std::ostream& out, const ScanReport& report) {
   const InputSummary& in = report.input;
   std::string s;
-  s += fmt::format("input     {} files ({} failed), {} records, {} read, {} inflated, {:.2f} s, {} threads, {} kernel\n",
-                   in.files, in.files_failed, in.records, human_bytes(in.bytes_read), human_bytes(in.bytes_inflated),
-                   in.seconds, in.threads, in.kernel);
+  s += fmt::format(
+      "input     {} files ({} failed), {} records, {} read, {} inflated, {:.2f} s, {} threads, {} kernel\n",
+      in.files, in.files_failed, in.records, human_bytes(in.bytes_read), human_bytes(in.bytes_inflated),
+      in.seconds, in.threads, in.kernel);
   if (in.records_failed > 0) s += fmt::format("          {} records failed\n", in.records_failed);
   if (in.records_out_of_range > 0)
     s += fmt::format("          {} records outside --start/--end\n", in.records_out_of_range);
@@ -47,7 +48,8 @@ void write_table(std::ostream& out, const ScanReport& report) {
                      sk.digest, sk.insight, sk.lake, sk.symlink, sk.not_regular, sk.other_name);
   for (const RuleResult& rule : report.rules) {
     s += fmt::format("\nrule      {}\npattern   {}\nmetric    {}/{} (value {})\nmatched   {} events", rule.id,
-                     rule.pattern, rule.metric.namespace_, rule.metric.name, rule.metric.value, rule.matched_events);
+                     rule.pattern, rule.metric.namespace_, rule.metric.name, rule.metric.value,
+                     rule.matched_events);
     if (rule.matched_oversize > 0)
       s += fmt::format(" ({} over 256 KB, never delivered to CloudWatch Logs)", rule.matched_oversize);
     s += '\n';
@@ -63,8 +65,8 @@ void write_table(std::ostream& out, const ScanReport& report) {
       } else {
         s += fmt::format("  {:<22} {:>12} {:>8}\n", "period start", "value", "samples");
         for (const Datapoint& d : series.datapoints)
-          s += fmt::format("  {:<22} {:>12} {:>8}\n", format_utc_time(d.timestamp), fmt::format("{}", d.value),
-                           d.sample_count);
+          s += fmt::format("  {:<22} {:>12} {:>8}\n", format_utc_time(d.timestamp),
+                           fmt::format("{}", d.value), d.sample_count);
       }
       if (i >= rule.alarms.size()) continue;
       const AlarmResult& alarm = rule.alarms[i];
@@ -79,14 +81,17 @@ void write_table(std::ostream& out, const ScanReport& report) {
       s += fmt::format("  {:<22} {:<22} {:<22} {:>8}\n", "ALARM from", "until", "first notified", "peak");
       for (const AlarmWindow& w : alarm.windows)
         s += fmt::format("  {:<22} {:<22} {:<22} {:>8}{}\n", format_utc_time(w.start), format_utc_time(w.end),
-                         format_utc_time(w.alarm_at), fmt::format("{}", w.peak), w.open ? "  (still open)" : "");
+                         format_utc_time(w.alarm_at), fmt::format("{}", w.peak),
+                         w.open ? "  (still open)" : "");
     }
   }
   for (const PathMessage& w : in.warnings) s += fmt::format("\nwarning: {}: {}", w.path, w.message);
   for (const PathMessage& e : in.errors) s += fmt::format("\nerror: {}: {}", e.path, e.message);
   if (!in.warnings.empty() || !in.errors.empty()) s += '\n';
-  if (in.interrupted) s += "\nINTERRUPTED: these results cover only the input read before the signal.\n";
-  else if (in.partial) s += fmt::format("\nPARTIAL: {} input(s) could not be read; see the errors above.\n", in.errors.size());
+  if (in.interrupted)
+    s += "\nINTERRUPTED: these results cover only the input read before the signal.\n";
+  else if (in.partial)
+    s += fmt::format("\nPARTIAL: {} input(s) could not be read; see the errors above.\n", in.errors.size());
   out << s;
 }
 
@@ -102,8 +107,8 @@ void write_csv(std::ostream& out, const ScanReport& report) {
       if (i >= rule.alarms.size()) continue;
       for (const AlarmWindow& w : rule.alarms[i].windows)
         s += fmt::format("window,{},{},{},{},,,{},{},{}\n", csv_field(rule.id), csv_field(dims),
-                         format_utc_time(w.start), format_utc_time(w.end), format_utc_time(w.alarm_at), w.peak,
-                         w.open ? "true" : "false");
+                         format_utc_time(w.start), format_utc_time(w.end), format_utc_time(w.alarm_at),
+                         w.peak, w.open ? "true" : "false");
     }
   }
   out << s;
