@@ -122,7 +122,8 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
                          "($.eventName = ScheduleKeyDeletion)) }\n"
                          "with its alarm (Sum >= 1 over 300 s, 1 of 1 periods, missing data = missing).");
   scan->add_option("paths", o.paths, "Files, directories (walked recursively) or - for stdin")->required();
-  scan->add_option("--rule", o.rules, "Built-in rule id; repeatable (default: kms-cmk-disable-or-delete)");
+  scan->add_option("--rule", o.rules, "Built-in rule id; repeatable (default: kms-cmk-disable-or-delete)")
+      ->allow_extra_args(false);
   scan->add_option("--pattern", o.pattern,
                    "An ad-hoc CloudWatch Logs filter pattern instead of the built-in rules")
       ->each([&o](const std::string&) { o.pattern_given = true; });
@@ -150,8 +151,10 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
                    "R: periods CloudWatch retrieves per evaluation (default N + 2)");
   scan->add_option("--start", o.start, "Only records with eventTime >= this (ISO 8601, UTC)");
   scan->add_option("--end", o.end, "Only records with eventTime < this (ISO 8601, UTC)");
-  scan->add_option("--account", o.accounts, "Only records of this recipientAccountId; repeatable");
-  scan->add_option("--region", o.regions, "Only records of this awsRegion; repeatable");
+  scan->add_option("--account", o.accounts, "Only records of this recipientAccountId; repeatable")
+      ->allow_extra_args(false);
+  scan->add_option("--region", o.regions, "Only records of this awsRegion; repeatable")
+      ->allow_extra_args(false);
   scan->add_option("--format", o.format, "Output format")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));
@@ -160,8 +163,9 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
                    "Write every matched record to FILE as NDJSON (rule, file, oversize, record)");
   scan->add_option("--threads", o.threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
-  scan->add_flag("--progress,!--no-progress", o.progress,
-                 "Progress line on stderr (default: when it is a terminal)");
+  scan->add_flag_callback("--progress", [&o] { o.progress = true; }, "Show a progress line on stderr");
+  scan->add_flag_callback("--no-progress", [&o] { o.progress = false; },
+                          "Never show it (default: shown when stderr is a terminal)");
   scan->add_flag("--fail-on-alarm", o.fail_on_alarm, "Exit 1 when any alarm window was found");
   scan->footer(
       "Exit codes: 0 done; 1 --fail-on-alarm and an alarm fired; 2 some input could not be read (each is "

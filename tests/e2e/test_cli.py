@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import (RULE_ID, Suite, compare_rule_numbers, epoch, find_rule, num, path_listed,  # noqa: E402
+from e2e_common import (RULE_ID, is_match, Suite, compare_rule_numbers, epoch, find_rule, num, path_listed,  # noqa: E402
                         read_tree, recount_records, series_datapoints, tail, truth_datapoints, truth_windows)
 
 SAMPLE = os.path.join("testdata", "sample")
@@ -156,6 +156,20 @@ def main():
         s.equal(num(inp.get("records")), truth["total_records"], "--start/--end: input.records counts every record")
         s.equal(num(inp.get("records_out_of_range")), ranged["out_of_range"], "--start/--end: input.records_out_of_range")
         compare_rule_numbers(s, doc, "--start/--end", ranged["matched"], 0, ranged["datapoints"], ranged["windows"])
+
+    # --account / --region: repeatable, each taking one value (the path after them stays a path)
+    account = next(r["recipientAccountId"] for r, _ in pairs if is_match(r))
+    in_scope = [(r, n) for r, n in pairs if r.get("recipientAccountId") == account and r.get("awsRegion") in
+                ("us-east-1", "eu-west-1")]
+    scoped = recount_records(in_scope)
+    doc = s.scan_json(["--account", account, "--region", "us-east-1", "--region", "eu-west-1", SAMPLE],
+                      "--account/--region", cwd=s.source_dir)
+    if doc is not None:
+        inp = doc.get("input") or {}
+        s.equal(num(inp.get("records")), truth["total_records"], "--account/--region: input.records counts every record")
+        s.equal(num(inp.get("records_out_of_scope")), len(pairs) - len(in_scope),
+                "--account/--region: input.records_out_of_scope")
+        compare_rule_numbers(s, doc, "--account/--region", scoped["matched"], 0, scoped["datapoints"], scoped["windows"])
 
     # a path that does not exist, alone and beside the sample
     missing = os.path.join(s.tmp, "no-such-dir", "AWSLogs")
