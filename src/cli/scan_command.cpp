@@ -163,9 +163,11 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
                    "Write every matched record to FILE as NDJSON (rule, file, oversize, record)");
   scan->add_option("--threads", o.threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
-  scan->add_flag_callback("--progress", [&o] { o.progress = true; }, "Show a progress line on stderr");
-  scan->add_flag_callback("--no-progress", [&o] { o.progress = false; },
-                          "Never show it (default: shown when stderr is a terminal)");
+  scan->add_flag_callback(
+      "--progress", [&o] { o.progress = true; }, "Show a progress line on stderr");
+  scan->add_flag_callback(
+      "--no-progress", [&o] { o.progress = false; },
+      "Never show it (default: shown when stderr is a terminal)");
   scan->add_flag("--fail-on-alarm", o.fail_on_alarm, "Exit 1 when any alarm window was found");
   scan->footer(
       "Exit codes: 0 done; 1 --fail-on-alarm and an alarm fired; 2 some input could not be read (each is "
@@ -253,7 +255,7 @@ int run_scan(const ScanOptions& o) {
   InputSummary& in = report.input;
   in.kernel = kernel;
   in.threads = threads;
-  in.files = discovery.files.size();
+  in.files = progress.files_done.load();  // fewer than discovered when interrupted
   in.skipped = discovery.skipped;
   in.errors = discovery.errors;
   ScanTally tally;

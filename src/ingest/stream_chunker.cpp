@@ -54,18 +54,17 @@ struct StreamChunker::Impl {
       raw_offset = 0;
     }
     if (raw.size() == raw.capacity()) raw.reserve(raw.capacity() * 2);
-    for (;;) {
-      ssize_t n = ::read(fd, raw.data() + raw.size(), raw.capacity() - raw.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        error = std::string("read failed: ") + std::strerror(errno);
-        return false;
-      }
-      if (n == 0) return false;
-      raw.resize(raw.size() + static_cast<std::size_t>(n));
-      read_since_last += static_cast<std::uint64_t>(n);
-      return true;
+    ssize_t n = ::read(fd, raw.data() + raw.size(), raw.capacity() - raw.size());
+    if (n < 0) {
+      // The scan's SIGINT handler is installed without SA_RESTART so that a read blocked on a pipe ends here.
+      error = errno == EINTR ? std::string("interrupted while reading")
+                             : std::string("read failed: ") + std::strerror(errno);
+      return false;
     }
+    if (n == 0) return false;
+    raw.resize(raw.size() + static_cast<std::size_t>(n));
+    read_since_last += static_cast<std::uint64_t>(n);
+    return true;
   }
 
   void append_plain(const char* data, std::size_t n) {
