@@ -206,3 +206,23 @@ INSTANTIATE_TEST_SUITE_P(Kernels, EnvelopeStreamTest, ::testing::Values("auto", 
 
 }  // namespace
 }  // namespace trailwatch
+
+namespace trailwatch {
+namespace {
+
+TEST(RecordsBom, AByteOrderMarkIsSkipped) {
+  FieldPlan plan;
+  SelectorId name = plan.add(path({"eventName"}));
+  RecordReader reader(plan);
+  Seen seen;
+  CollectingSink sink(name, seen);
+  ReadResult r = read_text(reader, "\xEF\xBB\xBF{\"Records\":[{\"eventName\":\"A\"}]}", sink);
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  ReadResult n = read_text(reader, "\xEF\xBB\xBF{\"eventName\":\"B\"}\n", sink);
+  EXPECT_TRUE(n.error.empty()) << n.error;
+  EXPECT_EQ(n.records_failed, 0u);
+  EXPECT_EQ(seen.event_names, (std::vector<std::string>{"A", "B"}));
+}
+
+}  // namespace
+}  // namespace trailwatch

@@ -49,6 +49,8 @@ class Kernel final : public RecordReader::Kernel {
 
   ReadResult read(std::string_view data, RecordSink& sink) override {
     ReadResult result;
+    // Editors on Windows save UTF-8 with a byte order mark; JSON parsers must not see it.
+    if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);
     switch (detect_shape(data)) {
       case BufferShape::Blank:
         result.error = "no JSON content";
