@@ -2,10 +2,10 @@
 // Input is a synthetic CloudTrail-like envelope built in memory (bench/ has no data files), so the figures
 // are comparable between runs on one machine, not with real archives.
 #include <benchmark/benchmark.h>
-#include <zlib.h>
 
 #include <string>
 
+#include "gzip_fixture.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
 #include "trailwatch/pattern.hpp"
@@ -38,19 +38,7 @@ std::string make_envelope(std::size_t records, bool matching) {
   return s + "]}";
 }
 
-std::string gzip(const std::string& text) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, text.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using testing_support::gzip;
 
 void BM_Inflate(benchmark::State& state) {
   std::string json = make_envelope(5000, true);
