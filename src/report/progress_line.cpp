@@ -29,7 +29,7 @@ struct ProgressLine::Impl {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     double mib = static_cast<double>(progress.bytes_read.load()) / (1 << 20);
     double total_mib = static_cast<double>(progress.bytes_total) / (1 << 20);
-    std::string line = fmt::format("\r\x1b[2K{}/{} files  {:.0f}/{:.0f} MiB  {} records  {:.1f} MiB/s",
+    std::string line = fmt::format("\r\x1b[2K{}/{} files  {:.0f}/{:.0f} MiB  {} records  {:.1f} MiB/s read",
                                    progress.files_done.load(), progress.files_total, mib, total_mib,
                                    progress.records.load(), seconds > 0 ? mib / seconds : 0.0);
     [[maybe_unused]] auto ignored = ::write(fd, line.data(), line.size());

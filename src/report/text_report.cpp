@@ -34,7 +34,7 @@ void write_table(std::ostream& out, const ScanReport& report) {
   const InputSummary& in = report.input;
   std::string s;
   s += fmt::format(
-      "input     {} files ({} failed), {} records, {} read, {} inflated, {:.2f} s, {} threads, {} kernel\n",
+      "input     {} files ({} failed), {} records, {} read, {} inflated, {:.2f} s, {} thread(s), {} kernel\n",
       in.files, in.files_failed, in.records, human_bytes(in.bytes_read), human_bytes(in.bytes_inflated),
       in.seconds, in.threads, in.kernel);
   if (in.records_failed > 0) s += fmt::format("          {} records failed\n", in.records_failed);
