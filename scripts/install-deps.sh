@@ -2,7 +2,7 @@
 # Installs the Debian packages trailwatch builds and tests with (only those that are missing).
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config python3 binutils
-          libsimdjson-dev zlib1g-dev libdeflate-dev libcli11-dev libfmt-dev
+          libsimdjson-dev zlib1g-dev libdeflate-dev libre2-dev libcli11-dev libfmt-dev
           libgtest-dev libgmock-dev libbenchmark-dev)
 packages+=("$@")
 missing=()

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -49,6 +50,36 @@ class PatternError : public std::runtime_error {
 /// Parses a selector such as "$.a.b[0]" or "$.['k.with.dots']". Throws PatternError.
 SelectorPath parse_selector(std::string_view text);
 
+/// What a pattern sees of one log event.
+struct EventView {
+  /// The fields the records layer extracted; nullptr when the event is not a JSON object (then no JSON pattern
+  /// matches it).
+  const FieldValues* fields = nullptr;
+  /// The event's text, which term, regex and space-delimited patterns search. For a CloudTrail record: its JSON
+  /// with insignificant whitespace removed (what CloudWatch Logs receives from CloudTrail).
+  std::string_view message;
+};
+
+/// The values a space-delimited pattern extracted from a matching event, by slot name ("status_code") or by
+/// 1-based field position ("7"), for metric values ($name, $7) and dimensions. Reused across events.
+class ExtractedFields {
+ public:
+  ExtractedFields();
+  ~ExtractedFields();
+  ExtractedFields(ExtractedFields&&) noexcept;
+  ExtractedFields& operator=(ExtractedFields&&) noexcept;
+  /// The text of field `name` (a slot name, or a 1-based position written in decimal), if the last match
+  /// extracted it. Views point into the event's message.
+  std::optional<std::string_view> get(std::string_view name) const;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 /// A compiled filter pattern. Supported so far: the empty pattern (matches every record) and JSON patterns
 /// (`{ ... }`) without `%regex%` values; term, space-delimited and regex patterns are rejected as not
 /// supported yet. Semantics follow spec §5 and the §10 recommendations: a missing field, null, array or
@@ -67,7 +98,15 @@ class Pattern {
   void bind(FieldPlan& plan);
 
   /// True when the record whose extracted fields are `fields` matches. Never throws, never allocates.
+  /// Only for patterns that do not need the message (needs_message() is false).
   bool matches(const FieldValues& fields) const;
+
+  /// True when `event` matches. A space-delimited pattern fills `extracted` (when given) on a match.
+  /// Never throws; allocates only while `extracted` grows to its largest size.
+  bool matches(const EventView& event, ExtractedFields* extracted = nullptr) const;
+
+  /// True for term, regex and space-delimited patterns, which search the event's message rather than fields.
+  bool needs_message() const;
 
   /// The pattern text as given.
   const std::string& text() const;

@@ -52,8 +52,13 @@ class FieldPlan {
   std::size_t size() const { return paths_.size(); }
   const SelectorPath& path(SelectorId id) const { return paths_[id]; }
 
+  /// Asks the reader to provide every record's message (its minified JSON text) in RecordView::message.
+  void require_message() { message_ = true; }
+  bool message_required() const { return message_; }
+
  private:
   std::vector<SelectorPath> paths_;
+  bool message_ = false;
 };
 
 /// The values every selector of a FieldPlan reached in the current record. A selector without wildcards
@@ -81,6 +86,9 @@ struct RecordView {
   const FieldValues& fields;
   /// The record's JSON text exactly as it stands in the input (for --matches and the 256 KB check).
   std::string_view raw;
+  /// The record's JSON with insignificant whitespace removed: what CloudWatch Logs receives from CloudTrail.
+  /// Empty unless the FieldPlan required it.
+  std::string_view message;
 };
 
 /// Receives every record of a buffer, in order. Implementations must not throw.
