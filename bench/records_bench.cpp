@@ -8,6 +8,7 @@
 #include "gzip_fixture.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
+#include "trailwatch/rules.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/records.hpp"
 

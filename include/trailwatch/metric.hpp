@@ -162,20 +162,3 @@ class MetricAggregator : public RecordSink {
 };
 
 }  // namespace trailwatch
-
-namespace trailwatch {
-
-/// A rule that ships with trailwatch: a metric filter and the alarm CIS prescribes for it.
-struct BuiltinRule {
-  std::string_view id;
-  std::string_view title;
-  std::string_view pattern;
-  std::string_view metric_name;
-};
-
-/// Every built-in rule, in a stable order.
-const std::vector<BuiltinRule>& builtin_rules();
-/// The rule with this id, or nullptr.
-const BuiltinRule* find_builtin_rule(std::string_view id);
-
-}  // namespace trailwatch

@@ -20,6 +20,7 @@
 #include "trailwatch/alarm.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
+#include "trailwatch/rules.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/records.hpp"
 #include "trailwatch/report.hpp"
@@ -54,19 +55,16 @@ std::vector<MetricFilter> build_filters(const ScanOptions& o) {
     return filters;
   }
   std::vector<std::string> ids = o.rules.empty() ? std::vector<std::string>{kDefaultRule} : o.rules;
-  for (const std::string& id : ids) {
-    const BuiltinRule* rule = find_builtin_rule(id);
-    if (rule == nullptr) {
-      std::string known;
-      for (const BuiltinRule& r : builtin_rules())
-        known += std::string(known.empty() ? "" : ", ") + std::string(r.id);
-      throw UsageError{"unknown rule '" + id + "' (built-in rules: " + known + ")"};
-    }
-    filters.push_back(MetricFilter{std::string(rule->id),
-                                   Pattern::parse(rule->pattern),
-                                   {o.metric_namespace, std::string(rule->metric_name), o.metric_value},
-                                   *value});
+  std::string unknown;
+  std::vector<const BuiltinRule*> rules = select_builtin_rules(ids, unknown);
+  if (!unknown.empty()) {
+    std::string known;
+    for (const BuiltinRule& r : builtin_rules()) known += std::string(known.empty() ? "" : ", ") + std::string(r.id);
+    throw UsageError{"unknown rule '" + unknown + "' (built-in rules: " + known + "; 'cis' selects them all)"};
   }
+  for (const BuiltinRule* rule : rules)
+    filters.push_back(MetricFilter{std::string(rule->id), Pattern::parse(rule->pattern),
+                                   {o.metric_namespace, std::string(rule->metric_name), o.metric_value}, *value});
   return filters;
 }
 

@@ -1,4 +1,4 @@
-#include "trailwatch/metric.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch {
 
@@ -18,6 +18,26 @@ const BuiltinRule* find_builtin_rule(std::string_view id) {
   for (const BuiltinRule& rule : builtin_rules())
     if (rule.id == id) return &rule;
   return nullptr;
+}
+
+std::vector<const BuiltinRule*> select_builtin_rules(const std::vector<std::string>& ids, std::string& unknown) {
+  std::vector<bool> wanted(builtin_rules().size(), false);
+  for (const std::string& id : ids) {
+    if (id == "cis") {
+      wanted.assign(wanted.size(), true);
+      continue;
+    }
+    const BuiltinRule* rule = find_builtin_rule(id);
+    if (rule == nullptr) {
+      unknown = id;
+      return {};
+    }
+    wanted[static_cast<std::size_t>(rule - builtin_rules().data())] = true;
+  }
+  std::vector<const BuiltinRule*> selected;
+  for (std::size_t i = 0; i < wanted.size(); ++i)
+    if (wanted[i]) selected.push_back(&builtin_rules()[i]);
+  return selected;
 }
 
 }  // namespace trailwatch
