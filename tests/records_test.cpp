@@ -226,3 +226,32 @@ TEST(RecordsBom, AByteOrderMarkIsSkipped) {
 
 }  // namespace
 }  // namespace trailwatch
+
+namespace trailwatch {
+namespace {
+
+TEST_P(RecordsTest, MessageIsTheMinifiedRecordWhenRequired) {
+  FieldPlan plan;
+  plan.require_message();
+  RecordReader reader(plan);
+  struct Sink : RecordSink {
+    std::vector<std::string> messages;
+    void on_record(const RecordView& r) override { messages.emplace_back(r.message); }
+  } sink;
+  read_text(reader, "{\"Records\": [\n  {\"a\": \"x y\",\n   \"b\": [1, 2]},{\"c\":1}\n]}", sink);
+  EXPECT_EQ(sink.messages, (std::vector<std::string>{R"({"a":"x y","b":[1,2]})", R"({"c":1})"}));
+}
+
+TEST_P(RecordsTest, MessageIsEmptyUnlessRequired) {
+  FieldPlan plan;
+  RecordReader reader(plan);
+  struct Sink : RecordSink {
+    std::vector<std::string> messages;
+    void on_record(const RecordView& r) override { messages.emplace_back(r.message); }
+  } sink;
+  read_text(reader, "{\"a\": 1}\n", sink);
+  EXPECT_EQ(sink.messages, std::vector<std::string>{""});
+}
+
+}  // namespace
+}  // namespace trailwatch

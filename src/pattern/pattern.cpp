@@ -76,10 +76,19 @@ Pattern::~Pattern() = default;
 
 void Pattern::bind(FieldPlan& plan) {
   impl_->program.bind(plan);
+  if (needs_message()) plan.require_message();
 }
 
 bool Pattern::matches(const FieldValues& fields) const {
   return impl_->program.matches(fields);
+}
+
+bool Pattern::matches(const EventView& event, ExtractedFields* /*extracted*/) const {
+  return event.fields != nullptr && impl_->program.matches(*event.fields);
+}
+
+bool Pattern::needs_message() const {
+  return false;
 }
 
 const std::string& Pattern::text() const {

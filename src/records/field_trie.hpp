@@ -43,6 +43,7 @@ struct FieldTrie {
   std::vector<FieldTrieNode> nodes;
   std::size_t depth = 0;  // the longest path
   std::size_t selectors = 0;
+  bool message_required = false;
 
   explicit FieldTrie(const FieldPlan& plan);
 };

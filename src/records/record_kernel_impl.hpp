@@ -175,7 +175,7 @@ class Kernel final : public RecordReader::Kernel {
         std::string_view raw;
         SIMDJSON_TRY(object.raw_json().get(raw));
         ++result.records;
-        sink.on_record(RecordView{values_, trim_right(raw)});
+        deliver(sink, trim_right(raw));
       }
     }
     if (!seen_records && result.error.empty()) result.error = "no \"Records\" array in the envelope";
@@ -219,8 +219,26 @@ class Kernel final : public RecordReader::Kernel {
     SIMDJSON_TRY(walk_object(object, root_, 0));
     if (has_trailing_content(doc)) return simdjson::TRAILING_CONTENT;
     ++result.records;
-    sink.on_record(RecordView{values_, line});
+    deliver(sink, line);
     return simdjson::SUCCESS;
+  }
+
+  void deliver(RecordSink& sink, std::string_view raw) {
+    std::string_view message;
+    if (trie_.message_required) message = minify(raw);
+    sink.on_record(RecordView{values_, raw, message});
+  }
+
+  // CloudTrail writes records compactly, so the message usually equals the raw text; pretty-printed input is
+  // minified so that term and regex patterns see what CloudWatch Logs would.
+  std::string_view minify(std::string_view raw) {
+    if (message_capacity_ < raw.size() + kRecordPadding) {
+      message_capacity_ = std::max(raw.size() + kRecordPadding, message_capacity_ * 2);
+      message_buffer_ = std::make_unique<char[]>(message_capacity_);
+    }
+    std::size_t length = 0;
+    if (simdjson::minify(raw.data(), raw.size(), message_buffer_.get(), length) != simdjson::SUCCESS) return raw;
+    return {message_buffer_.get(), length};
   }
 
   // Records the scalar (or container kind) `value` for every selector ending at one of `nodes`, then descends
@@ -350,6 +368,8 @@ class Kernel final : public RecordReader::Kernel {
   FieldValues values_;
   std::vector<std::vector<std::uint32_t>> scratch_;  // per depth: the trie nodes a value is reached by
   std::vector<std::vector<std::uint32_t>> seen_;     // per depth: member nodes already met in this object
+  std::unique_ptr<char[]> message_buffer_;
+  std::size_t message_capacity_ = 0;
 };
 
 }  // namespace
