@@ -8,9 +8,9 @@
 #include "gzip_fixture.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
-#include "trailwatch/rules.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/records.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch {
 namespace {
@@ -60,7 +60,7 @@ void BM_ReadRecords(benchmark::State& state) {
   std::string_view data(json.data(), json.size() - kRecordPadding);
   FieldPlan plan;
   std::vector<MetricFilter> filters;
-  filters.push_back(MetricFilter{"kms", Pattern::parse(builtin_rules()[0].pattern), {}, 1});
+  filters.push_back(MetricFilter{"kms", Pattern::parse(builtin_rules()[0].pattern), {}});
   MetricEngine engine(filters, {}, 300, plan);
   RecordReader reader(plan);
   CountingSink sink;
@@ -75,7 +75,7 @@ void BM_ScanRecords(benchmark::State& state) {
   std::string_view data(json.data(), json.size() - kRecordPadding);
   FieldPlan plan;
   std::vector<MetricFilter> filters;
-  filters.push_back(MetricFilter{"kms", Pattern::parse(builtin_rules()[0].pattern), {}, 1});
+  filters.push_back(MetricFilter{"kms", Pattern::parse(builtin_rules()[0].pattern), {}});
   MetricEngine engine(filters, {}, 300, plan);
   RecordReader reader(plan);
   MetricAggregator aggregator(engine, false);

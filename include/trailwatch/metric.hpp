@@ -49,20 +49,29 @@ std::vector<Datapoint> to_datapoints(const PeriodSeries& series, Statistic s);
 /// The start of the period that holds `t` (periods aligned to the Unix epoch; works for negative t).
 std::int64_t period_start(std::int64_t t, std::int64_t period);
 
-/// A metric transformation: what a match publishes.
+/// A metric transformation (PutMetricFilter's metricTransformations[0]): what an event publishes.
 struct MetricTransformation {
   std::string namespace_ = "CloudTrailMetrics";
   std::string name;
-  std::string value = "1";  // a numeric literal for now
+  /// A numeric literal ("1"), or a reference: "$.selector" (JSON patterns), "$name" or "$7"
+  /// (space-delimited).
+  std::string value = "1";
+  /// Published once for every event the pattern does not match (not allowed together with dimensions).
+  std::optional<double> default_value;
+  /// Up to 3: dimension name -> "$.selector" or "$name"/"$N". Each distinct value tuple is its own series.
+  std::vector<std::pair<std::string, std::string>> dimensions;
+  std::string unit;  // empty = None
 };
+
+/// Checks a transformation against CloudWatch's rules and the pattern it goes with. Returns an empty string
+/// when it is usable, else a one-line reason (e.g. "dimensions cannot be combined with a default value").
+std::string validate_transformation(const MetricTransformation& metric, const Pattern& pattern);
 
 /// A metric filter: the pattern and the metric it feeds.
 struct MetricFilter {
   std::string id;
   Pattern pattern;
   MetricTransformation metric;
-  /// The sample a match publishes (the literal metric value, parsed).
-  double sample_value = 1;
 };
 
 /// Parses a metric value literal ("1", "0.5", "+1e3"). Returns nullopt if it is not a finite number.
@@ -83,13 +92,40 @@ struct RecordScope {
 /// Records over this many bytes are not delivered to CloudWatch Logs by CloudTrail.
 inline constexpr std::size_t kCloudWatchLogsMaxEvent = 256 * 1024;
 
+/// Splitting every series by account and/or region (--group-by), as if each had its own log group.
+struct GroupBy {
+  bool account = false;  // recipientAccountId
+  bool region = false;   // awsRegion
+};
+
+/// Where a sample's value or a dimension's value comes from.
+struct ValueSource {
+  enum class Kind : std::uint8_t { Literal, Field, Extracted };
+  Kind kind = Kind::Literal;
+  double literal = 1;
+  SelectorId field = 0;   // Field: a JSON selector
+  std::string extracted;  // Extracted: a space-delimited slot name or 1-based position
+};
+
+/// A filter ready to run: its value and dimension sources bound to the plan.
+struct CompiledFilter {
+  ValueSource value;
+  std::vector<ValueSource> dimensions;
+  /// Names of the series dimensions: the metric's, then recipientAccountId / awsRegion for --group-by.
+  std::vector<std::string> dimension_names;
+};
+
 /// The filters of one scan bound to the fields they read. Shared read-only by all workers.
 class MetricEngine {
  public:
-  /// Binds every filter's pattern (and the fields the scan itself needs) into `plan`.
-  MetricEngine(std::vector<MetricFilter>& filters, RecordScope scope, std::int64_t period, FieldPlan& plan);
+  /// Binds every filter's pattern, values and dimensions (and the fields the scan itself needs) into `plan`.
+  /// Throws std::invalid_argument with a one-line reason when a transformation is not usable.
+  MetricEngine(std::vector<MetricFilter>& filters, RecordScope scope, std::int64_t period, FieldPlan& plan,
+               GroupBy group_by = {});
 
   const std::vector<MetricFilter>& filters() const { return filters_; }
+  const std::vector<CompiledFilter>& compiled() const { return compiled_; }
+  const GroupBy& group_by() const { return group_by_; }
   const RecordScope& scope() const { return scope_; }
   std::int64_t period() const { return period_; }
   SelectorId event_time() const { return event_time_; }
@@ -98,6 +134,8 @@ class MetricEngine {
 
  private:
   std::vector<MetricFilter>& filters_;
+  std::vector<CompiledFilter> compiled_;
+  GroupBy group_by_;
   RecordScope scope_;
   std::int64_t period_;
   SelectorId event_time_;
@@ -105,11 +143,15 @@ class MetricEngine {
   SelectorId region_;
 };
 
+/// The dimension values of one series, in CompiledFilter::dimension_names order.
+using SeriesKey = std::vector<std::string>;
+
 /// What one filter published.
 struct FilterTally {
   std::uint64_t matched = 0;
   std::uint64_t oversize = 0;
-  PeriodSeries series;
+  std::uint64_t dropped = 0;  // matches whose value or a dimension was missing or not numeric: no sample
+  std::map<SeriesKey, PeriodSeries> series;
 };
 
 /// Counts that merge exactly across files, workers and machines.
@@ -151,6 +193,8 @@ class MetricAggregator : public RecordSink {
 
  private:
   bool in_scope(const FieldValues& fields) const;
+  /// The series a sample of `filter` goes to; false when a dimension is missing.
+  bool series_key(std::size_t filter, const FieldValues& fields, bool matched, SeriesKey& key) const;
 
   const MetricEngine& engine_;
   bool keep_matches_;
@@ -159,6 +203,8 @@ class MetricAggregator : public RecordSink {
   std::vector<MatchedRecord> pending_matches_;
   std::vector<std::string> file_issues_;
   std::uint64_t record_index_ = 0;
+  ExtractedFields extracted_;
+  SeriesKey key_;
 };
 
 }  // namespace trailwatch

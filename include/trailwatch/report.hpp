@@ -55,6 +55,7 @@ struct RuleResult {
   MetricTransformation metric;
   std::uint64_t matched_events = 0;
   std::uint64_t matched_oversize = 0;
+  std::uint64_t dropped_samples = 0;  // matches whose value or a dimension could not be read
   std::vector<SeriesResult> series;
   std::vector<AlarmResult> alarms;
 };

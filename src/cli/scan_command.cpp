@@ -8,9 +8,11 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -20,10 +22,10 @@
 #include "trailwatch/alarm.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
-#include "trailwatch/rules.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/records.hpp"
 #include "trailwatch/report.hpp"
+#include "trailwatch/rules.hpp"
 #include "trailwatch/time.hpp"
 
 namespace trailwatch::cli {
@@ -42,30 +44,68 @@ struct UsageError {
   std::string message;
 };
 
+MetricTransformation pattern_metric(const ScanOptions& o) {
+  MetricTransformation m;
+  m.namespace_ = o.metric_namespace;
+  m.name = o.metric_name;
+  m.value = o.metric_value;
+  m.default_value = o.default_value;
+  m.unit = o.unit;
+  for (const std::string& d : o.dimensions) {
+    std::size_t eq = d.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError{"--dimension takes NAME=SELECTOR (e.g. eventName=$.eventName), got: " + d};
+    m.dimensions.emplace_back(d.substr(0, eq), d.substr(eq + 1));
+  }
+  return m;
+}
+
 std::vector<MetricFilter> build_filters(const ScanOptions& o) {
   std::vector<MetricFilter> filters;
-  auto value = parse_metric_literal(o.metric_value);
-  if (!value)
-    throw UsageError{"--metric-value must be a number (field references come with a later release): " +
-                     o.metric_value};
   if (o.pattern_given) {
-    MetricFilter f{
-        "pattern", Pattern::parse(o.pattern), {o.metric_namespace, o.metric_name, o.metric_value}, *value};
-    filters.push_back(std::move(f));
+    filters.push_back(MetricFilter{"pattern", Pattern::parse(o.pattern), pattern_metric(o)});
     return filters;
   }
+  if (o.metric_value != "1" || o.default_value || !o.dimensions.empty())
+    throw UsageError{
+        "--metric-value, --default-value and --dimension go with --pattern; built-in rules count 1 per "
+        "match"};
   std::vector<std::string> ids = o.rules.empty() ? std::vector<std::string>{kDefaultRule} : o.rules;
   std::string unknown;
   std::vector<const BuiltinRule*> rules = select_builtin_rules(ids, unknown);
   if (!unknown.empty()) {
     std::string known;
-    for (const BuiltinRule& r : builtin_rules()) known += std::string(known.empty() ? "" : ", ") + std::string(r.id);
-    throw UsageError{"unknown rule '" + unknown + "' (built-in rules: " + known + "; 'cis' selects them all)"};
+    for (const BuiltinRule& r : builtin_rules())
+      known += std::string(known.empty() ? "" : ", ") + std::string(r.id);
+    throw UsageError{"unknown rule '" + unknown + "' (built-in rules: " + known +
+                     "; 'cis' selects them all)"};
   }
-  for (const BuiltinRule* rule : rules)
-    filters.push_back(MetricFilter{std::string(rule->id), Pattern::parse(rule->pattern),
-                                   {o.metric_namespace, std::string(rule->metric_name), o.metric_value}, *value});
+  for (const BuiltinRule* rule : rules) {
+    MetricTransformation m;
+    m.namespace_ = o.metric_namespace;
+    m.name = std::string(rule->metric_name);
+    filters.push_back(MetricFilter{std::string(rule->id), Pattern::parse(rule->pattern), std::move(m)});
+  }
   return filters;
+}
+
+GroupBy build_group_by(const std::string& text) {
+  GroupBy g;
+  if (text.empty()) return g;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (part == "account")
+      g.account = true;
+    else if (part == "region")
+      g.region = true;
+    else
+      throw UsageError{"--group-by takes account, region or account,region; got: " + text};
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return g;
 }
 
 AlarmSettings build_alarm(const ScanOptions& o) {
@@ -127,7 +167,19 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       ->each([&o](const std::string&) { o.pattern_given = true; });
   scan->add_option("--metric-name", o.metric_name, "Metric name for --pattern")->capture_default_str();
   scan->add_option("--metric-namespace", o.metric_namespace, "Metric namespace")->capture_default_str();
-  scan->add_option("--metric-value", o.metric_value, "Value each match publishes")->capture_default_str();
+  scan->add_option(
+          "--metric-value", o.metric_value,
+          "Value each match of --pattern publishes: a number, $.field (JSON), $name or $N (space-delimited)")
+      ->capture_default_str();
+  scan->add_option("--default-value", o.default_value,
+                   "Value published for every event --pattern does not match (not with --dimension)");
+  scan->add_option("--dimension", o.dimensions,
+                   "NAME=SELECTOR, e.g. eventName=$.eventName; up to 3, repeatable")
+      ->allow_extra_args(false);
+  scan->add_option("--unit", o.unit, "Metric unit (Count, Seconds, Bytes, ...), reported only");
+  scan->add_option("--group-by", o.group_by,
+                   "account, region or account,region: one series and one alarm replay per group, as if each "
+                   "had its own log group");
   scan->add_option("--period", o.period, "Seconds per datapoint, aligned to the Unix epoch")
       ->capture_default_str()
       ->check(CLI::Range(1LL, 86400LL * 7));
@@ -186,10 +238,12 @@ int run_scan(const ScanOptions& o) {
   std::vector<MetricFilter> filters;
   AlarmSettings alarm;
   RecordScope scope;
+  GroupBy group_by;
   try {
     filters = build_filters(o);
     alarm = build_alarm(o);
     scope = build_scope(o);
+    group_by = build_group_by(o.group_by);
   } catch (const PatternError& e) {
     std::cerr << "trailwatch: " << e.caret_message() << '\n';
     return kExitUsage;
@@ -200,7 +254,17 @@ int run_scan(const ScanOptions& o) {
 
   auto started = std::chrono::steady_clock::now();
   FieldPlan plan;
-  MetricEngine engine(filters, scope, alarm.period, plan);
+  std::unique_ptr<MetricEngine> engine_holder;
+  try {
+    engine_holder = std::make_unique<MetricEngine>(filters, scope, alarm.period, plan, group_by);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "trailwatch: " << e.what() << '\n';
+    return kExitUsage;
+  } catch (const PatternError& e) {
+    std::cerr << "trailwatch: " << e.caret_message() << '\n';
+    return kExitUsage;
+  }
+  const MetricEngine& engine = *engine_holder;
 
   std::unique_ptr<AtomicFile> matches_file;
   if (!o.matches.empty()) {
@@ -285,14 +349,20 @@ int run_scan(const ScanOptions& o) {
     rule.metric = filters[i].metric;
     rule.matched_events = tally.filters[i].matched;
     rule.matched_oversize = tally.filters[i].oversize;
-    SeriesResult series;
-    series.datapoints = to_datapoints(tally.filters[i].series, alarm.statistic);
-    AlarmResult alarm_result{rule.id, alarm, {}};
-    std::optional<std::int64_t> replay_end = scope.end;
-    alarm_result.windows = replay_alarm(alarm, series.datapoints, replay_end).windows;
-    any_window |= !alarm_result.windows.empty();
-    rule.series.push_back(std::move(series));
-    rule.alarms.push_back(std::move(alarm_result));
+    rule.dropped_samples = tally.filters[i].dropped;
+    const std::vector<std::string>& names = engine.compiled()[i].dimension_names;
+    std::map<SeriesKey, PeriodSeries> by_series = tally.filters[i].series;
+    // A metric without dimensions still has its one series, with no datapoints when nothing matched.
+    if (by_series.empty() && names.empty()) by_series[SeriesKey{}];
+    for (const auto& [key, periods] : by_series) {
+      SeriesResult series;
+      for (std::size_t d = 0; d < names.size() && d < key.size(); ++d) series.dimensions[names[d]] = key[d];
+      series.datapoints = to_datapoints(periods, alarm.statistic);
+      AlarmResult alarm_result{rule.id, alarm, replay_alarm(alarm, series.datapoints, scope.end).windows};
+      any_window |= !alarm_result.windows.empty();
+      rule.series.push_back(std::move(series));
+      rule.alarms.push_back(std::move(alarm_result));
+    }
     report.rules.push_back(std::move(rule));
   }
 

@@ -17,6 +17,10 @@ struct ScanOptions {
   std::string metric_name = "MatchCount";
   std::string metric_namespace = "CloudTrailMetrics";
   std::string metric_value = "1";
+  std::optional<double> default_value;
+  std::vector<std::string> dimensions;
+  std::string unit;
+  std::string group_by;
   long long period = 300;
   std::string statistic = "Sum";
   double threshold = 1;

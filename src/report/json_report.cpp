@@ -151,11 +151,18 @@ void write_rule(JsonOut& j, const RuleResult& rule) {
   j.key("namespace").str(rule.metric.namespace_);
   j.key("name").str(rule.metric.name);
   j.key("value").str(rule.metric.value);
-  j.key("default_value").null();
-  j.key("dimensions").open('{').close('}');
+  if (rule.metric.default_value)
+    j.key("default_value").num(*rule.metric.default_value);
+  else
+    j.key("default_value").null();
+  j.key("dimensions").open('{');
+  for (const auto& [name, selector] : rule.metric.dimensions) j.key(name).str(selector);
+  j.close('}');
+  j.key("unit").str(rule.metric.unit.empty() ? "None" : rule.metric.unit);
   j.close('}');
   j.key("matched_events").num(rule.matched_events);
   j.key("matched_oversize").num(rule.matched_oversize);
+  j.key("dropped_samples").num(rule.dropped_samples);
   j.key("series").open('[');
   for (const SeriesResult& series : rule.series) {
     j.open('{').key("dimensions");

@@ -1,0 +1,192 @@
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "trailwatch/metric.hpp"
+#include "trailwatch/records.hpp"
+#include "trailwatch/time.hpp"
+
+namespace trailwatch {
+namespace {
+
+// Runs one filter over NDJSON text and returns the tally.
+struct ScanRun {
+  ScanTally tally;
+  std::vector<std::string> issues;
+  std::vector<MatchedRecord> matches;
+};
+
+ScanRun run(const std::string& pattern, MetricTransformation metric, const std::string& ndjson,
+            RecordScope scope = {}, GroupBy group_by = {}) {
+  std::vector<MetricFilter> filters;
+  filters.push_back(MetricFilter{"f", Pattern::parse(pattern), std::move(metric)});
+  FieldPlan plan;
+  MetricEngine engine(filters, scope, 300, plan, group_by);
+  RecordReader reader(plan);
+  MetricAggregator aggregator(engine, true);
+  std::string padded = ndjson + std::string(kRecordPadding, '\0');
+  aggregator.begin_file();
+  ReadResult r = reader.read(std::string_view(padded.data(), ndjson.size()), aggregator);
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  ScanRun out;
+  out.issues = aggregator.file_issues();
+  out.matches = aggregator.commit_file();
+  out.tally = aggregator.tally();
+  return out;
+}
+
+MetricTransformation metric(std::string value = "1") {
+  MetricTransformation m;
+  m.name = "M";
+  m.value = std::move(value);
+  return m;
+}
+
+std::string event(const std::string& time, const std::string& name, const std::string& extra = "") {
+  return "{\"eventTime\":\"" + time + "\",\"eventName\":\"" + name + "\"" + extra + "}\n";
+}
+
+const PeriodSeries& only_series(const ScanRun& r) {
+  EXPECT_EQ(r.tally.filters[0].series.size(), 1u);
+  return r.tally.filters[0].series.begin()->second;
+}
+
+TEST(MetricAggregator, CountsMatchesPerPeriodOnEventTime) {
+  ScanRun r = run("{ $.eventName = A }", metric(),
+                  event("2024-03-01T00:04:59Z", "A") + event("2024-03-01T00:05:00Z", "A") +
+                      event("2024-03-01T00:06:00Z", "B"));
+  EXPECT_EQ(r.tally.records, 3u);
+  EXPECT_EQ(r.tally.filters[0].matched, 2u);
+  const PeriodSeries& s = only_series(r);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s.begin()->first, *parse_utc_time("2024-03-01T00:00:00Z"));
+  EXPECT_EQ(s.rbegin()->second.sum, 1);
+}
+
+TEST(MetricAggregator, ValueFromAFieldNumberOrNumericString) {
+  ScanRun r = run(
+      "{ $.eventName = A }", metric("$.n"),
+      event("2024-03-01T00:00:00Z", "A", ",\"n\":2.5") + event("2024-03-01T00:00:01Z", "A", ",\"n\":\"4\"") +
+          event("2024-03-01T00:00:02Z", "A", ",\"n\":\"x\"") + event("2024-03-01T00:00:03Z", "A"));
+  EXPECT_EQ(r.tally.filters[0].matched, 4u);
+  EXPECT_EQ(r.tally.filters[0].dropped, 2u);  // not numeric, missing: CloudWatch publishes nothing for them
+  const PeriodStats& p = only_series(r).begin()->second;
+  EXPECT_EQ(p.sum, 6.5);
+  EXPECT_EQ(p.count, 2u);
+  EXPECT_EQ(p.max, 4);
+}
+
+TEST(MetricAggregator, DefaultValueIsOneSamplePerNonMatchingEvent) {
+  MetricTransformation m = metric();
+  m.default_value = 0;
+  ScanRun r = run("{ $.eventName = A }", m,
+                  event("2024-03-01T00:00:00Z", "A") + event("2024-03-01T00:00:01Z", "B") +
+                      event("2024-03-01T00:00:02Z", "C") + event("2024-03-01T00:10:00Z", "B"));
+  const PeriodSeries& s = only_series(r);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s.begin()->second.count, 3u);
+  EXPECT_EQ(s.begin()->second.sum, 1);
+  EXPECT_DOUBLE_EQ(s.begin()->second.value(Statistic::Average), 1.0 / 3);
+  EXPECT_EQ(s.rbegin()->second.count, 1u);
+  EXPECT_EQ(s.rbegin()->second.sum, 0);
+  EXPECT_EQ(r.tally.filters[0].matched, 1u);
+}
+
+TEST(MetricAggregator, DimensionsSplitSeriesAndAMissingDimensionDropsTheSample) {
+  MetricTransformation m = metric();
+  m.dimensions = {{"who", "$.user"}};
+  ScanRun r =
+      run("{ $.eventName = A }", m,
+          event("2024-03-01T00:00:00Z", "A", ",\"user\":\"x\"") +
+              event("2024-03-01T00:00:00Z", "A", ",\"user\":\"y\"") +
+              event("2024-03-01T00:00:00Z", "A", ",\"user\":\"x\"") + event("2024-03-01T00:00:00Z", "A"));
+  const auto& series = r.tally.filters[0].series;
+  ASSERT_EQ(series.size(), 2u);
+  EXPECT_EQ(series.at(SeriesKey{"x"}).begin()->second.sum, 2);
+  EXPECT_EQ(series.at(SeriesKey{"y"}).begin()->second.sum, 1);
+  EXPECT_EQ(r.tally.filters[0].dropped, 1u);
+}
+
+TEST(MetricAggregator, GroupByAccountAndRegion) {
+  ScanRun r =
+      run("{ $.eventName = A }", metric(),
+          event("2024-03-01T00:00:00Z", "A", ",\"recipientAccountId\":\"1\",\"awsRegion\":\"r1\"") +
+              event("2024-03-01T00:00:00Z", "A", ",\"recipientAccountId\":\"1\",\"awsRegion\":\"r2\"") +
+              event("2024-03-01T00:00:00Z", "A", ",\"recipientAccountId\":\"2\",\"awsRegion\":\"r1\""),
+          {}, GroupBy{true, true});
+  const auto& series = r.tally.filters[0].series;
+  EXPECT_EQ(series.size(), 3u);
+  EXPECT_TRUE(series.contains(SeriesKey{"1", "r2"}));
+}
+
+TEST(MetricAggregator, ScopeAndTimeRange) {
+  RecordScope scope;
+  scope.start = parse_utc_time("2024-03-01T00:05:00Z");
+  scope.end = parse_utc_time("2024-03-01T00:10:00Z");
+  scope.regions = {"r1"};
+  ScanRun r = run("{ $.eventName = A }", metric(),
+                  event("2024-03-01T00:04:59Z", "A", ",\"awsRegion\":\"r1\"") +
+                      event("2024-03-01T00:05:00Z", "A", ",\"awsRegion\":\"r1\"") +
+                      event("2024-03-01T00:10:00Z", "A", ",\"awsRegion\":\"r1\"") +
+                      event("2024-03-01T00:06:00Z", "A", ",\"awsRegion\":\"r2\""),
+                  scope);
+  EXPECT_EQ(r.tally.records, 4u);
+  EXPECT_EQ(r.tally.records_out_of_range, 2u);
+  EXPECT_EQ(r.tally.records_out_of_scope, 1u);
+  EXPECT_EQ(r.tally.filters[0].matched, 1u);
+}
+
+TEST(MetricAggregator, AMatchWithoutUsableEventTimeFailsAndIsReported) {
+  ScanRun r = run("{ $.eventName = A }", metric(),
+                  "{\"eventName\":\"A\"}\n" + event("not a time", "A") + event("2024-03-01T00:00:00Z", "B"));
+  EXPECT_EQ(r.tally.records_failed, 2u);
+  EXPECT_EQ(r.tally.filters[0].matched, 0u);
+  ASSERT_EQ(r.issues.size(), 2u);
+  EXPECT_NE(r.issues[0].find("record 1 matched rule f"), std::string::npos) << r.issues[0];
+}
+
+TEST(MetricAggregator, OversizeMatchesAreCountedAndFlagged) {
+  std::string big(300 * 1024, 'x');
+  ScanRun r =
+      run("{ $.eventName = A }", metric(), event("2024-03-01T00:00:00Z", "A", ",\"pad\":\"" + big + "\""));
+  EXPECT_EQ(r.tally.filters[0].oversize, 1u);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_TRUE(r.matches[0].oversize);
+}
+
+TEST(MetricTransformationRules, CloudWatchConstraintsAreEnforced) {
+  Pattern json = Pattern::parse("{ $.a = 1 }");
+  MetricTransformation m = metric();
+  EXPECT_EQ(validate_transformation(m, json), "");
+  m.dimensions = {{"a", "$.a"}};
+  m.default_value = 0;
+  EXPECT_NE(validate_transformation(m, json).find("default value"), std::string::npos);
+  m.default_value.reset();
+  m.dimensions = {{"a", "$.a"}, {"b", "$.b"}, {"c", "$.c"}, {"d", "$.d"}};
+  EXPECT_NE(validate_transformation(m, json).find("at most 3"), std::string::npos);
+  m.dimensions = {{"a", "literal"}};
+  EXPECT_NE(validate_transformation(m, json).find("reference"), std::string::npos);
+  m.dimensions.clear();
+  m.value = "$size";
+  EXPECT_NE(validate_transformation(m, json).find("space-delimited"), std::string::npos);
+  m.value = "abc";
+  EXPECT_NE(validate_transformation(m, json).find("number"), std::string::npos);
+  m.value = "1";
+  m.unit = "Furlongs";
+  EXPECT_NE(validate_transformation(m, json).find("unit"), std::string::npos);
+  m.unit = "Count";
+  m.name = "a:b";
+  EXPECT_NE(validate_transformation(m, json).find("metric name"), std::string::npos);
+}
+
+TEST(MetricTransformationRules, EngineRejectsAnUnusableTransformation) {
+  std::vector<MetricFilter> filters;
+  MetricTransformation m = metric("$.");
+  filters.push_back(MetricFilter{"f", Pattern::parse("{ $.a = 1 }"), m});
+  FieldPlan plan;
+  EXPECT_THROW(MetricEngine(filters, {}, 300, plan), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace trailwatch
