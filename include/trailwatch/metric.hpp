@@ -92,6 +92,9 @@ struct RecordScope {
 /// Records over this many bytes are not delivered to CloudWatch Logs by CloudTrail.
 inline constexpr std::size_t kCloudWatchLogsMaxEvent = 256 * 1024;
 
+/// The dimension values of one series, in CompiledFilter::dimension_names order.
+using SeriesKey = std::vector<std::string>;
+
 /// Splitting every series by account and/or region (--group-by), as if each had its own log group.
 struct GroupBy {
   bool account = false;  // recipientAccountId
@@ -125,6 +128,16 @@ class MetricEngine {
 
   const std::vector<MetricFilter>& filters() const { return filters_; }
   const std::vector<CompiledFilter>& compiled() const { return compiled_; }
+
+  /// What one event publishes for filter `filter`.
+  struct EventSample {
+    bool matched = false;
+    std::optional<double> value;  // none: nothing is published (no match and no default, or unreadable value)
+    SeriesKey dimensions;         // the metric's dimension values, then the --group-by values
+  };
+  /// Evaluates filter `filter` on one event. `extracted` is scratch space reused across calls.
+  void evaluate(std::size_t filter, const EventView& event, ExtractedFields& extracted,
+                EventSample& out) const;
   const GroupBy& group_by() const { return group_by_; }
   const RecordScope& scope() const { return scope_; }
   std::int64_t period() const { return period_; }
@@ -142,9 +155,6 @@ class MetricEngine {
   SelectorId account_;
   SelectorId region_;
 };
-
-/// The dimension values of one series, in CompiledFilter::dimension_names order.
-using SeriesKey = std::vector<std::string>;
 
 /// What one filter published.
 struct FilterTally {
@@ -193,8 +203,6 @@ class MetricAggregator : public RecordSink {
 
  private:
   bool in_scope(const FieldValues& fields) const;
-  /// The series a sample of `filter` goes to; false when a dimension is missing.
-  bool series_key(std::size_t filter, const FieldValues& fields, bool matched, SeriesKey& key) const;
 
   const MetricEngine& engine_;
   bool keep_matches_;
@@ -204,7 +212,7 @@ class MetricAggregator : public RecordSink {
   std::vector<std::string> file_issues_;
   std::uint64_t record_index_ = 0;
   ExtractedFields extracted_;
-  SeriesKey key_;
+  MetricEngine::EventSample sample_;
 };
 
 }  // namespace trailwatch

@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.hpp"
+#include "cli/rules_command.hpp"
 #include "cli/scan_command.hpp"
+#include "cli/test_pattern_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -18,11 +20,16 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  trailwatch scan AWSLogs/                        CIS 'CMK disabled or scheduled for deletion' rule\n"
       "  trailwatch scan --format json -o report.json AWSLogs/\n"
-      "  zcat f.json.gz | trailwatch scan -\n\n"
+      "  zcat f.json.gz | trailwatch scan -\n"
+      "  jq -c '.Records[]' f.json | trailwatch test-pattern '{ $.eventName = DisableKey }'\n\n"
       "Run 'trailwatch scan --help' for every option.");
 
   trailwatch::cli::ScanOptions scan_options;
   CLI::App* scan = trailwatch::cli::add_scan_command(app, scan_options);
+  trailwatch::cli::RulesOptions rules_options;
+  CLI::App* rules = trailwatch::cli::add_rules_command(app, rules_options);
+  trailwatch::cli::TestPatternOptions test_pattern_options;
+  CLI::App* test_pattern = trailwatch::cli::add_test_pattern_command(app, test_pattern_options);
 
   try {
     app.parse(argc, argv);
@@ -37,5 +44,7 @@ int main(int argc, char** argv) {
     return trailwatch::cli::kExitUsage;
   }
   if (scan->parsed()) return trailwatch::cli::run_scan(scan_options);
+  if (rules->parsed()) return trailwatch::cli::run_rules(rules_options);
+  if (test_pattern->parsed()) return trailwatch::cli::run_test_pattern(test_pattern_options);
   return trailwatch::cli::kExitUsage;
 }

@@ -65,53 +65,6 @@ bool MetricAggregator::in_scope(const FieldValues& fields) const {
          listed(scope.regions, fields.first(engine_.region()));
 }
 
-namespace {
-
-// The text a dimension or value reference reached: a JSON string or number, or a space-delimited field.
-std::optional<std::string_view> source_text(const ValueSource& source, const FieldValues& fields,
-                                            const ExtractedFields& extracted) {
-  if (source.kind == ValueSource::Kind::Extracted) return extracted.get(source.extracted);
-  const JsonValue* value = fields.first(source.field);
-  if (value == nullptr || value->kind == JsonKind::Null || value->kind == JsonKind::Array ||
-      value->kind == JsonKind::Object)
-    return std::nullopt;
-  return value->text;
-}
-
-std::optional<double> sample_of(const ValueSource& source, const FieldValues& fields,
-                                const ExtractedFields& extracted) {
-  if (source.kind == ValueSource::Kind::Literal) return source.literal;
-  if (source.kind == ValueSource::Kind::Field) {
-    const JsonValue* value = fields.first(source.field);
-    if (value == nullptr || (value->kind != JsonKind::Number && value->kind != JsonKind::String))
-      return std::nullopt;
-  }
-  std::optional<std::string_view> text = source_text(source, fields, extracted);
-  return text ? parse_metric_literal(*text) : std::nullopt;
-}
-
-}  // namespace
-
-bool MetricAggregator::series_key(std::size_t filter, const FieldValues& fields, bool matched,
-                                  SeriesKey& key) const {
-  const CompiledFilter& compiled = engine_.compiled()[filter];
-  key.clear();
-  if (matched) {
-    for (const ValueSource& dimension : compiled.dimensions) {
-      std::optional<std::string_view> text = source_text(dimension, fields, extracted_);
-      if (!text) return false;
-      key.emplace_back(*text);
-    }
-  }
-  auto group_value = [&fields](SelectorId id) {
-    const JsonValue* value = fields.first(id);
-    return value != nullptr && value->kind == JsonKind::String ? std::string(value->text) : std::string();
-  };
-  if (engine_.group_by().account) key.push_back(group_value(engine_.account()));
-  if (engine_.group_by().region) key.push_back(group_value(engine_.region()));
-  return true;
-}
-
 void MetricAggregator::on_record(const RecordView& record) {
   ++record_index_;
   ++pending_.records;
@@ -135,8 +88,8 @@ void MetricAggregator::on_record(const RecordView& record) {
   bool failed = false;
   for (std::size_t i = 0; i < engine_.filters().size(); ++i) {
     const MetricFilter& filter = engine_.filters()[i];
-    bool matched = filter.pattern.matches(event, &extracted_);
-    if (!matched && !filter.metric.default_value) continue;
+    engine_.evaluate(i, event, extracted_, sample_);
+    if (!sample_.matched && !filter.metric.default_value) continue;
     if (!time_read) {
       time = event_time_of(fields, engine_.event_time());
       time_read = true;
@@ -144,7 +97,7 @@ void MetricAggregator::on_record(const RecordView& record) {
     if (!time) {
       // Without a time a match cannot be placed in a period: count it as failed and say so. A record that
       // only would have published the default value is not worth failing the run for.
-      if (matched && !failed) {
+      if (sample_.matched && !failed) {
         failed = true;
         ++pending_.records_failed;
         file_issues_.push_back("record " + std::to_string(record_index_) + " matched rule " + filter.id +
@@ -153,20 +106,17 @@ void MetricAggregator::on_record(const RecordView& record) {
       continue;
     }
     FilterTally& tally = pending_.filters[i];
-    std::optional<double> sample =
-        matched ? sample_of(engine_.compiled()[i].value, fields, extracted_) : filter.metric.default_value;
-    if (matched) {
+    if (sample_.matched) {
       ++tally.matched;
       bool oversize = record.raw.size() > kCloudWatchLogsMaxEvent;
       if (oversize) ++tally.oversize;
       if (keep_matches_) pending_matches_.push_back({i, oversize, std::string(record.raw)});
     }
-    // CloudWatch publishes nothing for an event whose value or dimension it cannot read.
-    if (!sample || !series_key(i, fields, matched, key_)) {
+    if (!sample_.value) {
       ++tally.dropped;
       continue;
     }
-    tally.series[key_][period_start(*time, engine_.period())].add(*sample);
+    tally.series[sample_.dimensions][period_start(*time, engine_.period())].add(*sample_.value);
   }
 }
 

@@ -112,6 +112,38 @@ std::string validate_transformation(const MetricTransformation& m, const Pattern
   return {};
 }
 
+namespace {
+
+// An event that is not a JSON object has no fields at all: every selector reaches nothing.
+const JsonValue* event_field(const FieldValues& fields, SelectorId id) {
+  return id < fields.size() ? fields.first(id) : nullptr;
+}
+
+// The text a dimension or value reference reached: a JSON string or number, or a space-delimited field.
+std::optional<std::string_view> source_text(const ValueSource& source, const FieldValues& fields,
+                                            const ExtractedFields& extracted) {
+  if (source.kind == ValueSource::Kind::Extracted) return extracted.get(source.extracted);
+  const JsonValue* value = event_field(fields, source.field);
+  if (value == nullptr || value->kind == JsonKind::Null || value->kind == JsonKind::Array ||
+      value->kind == JsonKind::Object)
+    return std::nullopt;
+  return value->text;
+}
+
+std::optional<double> sample_of(const ValueSource& source, const FieldValues& fields,
+                                const ExtractedFields& extracted) {
+  if (source.kind == ValueSource::Kind::Literal) return source.literal;
+  if (source.kind == ValueSource::Kind::Field) {
+    const JsonValue* value = event_field(fields, source.field);
+    if (value == nullptr || (value->kind != JsonKind::Number && value->kind != JsonKind::String))
+      return std::nullopt;
+  }
+  std::optional<std::string_view> text = source_text(source, fields, extracted);
+  return text ? parse_metric_literal(*text) : std::nullopt;
+}
+
+}  // namespace
+
 MetricEngine::MetricEngine(std::vector<MetricFilter>& filters, RecordScope scope, std::int64_t period,
                            FieldPlan& plan, GroupBy group_by)
     : filters_(filters),
@@ -135,6 +167,34 @@ MetricEngine::MetricEngine(std::vector<MetricFilter>& filters, RecordScope scope
     if (group_by_.region) compiled.dimension_names.push_back("awsRegion");
     compiled_.push_back(std::move(compiled));
   }
+}
+
+void MetricEngine::evaluate(std::size_t filter, const EventView& event, ExtractedFields& extracted,
+                            EventSample& out) const {
+  const MetricFilter& f = filters_[filter];
+  const CompiledFilter& compiled = compiled_[filter];
+  out.matched = f.pattern.matches(event, &extracted);
+  out.value.reset();
+  out.dimensions.clear();
+  static const FieldValues kNoFields;
+  const FieldValues& fields = event.fields != nullptr ? *event.fields : kNoFields;
+  if (out.matched) {
+    // CloudWatch publishes nothing for an event whose value or dimension it cannot read.
+    for (const ValueSource& dimension : compiled.dimensions) {
+      std::optional<std::string_view> text = source_text(dimension, fields, extracted);
+      if (!text) return;
+      out.dimensions.emplace_back(*text);
+    }
+    out.value = sample_of(compiled.value, fields, extracted);
+  } else {
+    out.value = f.metric.default_value;
+  }
+  auto group_value = [&fields](SelectorId id) {
+    const JsonValue* value = event_field(fields, id);
+    return value != nullptr && value->kind == JsonKind::String ? std::string(value->text) : std::string();
+  };
+  if (group_by_.account) out.dimensions.push_back(group_value(account_));
+  if (group_by_.region) out.dimensions.push_back(group_value(region_));
 }
 
 }  // namespace trailwatch

@@ -1,0 +1,26 @@
+// `trailwatch test-pattern`: a filter pattern and its metric transformation over log events, one per line.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace trailwatch::cli {
+
+struct TestPatternOptions {
+  std::string pattern;
+  std::string file = "-";
+  std::string format = "table";
+  std::string metric_value = "1";
+  std::optional<double> default_value;
+  std::vector<std::string> dimensions;
+};
+
+CLI::App* add_test_pattern_command(CLI::App& app, TestPatternOptions& options);
+
+/// Returns 0 when the pattern is valid (whatever matched), 64 when it is not.
+int run_test_pattern(const TestPatternOptions& options);
+
+}  // namespace trailwatch::cli
