@@ -43,6 +43,9 @@ struct Datapoint {
   std::uint64_t sample_count = 0;
 };
 
+/// Merges a series into periods of `period` seconds (a multiple of the series' own period).
+PeriodSeries rebucket(const PeriodSeries& series, std::int64_t period);
+
 /// Reduces a series to datapoints of statistic `s`, sorted by time.
 std::vector<Datapoint> to_datapoints(const PeriodSeries& series, Statistic s);
 
@@ -72,6 +75,8 @@ struct MetricFilter {
   std::string id;
   Pattern pattern;
   MetricTransformation metric;
+  /// When the filter was created (--config): it only ever saw events ingested after that.
+  std::optional<std::int64_t> created_at = std::nullopt;
 };
 
 /// Parses a metric value literal ("1", "0.5", "+1e3"). Returns nullopt if it is not a finite number.
@@ -161,6 +166,7 @@ struct FilterTally {
   std::uint64_t matched = 0;
   std::uint64_t oversize = 0;
   std::uint64_t dropped = 0;  // matches whose value or a dimension was missing or not numeric: no sample
+  std::uint64_t before_creation = 0;  // matches older than MetricFilter::created_at
   std::map<SeriesKey, PeriodSeries> series;
 };
 

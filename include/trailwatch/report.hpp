@@ -40,8 +40,15 @@ struct InputSummary {
 
 struct AlarmResult {
   std::string name;
+  std::map<std::string, std::string> dimensions;  // the series it watches
   AlarmSettings settings;
   std::vector<AlarmWindow> windows;
+};
+
+/// An alarm of a replayed configuration that could not be replayed, and why.
+struct UnreplayableAlarm {
+  std::string name;
+  std::string reason;
 };
 
 struct SeriesResult {
@@ -56,6 +63,9 @@ struct RuleResult {
   std::uint64_t matched_events = 0;
   std::uint64_t matched_oversize = 0;
   std::uint64_t dropped_samples = 0;  // matches whose value or a dimension could not be read
+  std::uint64_t matched_before_creation =
+      0;  // --config: matches older than the filter (the alarm never saw them)
+  std::optional<std::int64_t> created_at;  // --config: the filter's creationTime
   std::vector<SeriesResult> series;
   std::vector<AlarmResult> alarms;
 };
@@ -63,6 +73,7 @@ struct RuleResult {
 struct ScanReport {
   InputSummary input;
   std::vector<RuleResult> rules;
+  std::vector<UnreplayableAlarm> unreplayable_alarms;
 };
 
 /// JSON, schema trailwatch.scan/1 (DESIGN.md).

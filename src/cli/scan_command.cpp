@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
@@ -19,6 +20,7 @@
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/scan_worker.hpp"
+#include "trailwatch/account_config.hpp"
 #include "trailwatch/alarm.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
@@ -87,6 +89,46 @@ std::vector<MetricFilter> build_filters(const ScanOptions& o) {
     filters.push_back(MetricFilter{std::string(rule->id), Pattern::parse(rule->pattern), std::move(m)});
   }
   return filters;
+}
+
+AccountConfig load_configs(const std::vector<std::string>& paths) {
+  AccountConfig config;
+  for (const std::string& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError{"--config: cannot open " + path};
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    try {
+      load_account_config(text, config);
+    } catch (const std::runtime_error& e) {
+      throw UsageError{"--config " + path + ": " + e.what()};
+    }
+  }
+  return config;
+}
+
+// Every metric filter of the configuration becomes a rule, named after the filter (and its log group when two
+// log groups have a filter of the same name).
+std::vector<MetricFilter> config_filters(const AccountConfig& config) {
+  std::vector<MetricFilter> filters;
+  for (const ConfiguredFilter& f : config.filters) {
+    std::size_t same_name = 0;
+    for (const ConfiguredFilter& other : config.filters) same_name += other.name == f.name;
+    std::string id = same_name > 1 ? f.log_group + ":" + f.name : f.name;
+    try {
+      filters.push_back(MetricFilter{id, Pattern::parse(f.pattern), f.metric, f.created_at});
+    } catch (const PatternError& e) {
+      throw UsageError{"--config: metric filter " + id + ": " + e.caret_message()};
+    }
+  }
+  return filters;
+}
+
+// The period every alarm's period is a whole multiple of, so one aggregation serves them all.
+std::int64_t common_period(const AccountConfig& config, std::int64_t fallback) {
+  std::int64_t g = 0;
+  for (const ConfiguredAlarm& a : config.alarms)
+    if (a.unreplayable.empty() && a.settings.period > 0) g = std::gcd(g, a.settings.period);
+  return g > 0 ? g : fallback;
 }
 
 GroupBy build_group_by(const std::string& text) {
@@ -162,6 +204,12 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
   scan->add_option("paths", o.paths, "Files, directories (walked recursively) or - for stdin")->required();
   scan->add_option("--rule", o.rules, "Built-in rule id; repeatable (default: kms-cmk-disable-or-delete)")
       ->allow_extra_args(false);
+  scan->add_option(
+          "--config", o.configs,
+          "Replay a real account's setup: JSON of 'aws logs describe-metric-filters' and/or 'aws cloudwatch "
+          "describe-alarms' (repeatable); every filter becomes a rule, every alarm on its metric is replayed")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile);
   scan->add_option("--pattern", o.pattern,
                    "An ad-hoc CloudWatch Logs filter pattern instead of the built-in rules")
       ->each([&o](const std::string&) { o.pattern_given = true; });
@@ -230,6 +278,9 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       "authentication\" }' \\\n"
       "                  --metric-name ConsoleLoginFailures ~/AWSLogs\n"
       "  trailwatch scan --start 2024-03-01 --end 2024-03-02 --region us-east-1 ~/AWSLogs\n"
+      "  trailwatch scan --rule cis --group-by account,region ~/AWSLogs\n"
+      "  aws logs describe-metric-filters > filters.json; aws cloudwatch describe-alarms > alarms.json\n"
+      "  trailwatch scan --config filters.json --config alarms.json ~/AWSLogs\n"
       "  zcat 111122223333_CloudTrail_us-east-1_*.json.gz | trailwatch scan -");
   return scan;
 }
@@ -239,8 +290,17 @@ int run_scan(const ScanOptions& o) {
   AlarmSettings alarm;
   RecordScope scope;
   GroupBy group_by;
+  AccountConfig config;
   try {
-    filters = build_filters(o);
+    if (!o.configs.empty()) {
+      if (o.pattern_given || !o.rules.empty()) throw UsageError{"--config replaces --rule and --pattern"};
+      if (!o.group_by.empty())
+        throw UsageError{"--config replays alarms on the dimensions they name; drop --group-by"};
+      config = load_configs(o.configs);
+      filters = config_filters(config);
+    } else {
+      filters = build_filters(o);
+    }
     alarm = build_alarm(o);
     scope = build_scope(o);
     group_by = build_group_by(o.group_by);
@@ -256,7 +316,8 @@ int run_scan(const ScanOptions& o) {
   FieldPlan plan;
   std::unique_ptr<MetricEngine> engine_holder;
   try {
-    engine_holder = std::make_unique<MetricEngine>(filters, scope, alarm.period, plan, group_by);
+    std::int64_t period = o.configs.empty() ? alarm.period : common_period(config, alarm.period);
+    engine_holder = std::make_unique<MetricEngine>(filters, scope, period, plan, group_by);
   } catch (const std::invalid_argument& e) {
     std::cerr << "trailwatch: " << e.what() << '\n';
     return kExitUsage;
@@ -358,12 +419,50 @@ int run_scan(const ScanOptions& o) {
       SeriesResult series;
       for (std::size_t d = 0; d < names.size() && d < key.size(); ++d) series.dimensions[names[d]] = key[d];
       series.datapoints = to_datapoints(periods, alarm.statistic);
-      AlarmResult alarm_result{rule.id, alarm, replay_alarm(alarm, series.datapoints, scope.end).windows};
-      any_window |= !alarm_result.windows.empty();
+      if (o.configs.empty()) {
+        AlarmResult result{rule.id, series.dimensions, alarm,
+                           replay_alarm(alarm, series.datapoints, scope.end).windows};
+        any_window |= !result.windows.empty();
+        rule.alarms.push_back(std::move(result));
+      }
       rule.series.push_back(std::move(series));
-      rule.alarms.push_back(std::move(alarm_result));
+    }
+    if (!o.configs.empty()) {
+      rule.created_at = filters[i].created_at;
+      rule.matched_before_creation = tally.filters[i].before_creation;
+      for (const ConfiguredAlarm& configured : config.alarms) {
+        if (!configured.unreplayable.empty() || configured.metric_namespace != filters[i].metric.namespace_ ||
+            configured.metric_name != filters[i].metric.name)
+          continue;
+        // The alarm watches the one series whose dimensions are exactly its own; none published means no
+        // data.
+        PeriodSeries watched;
+        for (const auto& [key, periods] : by_series) {
+          std::map<std::string, std::string> dims;
+          for (std::size_t d = 0; d < names.size() && d < key.size(); ++d) dims[names[d]] = key[d];
+          if (alarm_watches(configured, filters[i].metric, dims)) watched = periods;
+        }
+        std::vector<Datapoint> points =
+            to_datapoints(rebucket(watched, configured.settings.period), configured.settings.statistic);
+        AlarmResult result{configured.name, configured.dimensions, configured.settings,
+                           replay_alarm(configured.settings, points, scope.end).windows};
+        any_window |= !result.windows.empty();
+        rule.alarms.push_back(std::move(result));
+      }
     }
     report.rules.push_back(std::move(rule));
+  }
+
+  for (const ConfiguredAlarm& configured : config.alarms) {
+    bool published = std::any_of(filters.begin(), filters.end(), [&](const MetricFilter& f) {
+      return f.metric.namespace_ == configured.metric_namespace && f.metric.name == configured.metric_name;
+    });
+    if (!configured.unreplayable.empty())
+      report.unreplayable_alarms.push_back({configured.name, configured.unreplayable});
+    else if (!published)
+      report.unreplayable_alarms.push_back(
+          {configured.name, "no metric filter in the configuration publishes " + configured.metric_namespace +
+                                "/" + configured.metric_name});
   }
 
   std::ostringstream text;

@@ -12,6 +12,7 @@ namespace trailwatch::cli {
 struct ScanOptions {
   std::vector<std::string> paths;
   std::vector<std::string> rules;
+  std::vector<std::string> configs;
   std::string pattern;
   bool pattern_given = false;
   std::string metric_name = "MatchCount";

@@ -31,6 +31,7 @@ void ScanTally::merge(const ScanTally& other) {
     filters[i].matched += other.filters[i].matched;
     filters[i].oversize += other.filters[i].oversize;
     filters[i].dropped += other.filters[i].dropped;
+    filters[i].before_creation += other.filters[i].before_creation;
     for (const auto& [key, series] : other.filters[i].series) {
       PeriodSeries& into = filters[i].series[key];
       for (const auto& [start, stats] : series) into[start].merge(stats);
@@ -108,6 +109,7 @@ void MetricAggregator::on_record(const RecordView& record) {
     FilterTally& tally = pending_.filters[i];
     if (sample_.matched) {
       ++tally.matched;
+      if (filter.created_at && *time < *filter.created_at) ++tally.before_creation;
       bool oversize = record.raw.size() > kCloudWatchLogsMaxEvent;
       if (oversize) ++tally.oversize;
       if (keep_matches_) pending_matches_.push_back({i, oversize, std::string(record.raw)});

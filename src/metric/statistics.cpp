@@ -68,6 +68,12 @@ double PeriodStats::value(Statistic s) const {
   return sum;
 }
 
+PeriodSeries rebucket(const PeriodSeries& series, std::int64_t period) {
+  PeriodSeries out;
+  for (const auto& [start, stats] : series) out[period_start(start, period)].merge(stats);
+  return out;
+}
+
 std::vector<Datapoint> to_datapoints(const PeriodSeries& series, Statistic s) {
   std::vector<Datapoint> out;
   out.reserve(series.size());

@@ -119,12 +119,12 @@ void write_dimensions(JsonOut& j, const std::map<std::string, std::string>& dime
   j.close('}');
 }
 
-void write_alarm(JsonOut& j, const AlarmResult& alarm, const std::map<std::string, std::string>& dimensions) {
+void write_alarm(JsonOut& j, const AlarmResult& alarm) {
   const AlarmSettings& s = alarm.settings;
   j.open('{');
   j.key("name").str(alarm.name);
   j.key("dimensions");
-  write_dimensions(j, dimensions);
+  write_dimensions(j, alarm.dimensions);
   j.key("period").num(static_cast<std::uint64_t>(s.period));
   j.key("statistic").str(to_string(s.statistic));
   j.key("comparison_operator").str(to_string(s.comparison));
@@ -163,6 +163,10 @@ void write_rule(JsonOut& j, const RuleResult& rule) {
   j.key("matched_events").num(rule.matched_events);
   j.key("matched_oversize").num(rule.matched_oversize);
   j.key("dropped_samples").num(rule.dropped_samples);
+  if (rule.created_at) {
+    j.key("filter_created").time(*rule.created_at);
+    j.key("matched_before_creation").num(rule.matched_before_creation);
+  }
   j.key("series").open('[');
   for (const SeriesResult& series : rule.series) {
     j.open('{').key("dimensions");
@@ -176,11 +180,7 @@ void write_rule(JsonOut& j, const RuleResult& rule) {
   }
   j.close(']');
   j.key("alarms").open('[');
-  for (std::size_t i = 0; i < rule.alarms.size(); ++i) {
-    const auto& dims =
-        i < rule.series.size() ? rule.series[i].dimensions : std::map<std::string, std::string>{};
-    write_alarm(j, rule.alarms[i], dims);
-  }
+  for (const AlarmResult& alarm : rule.alarms) write_alarm(j, alarm);
   j.close(']');
   j.close('}');
 }
@@ -226,6 +226,12 @@ void write_json(std::ostream& out, const ScanReport& report) {
   j.key("rules").open('[');
   for (const RuleResult& rule : report.rules) write_rule(j, rule);
   j.close(']');
+  if (!report.unreplayable_alarms.empty()) {
+    j.key("unreplayable_alarms").open('[');
+    for (const UnreplayableAlarm& u : report.unreplayable_alarms)
+      j.open('{').key("name").str(u.name).key("reason").str(u.reason).close('}');
+    j.close(']');
+  }
   j.close('}');
   s += '\n';
   out << s;

@@ -28,6 +28,12 @@ std::string csv_field(std::string_view text) {
   return out + '"';
 }
 
+std::string dimensions_text(const std::map<std::string, std::string>& dimensions) {
+  std::string out;
+  for (const auto& [k, v] : dimensions) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
+  return out;
+}
+
 }  // namespace
 
 void write_table(std::ostream& out, const ScanReport& report) {
@@ -53,25 +59,25 @@ void write_table(std::ostream& out, const ScanReport& report) {
     if (rule.matched_oversize > 0)
       s += fmt::format(" ({} over 256 KB, never delivered to CloudWatch Logs)", rule.matched_oversize);
     s += '\n';
-    for (std::size_t i = 0; i < rule.series.size(); ++i) {
-      const SeriesResult& series = rule.series[i];
-      if (!series.dimensions.empty()) {
-        s += "series   ";
-        for (const auto& [k, v] : series.dimensions) s += fmt::format(" {}={}", k, v);
-        s += '\n';
-      }
+    if (rule.matched_before_creation > 0)
+      s += fmt::format(
+          "          {} of them before the filter existed ({}): the live alarm never saw those\n",
+          rule.matched_before_creation, rule.created_at ? format_utc_time(*rule.created_at) : "?");
+    for (const SeriesResult& series : rule.series) {
+      if (!series.dimensions.empty()) s += "series    " + dimensions_text(series.dimensions) + '\n';
       if (series.datapoints.empty()) {
         s += "  no datapoints\n";
-      } else {
-        s += fmt::format("  {:<22} {:>12} {:>8}\n", "period start", "value", "samples");
-        for (const Datapoint& d : series.datapoints)
-          s += fmt::format("  {:<22} {:>12} {:>8}\n", format_utc_time(d.timestamp),
-                           fmt::format("{}", d.value), d.sample_count);
+        continue;
       }
-      if (i >= rule.alarms.size()) continue;
-      const AlarmResult& alarm = rule.alarms[i];
+      s += fmt::format("  {:<22} {:>12} {:>8}\n", "period start", "value", "samples");
+      for (const Datapoint& d : series.datapoints)
+        s += fmt::format("  {:<22} {:>12} {:>8}\n", format_utc_time(d.timestamp), fmt::format("{}", d.value),
+                         d.sample_count);
+    }
+    for (const AlarmResult& alarm : rule.alarms) {
       const AlarmSettings& a = alarm.settings;
-      s += fmt::format("  alarm {}: {} {} {} over {} s, {} of {}, missing data {}\n", alarm.name,
+      s += fmt::format("alarm     {}{}: {} {} {} over {} s, {} of {}, missing data {}\n", alarm.name,
+                       alarm.dimensions.empty() ? "" : " [" + dimensions_text(alarm.dimensions) + "]",
                        to_string(a.statistic), to_string(a.comparison), a.threshold, a.period,
                        a.datapoints_to_alarm, a.evaluation_periods, to_string(a.treat_missing));
       if (alarm.windows.empty()) {
@@ -85,6 +91,9 @@ void write_table(std::ostream& out, const ScanReport& report) {
                          w.open ? "  (still open)" : "");
     }
   }
+  for (const UnreplayableAlarm& u : report.unreplayable_alarms)
+    s += fmt::format("\nalarm {} is not replayed: {}", u.name, u.reason);
+  if (!report.unreplayable_alarms.empty()) s += '\n';
   for (const PathMessage& w : in.warnings) s += fmt::format("\nwarning: {}: {}", w.path, w.message);
   for (const PathMessage& e : in.errors) s += fmt::format("\nerror: {}: {}", e.path, e.message);
   if (!in.warnings.empty() || !in.errors.empty()) s += '\n';
@@ -96,20 +105,19 @@ void write_table(std::ostream& out, const ScanReport& report) {
 }
 
 void write_csv(std::ostream& out, const ScanReport& report) {
-  std::string s = "kind,rule,dimensions,timestamp,end,value,sample_count,alarm_at,peak,open\n";
+  std::string s = "kind,rule,alarm,dimensions,timestamp,end,value,sample_count,alarm_at,peak,open\n";
   for (const RuleResult& rule : report.rules) {
-    for (std::size_t i = 0; i < rule.series.size(); ++i) {
-      std::string dims;
-      for (const auto& [k, v] : rule.series[i].dimensions) dims += (dims.empty() ? "" : ";") + k + "=" + v;
-      for (const Datapoint& d : rule.series[i].datapoints)
-        s += fmt::format("datapoint,{},{},{},,{},{},,,\n", csv_field(rule.id), csv_field(dims),
-                         format_utc_time(d.timestamp), d.value, d.sample_count);
-      if (i >= rule.alarms.size()) continue;
-      for (const AlarmWindow& w : rule.alarms[i].windows)
-        s += fmt::format("window,{},{},{},{},,,{},{},{}\n", csv_field(rule.id), csv_field(dims),
-                         format_utc_time(w.start), format_utc_time(w.end), format_utc_time(w.alarm_at),
-                         w.peak, w.open ? "true" : "false");
-    }
+    for (const SeriesResult& series : rule.series)
+      for (const Datapoint& d : series.datapoints)
+        s += fmt::format("datapoint,{},,{},{},,{},{},,,\n", csv_field(rule.id),
+                         csv_field(dimensions_text(series.dimensions)), format_utc_time(d.timestamp), d.value,
+                         d.sample_count);
+    for (const AlarmResult& alarm : rule.alarms)
+      for (const AlarmWindow& w : alarm.windows)
+        s += fmt::format("window,{},{},{},{},{},,,{},{},{}\n", csv_field(rule.id), csv_field(alarm.name),
+                         csv_field(dimensions_text(alarm.dimensions)), format_utc_time(w.start),
+                         format_utc_time(w.end), format_utc_time(w.alarm_at), w.peak,
+                         w.open ? "true" : "false");
   }
   out << s;
 }
