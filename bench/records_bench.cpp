@@ -60,7 +60,7 @@ void BM_ReadRecords(benchmark::State& state) {
   std::string_view data(json.data(), json.size() - kRecordPadding);
   FieldPlan plan;
   std::vector<MetricFilter> filters;
-  filters.push_back(MetricFilter{"kms", Pattern::parse(builtin_rules()[0].pattern), {}});
+  filters.push_back(MetricFilter{"kms", Pattern::parse(find_builtin_rule("kms-cmk-disable-or-delete")->pattern), {}});
   MetricEngine engine(filters, {}, 300, plan);
   RecordReader reader(plan);
   CountingSink sink;
@@ -75,7 +75,7 @@ void BM_ScanRecords(benchmark::State& state) {
   std::string_view data(json.data(), json.size() - kRecordPadding);
   FieldPlan plan;
   std::vector<MetricFilter> filters;
-  filters.push_back(MetricFilter{"kms", Pattern::parse(builtin_rules()[0].pattern), {}});
+  filters.push_back(MetricFilter{"kms", Pattern::parse(find_builtin_rule("kms-cmk-disable-or-delete")->pattern), {}});
   MetricEngine engine(filters, {}, 300, plan);
   RecordReader reader(plan);
   MetricAggregator aggregator(engine, false);
@@ -91,7 +91,7 @@ BENCHMARK(BM_ScanRecords);
 
 void BM_PatternMatch(benchmark::State& state) {
   FieldPlan plan;
-  Pattern pattern = Pattern::parse(builtin_rules()[0].pattern);
+  Pattern pattern = Pattern::parse(find_builtin_rule("kms-cmk-disable-or-delete")->pattern);
   pattern.bind(plan);
   FieldValues values(plan.size());
   SelectorStep source{SelectorStep::Kind::Member, "eventSource", 0};
