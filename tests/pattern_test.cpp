@@ -652,12 +652,42 @@ TEST(PatternKinds, EmptyPatternMatchesEverything) {
   }
 }
 
-TEST(PatternKinds, OtherKindsAreNotSupportedYet) {
-  EXPECT_PATTERN_ERROR("ERROR", 0, "term patterns are not supported yet; JSON patterns start with '{'");
-  EXPECT_PATTERN_ERROR("  \"ERROR\" -WARN", 2, "term patterns are not supported yet");
-  EXPECT_PATTERN_ERROR("[ip, user, ..., status_code=4*, bytes]", 0, "space-delimited patterns");
-  EXPECT_PATTERN_ERROR(" %AUTHORIZED% ", 1, "standalone regular expression patterns");
-  EXPECT_PATTERN_ERROR("%abc", 0, "term patterns");
+// Spec §2: the first and last characters after trimming choose the kind.
+TEST(PatternKinds, KindFollowsTheFirstAndLastCharacters) {
+  EXPECT_FALSE(Pattern::parse("{ $.a = 1 }").needs_message());
+  EXPECT_FALSE(Pattern::parse("").needs_message());
+  EXPECT_TRUE(Pattern::parse("ERROR").needs_message());
+  EXPECT_TRUE(Pattern::parse("  \"ERROR\" -WARN").needs_message());
+  EXPECT_TRUE(Pattern::parse("[ip, user, ..., status_code=4*, bytes]").needs_message());
+  EXPECT_TRUE(Pattern::parse(" %AUTHORIZED% ").needs_message());
+  // Not a regex (no closing '%'), and not a valid term either.
+  EXPECT_PATTERN_ERROR("%abc", 0, "Invalid character(s) in term");
+  EXPECT_PATTERN_ERROR("[a", 2, "must end with ']'");
+}
+
+TEST(PatternKinds, JsonPatternsSeeFieldsNotTheMessage) {
+  Pattern pattern = Pattern::parse("{ $.a = 1 }");
+  FieldPlan plan;
+  pattern.bind(plan);
+  EXPECT_FALSE(plan.message_required());
+  FieldValues fields(plan.size());
+  fields.add(0, N("1"));
+  EXPECT_TRUE(pattern.matches(EventView{&fields, "not even JSON"}));
+  EXPECT_TRUE(pattern.matches(EventView{&fields, {}}));
+  // An event that is not a JSON object has no fields: no JSON pattern matches it (spec §2).
+  EXPECT_FALSE(pattern.matches(EventView{nullptr, R"({"a":1})"}));
+  ExtractedFields extracted;
+  EXPECT_TRUE(pattern.matches(EventView{&fields, {}}, &extracted));
+  EXPECT_FALSE(extracted.get("1").has_value());
+}
+
+TEST(PatternKinds, EmptyPatternMatchesEveryEvent) {
+  Pattern pattern = Pattern::parse(" ");
+  FieldPlan plan;
+  pattern.bind(plan);
+  EXPECT_FALSE(plan.message_required());
+  EXPECT_TRUE(pattern.matches(EventView{nullptr, {}}));
+  EXPECT_TRUE(pattern.matches(EventView{nullptr, "plain text"}));
 }
 
 TEST(PatternKinds, WhitespaceAroundAJsonPattern) {
@@ -736,11 +766,12 @@ TEST(Errors, MalformedSelectors) {
   EXPECT_PATTERN_ERROR("{ $.a = 1 && }", 13, "expected a condition");
 }
 
-TEST(Errors, RegexValuesAreNotSupportedYet) {
-  EXPECT_PATTERN_ERROR("{ $.eventName = %Disable.*% }", 16, "regular expressions are not supported yet");
-  EXPECT_PATTERN_ERROR("{ $.a = 1 || $.b != %x% }", 20, "regular expressions are not supported yet");
+TEST(Errors, RegexValues) {
+  EXPECT_TRUE(eval("{ $.eventName = %Disable.*% }", {{"$.eventName", S("DisableKey")}}));
+  EXPECT_PATTERN_ERROR("{ $.a = 1 || $.b != %x(% }", 22, "groups are not supported");
   // Inside quotes '%' is a literal.
   EXPECT_TRUE(eval("{ $.a = \"%x%\" }", {{"$.a", S("%x%")}}));
+  EXPECT_FALSE(eval("{ $.a = \"%x%\" }", {{"$.a", S("x")}}));
 }
 
 TEST(Errors, WildcardSelectorLimit) {

@@ -52,11 +52,11 @@ SelectorPath parse_selector(std::string_view text);
 
 /// What a pattern sees of one log event.
 struct EventView {
-  /// The fields the records layer extracted; nullptr when the event is not a JSON object (then no JSON pattern
-  /// matches it).
+  /// The fields the records layer extracted; nullptr when the event is not a JSON object (then no JSON
+  /// pattern matches it).
   const FieldValues* fields = nullptr;
-  /// The event's text, which term, regex and space-delimited patterns search. For a CloudTrail record: its JSON
-  /// with insignificant whitespace removed (what CloudWatch Logs receives from CloudTrail).
+  /// The event's text, which term, regex and space-delimited patterns search. For a CloudTrail record: its
+  /// JSON with insignificant whitespace removed (what CloudWatch Logs receives from CloudTrail).
   std::string_view message;
 };
 
@@ -80,11 +80,11 @@ class ExtractedFields {
   std::unique_ptr<Impl> impl_;
 };
 
-/// A compiled filter pattern. Supported so far: the empty pattern (matches every record) and JSON patterns
-/// (`{ ... }`) without `%regex%` values; term, space-delimited and regex patterns are rejected as not
-/// supported yet. Semantics follow spec §5 and the §10 recommendations: a missing field, null, array or
-/// object fails every comparison (`!=` too); wildcard selectors are existential; `*` in a value is a wildcard
-/// anywhere.
+/// A compiled filter pattern, any of the four kinds: JSON (`{ ... }`, evaluated on extracted fields), term
+/// (`ERROR -DEBUG "quoted phrase"`), standalone regex (`%...%`) and space-delimited (`[ip, user, ..., code=4*]`),
+/// the last three evaluated on the message; plus the empty pattern, which matches every event. Semantics follow
+/// the spec and its §10 recommendations: a missing field, null, array or object fails every comparison (`!=` too);
+/// wildcard selectors are existential; `*` in a value is a wildcard anywhere; regexes run on RE2 (linear time).
 class Pattern {
  public:
   /// Parses `text`. Throws PatternError when it is malformed.

@@ -1,5 +1,5 @@
-// The storage behind ExtractedFields. A space-delimited match overwrites it in place: the vectors only grow, so
-// once they have reached the size of the largest event a match no longer allocates.
+// The storage behind ExtractedFields. A space-delimited match overwrites it in place: the vectors only grow,
+// so once they have reached the size of the largest event a match no longer allocates.
 #pragma once
 
 #include <cstddef>

@@ -4,20 +4,14 @@
 #include <utility>
 #include <vector>
 
+#include "pattern/comparison_parser.hpp"
 #include "pattern/cursor.hpp"
 #include "pattern/expr.hpp"
-#include "pattern/number.hpp"
 #include "pattern/selector_parser.hpp"
 
 namespace trailwatch::pattern_detail {
 
 namespace {
-
-// Characters that end an unquoted value (spec §3 bare_char); "&&" and "||" end it too.
-constexpr bool ends_bare(char c) {
-  return is_space(c) || c == '"' || c == '(' || c == ')' || c == ',' || c == ']' || c == '}' || c == '=' ||
-         c == '!' || c == '<' || c == '>';
-}
 
 bool iequals(std::string_view a, std::string_view upper) {
   if (a.size() != upper.size()) return false;
@@ -26,24 +20,6 @@ bool iequals(std::string_view a, std::string_view upper) {
     if (c != upper[i]) return false;
   }
   return true;
-}
-
-const char* op_text(NumericOp op) {
-  switch (op) {
-    case NumericOp::Equal:
-      return "=";
-    case NumericOp::NotEqual:
-      return "!=";
-    case NumericOp::Less:
-      return "<";
-    case NumericOp::Greater:
-      return ">";
-    case NumericOp::LessEqual:
-      return "<=";
-    case NumericOp::GreaterEqual:
-      return ">=";
-  }
-  return "?";
 }
 
 class JsonParser {
@@ -125,8 +101,8 @@ class JsonParser {
     const std::size_t selector_end = c_.pos();
     Condition cond;
     c_.skip_space();
-    if (!c_.at_end() && (c_.peek() == '=' || c_.peek() == '!' || c_.peek() == '<' || c_.peek() == '>')) {
-      parse_comparison(cond);
+    if (at_comparison(c_)) {
+      bare_value_end_ = parse_comparison(c_, cond, regexes_);
     } else if (!c_.at_end() && is_alpha(c_.peek())) {
       parse_keywords(cond);
     } else if (!c_.at_end() && c_.pos() == selector_end && !c_.at(')') && !c_.at('}') && !c_.at('&') &&
@@ -180,86 +156,10 @@ class JsonParser {
     }
   }
 
-  void parse_comparison(Condition& cond) {
-    const char first = c_.peek();
-    c_.advance();
-    const bool equals_follows = c_.at('=');
-    NumericOp op = NumericOp::Equal;
-    switch (first) {
-      case '=':
-        op = NumericOp::Equal;
-        break;
-      case '!':
-        if (!equals_follows) c_.expected("'=' after '!'");
-        op = NumericOp::NotEqual;
-        break;
-      case '<':
-        op = equals_follows ? NumericOp::LessEqual : NumericOp::Less;
-        break;
-      default:
-        op = equals_follows ? NumericOp::GreaterEqual : NumericOp::Greater;
-        break;
-    }
-    if (first != '=' && equals_follows) c_.advance();
-    parse_value(cond, op);
-  }
-
-  void parse_value(Condition& cond, NumericOp op) {
-    const std::string op_name = op_text(op);
-    const bool relational = op != NumericOp::Equal && op != NumericOp::NotEqual;
-    c_.skip_space();
-    const std::size_t start = c_.pos();
-    if (c_.at_end() || c_.at('}') || c_.at(')') || c_.at("&&") || c_.at("||"))
-      c_.expected("a value after '" + op_name + "'");
-    if (c_.at('%')) c_.problem("regular expressions are not supported yet", start);
-
-    std::string text;
-    bool quoted = false;
-    if (c_.at('"')) {
-      quoted = true;
-      text = read_quoted();
-    } else {
-      while (!c_.at_end() && !ends_bare(c_.peek()) && !c_.at("&&") && !c_.at("||")) c_.advance();
-      if (c_.pos() == start) c_.expected("a value after '" + op_name + "'");
-      text = std::string(c_.text().substr(start, c_.pos() - start));
-      bare_value_end_ = c_.pos();
-    }
-
-    if (!quoted && is_decimal(text, true)) {
-      cond.test = Test::Numeric;
-      cond.op = op;
-      cond.number = decimal_value(text);
-      return;
-    }
-    if (relational)
-      c_.expected("a number after '" + op_name + "' (it compares numbers only; use = or != for text)", start);
-    cond.test = op == NumericOp::Equal ? Test::GlobEqual : Test::GlobNotEqual;
-    cond.glob = Glob::compile(text);
-  }
-
-  // A quoted value; `\x` stands for `x`, so `\"` and `\\` can be written (spec A6). A `*` stays a wildcard.
-  std::string read_quoted() {
-    const std::size_t quote = c_.pos();
-    c_.advance();
-    std::string text;
-    while (true) {
-      if (c_.at_end()) c_.problem("unterminated quoted string: expected a closing '\"'", quote);
-      const char ch = c_.peek();
-      c_.advance();
-      if (ch == '"') return text;
-      if (ch == '\\') {
-        if (c_.at_end()) c_.problem("unterminated quoted string: expected a closing '\"'", quote);
-        text += c_.peek();
-        c_.advance();
-      } else {
-        text += ch;
-      }
-    }
-  }
-
   Cursor c_;
   ParsedPattern parsed_;
   int wildcard_selectors_ = 0;
+  int regexes_ = 0;
   std::size_t bare_value_end_ = std::string_view::npos;
 };
 

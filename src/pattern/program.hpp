@@ -7,19 +7,24 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "pattern/glob.hpp"
 #include "pattern/literal_set.hpp"
+#include "pattern/regex.hpp"
 #include "trailwatch/records.hpp"
 
 namespace trailwatch::pattern_detail {
 
 enum class Test : std::uint8_t {
-  GlobEqual,     // = a string literal: some value node's text matches the glob
-  GlobNotEqual,  // != a string literal: some value node's text does not match
-  OneOf,         // several `=` literals without wildcards, joined by || on one selector
-  Numeric,       // any of the six operators with a number
+  GlobEqual,      // = a string literal: some value node's text matches the glob
+  GlobNotEqual,   // != a string literal: some value node's text does not match
+  OneOf,          // several `=` literals without wildcards, joined by || on one selector
+  RegexEqual,     // = %regex%: the regex matches somewhere in some value node's text
+  RegexNotEqual,  // != %regex%: some value node's text holds no match
+  Numeric,        // any of the six operators with a number
   IsNull,
   IsTrue,
   IsFalse,
@@ -36,7 +41,8 @@ struct Condition {
   std::uint32_t on_false = 0;
   double number = 0;
   Glob glob;
-  LiteralSet literals;  // OneOf
+  LiteralSet literals;                 // OneOf
+  std::shared_ptr<const Regex> regex;  // RegexEqual, RegexNotEqual
 };
 
 struct Program {
@@ -50,6 +56,9 @@ struct Program {
 
   void bind(FieldPlan& plan);
   bool matches(const FieldValues& fields) const noexcept;
+  /// Evaluates every condition against the same `values`, ignoring selectors: a space-delimited slot, whose
+  /// conditions all name the slot's field.
+  bool matches_values(std::span<const JsonValue> values) const noexcept;
 };
 
 }  // namespace trailwatch::pattern_detail
