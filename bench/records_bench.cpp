@@ -60,7 +60,8 @@ void BM_ReadRecords(benchmark::State& state) {
   std::string_view data(json.data(), json.size() - kRecordPadding);
   FieldPlan plan;
   std::vector<MetricFilter> filters;
-  filters.push_back(MetricFilter{"kms", Pattern::parse(find_builtin_rule("kms-cmk-disable-or-delete")->pattern), {}});
+  filters.push_back(
+      MetricFilter{"kms", Pattern::parse(find_builtin_rule("kms-cmk-disable-or-delete")->pattern), {}});
   MetricEngine engine(filters, {}, 300, plan);
   RecordReader reader(plan);
   CountingSink sink;
@@ -75,7 +76,8 @@ void BM_ScanRecords(benchmark::State& state) {
   std::string_view data(json.data(), json.size() - kRecordPadding);
   FieldPlan plan;
   std::vector<MetricFilter> filters;
-  filters.push_back(MetricFilter{"kms", Pattern::parse(find_builtin_rule("kms-cmk-disable-or-delete")->pattern), {}});
+  filters.push_back(
+      MetricFilter{"kms", Pattern::parse(find_builtin_rule("kms-cmk-disable-or-delete")->pattern), {}});
   MetricEngine engine(filters, {}, 300, plan);
   RecordReader reader(plan);
   MetricAggregator aggregator(engine, false);

@@ -81,10 +81,11 @@ class ExtractedFields {
 };
 
 /// A compiled filter pattern, any of the four kinds: JSON (`{ ... }`, evaluated on extracted fields), term
-/// (`ERROR -DEBUG "quoted phrase"`), standalone regex (`%...%`) and space-delimited (`[ip, user, ..., code=4*]`),
-/// the last three evaluated on the message; plus the empty pattern, which matches every event. Semantics follow
-/// the spec and its §10 recommendations: a missing field, null, array or object fails every comparison (`!=` too);
-/// wildcard selectors are existential; `*` in a value is a wildcard anywhere; regexes run on RE2 (linear time).
+/// (`ERROR -DEBUG "quoted phrase"`), standalone regex (`%...%`) and space-delimited (`[ip, user, ...,
+/// code=4*]`), the last three evaluated on the message; plus the empty pattern, which matches every event.
+/// Semantics follow the spec and its §10 recommendations: a missing field, null, array or object fails every
+/// comparison (`!=` too); wildcard selectors are existential; `*` in a value is a wildcard anywhere; regexes
+/// run on RE2 (linear time).
 class Pattern {
  public:
   /// Parses `text`. Throws PatternError when it is malformed.

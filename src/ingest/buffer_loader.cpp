@@ -30,7 +30,8 @@ std::string read_whole(int fd, std::uint64_t size_hint, ByteBuffer& buffer) {
     ssize_t n = ::read(fd, buffer.data() + buffer.size(), buffer.capacity() - buffer.size());
     if (n == 0) return {};
     if (n < 0) {
-      // The scan installs its SIGINT handler without SA_RESTART so that a read blocked on a pipe returns here.
+      // The scan installs its SIGINT handler without SA_RESTART so that a read blocked on a pipe returns
+      // here.
       if (errno == EINTR) return "interrupted while reading";
       return std::string("read failed: ") + std::strerror(errno);
     }

@@ -44,7 +44,8 @@ std::uint32_t child_for(std::vector<FieldTrieNode>& nodes, std::uint32_t parent,
 
 }  // namespace
 
-FieldTrie::FieldTrie(const FieldPlan& plan) : selectors(plan.size()), message_required(plan.message_required()) {
+FieldTrie::FieldTrie(const FieldPlan& plan)
+    : selectors(plan.size()), message_required(plan.message_required()) {
   nodes.emplace_back();
   for (SelectorId id = 0; id < plan.size(); ++id) {
     const SelectorPath& path = plan.path(id);

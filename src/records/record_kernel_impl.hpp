@@ -237,7 +237,8 @@ class Kernel final : public RecordReader::Kernel {
       message_buffer_ = std::make_unique<char[]>(message_capacity_);
     }
     std::size_t length = 0;
-    if (simdjson::minify(raw.data(), raw.size(), message_buffer_.get(), length) != simdjson::SUCCESS) return raw;
+    if (simdjson::minify(raw.data(), raw.size(), message_buffer_.get(), length) != simdjson::SUCCESS)
+      return raw;
     return {message_buffer_.get(), length};
   }
 
