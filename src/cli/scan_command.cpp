@@ -6,189 +6,32 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
-#include <fmt/format.h>
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/scan_results.hpp"
+#include "cli/scan_settings.hpp"
 #include "cli/scan_worker.hpp"
-#include "trailwatch/account_config.hpp"
-#include "trailwatch/alarm.hpp"
+#include "cli/usage_error.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/records.hpp"
 #include "trailwatch/report.hpp"
-#include "trailwatch/rules.hpp"
-#include "trailwatch/time.hpp"
 
 namespace trailwatch::cli {
 
 namespace {
 
-constexpr const char* kDefaultRule = "kms-cmk-disable-or-delete";
-
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_interrupt(int) {
   g_interrupted.store(true);
-}
-
-struct UsageError {
-  std::string message;
-};
-
-MetricTransformation pattern_metric(const ScanOptions& o) {
-  MetricTransformation m;
-  m.namespace_ = o.metric_namespace;
-  m.name = o.metric_name;
-  m.value = o.metric_value;
-  m.default_value = o.default_value;
-  m.unit = o.unit;
-  for (const std::string& d : o.dimensions) {
-    std::size_t eq = d.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw UsageError{"--dimension takes NAME=SELECTOR (e.g. eventName=$.eventName), got: " + d};
-    m.dimensions.emplace_back(d.substr(0, eq), d.substr(eq + 1));
-  }
-  return m;
-}
-
-std::vector<MetricFilter> build_filters(const ScanOptions& o) {
-  std::vector<MetricFilter> filters;
-  if (o.pattern_given) {
-    filters.push_back(MetricFilter{"pattern", Pattern::parse(o.pattern), pattern_metric(o)});
-    return filters;
-  }
-  if (o.metric_value != "1" || o.default_value || !o.dimensions.empty())
-    throw UsageError{
-        "--metric-value, --default-value and --dimension go with --pattern; built-in rules count 1 per "
-        "match"};
-  std::vector<std::string> ids = o.rules.empty() ? std::vector<std::string>{kDefaultRule} : o.rules;
-  std::string unknown;
-  std::vector<const BuiltinRule*> rules = select_builtin_rules(ids, unknown);
-  if (!unknown.empty()) {
-    std::string known;
-    for (const BuiltinRule& r : builtin_rules())
-      known += std::string(known.empty() ? "" : ", ") + std::string(r.id);
-    throw UsageError{"unknown rule '" + unknown + "' (built-in rules: " + known +
-                     "; 'cis' selects them all)"};
-  }
-  for (const BuiltinRule* rule : rules) {
-    MetricTransformation m;
-    m.namespace_ = o.metric_namespace;
-    m.name = std::string(rule->metric_name);
-    filters.push_back(MetricFilter{std::string(rule->id), Pattern::parse(rule->pattern), std::move(m)});
-  }
-  return filters;
-}
-
-AccountConfig load_configs(const std::vector<std::string>& paths) {
-  AccountConfig config;
-  for (const std::string& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError{"--config: cannot open " + path};
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    try {
-      load_account_config(text, config);
-    } catch (const std::runtime_error& e) {
-      throw UsageError{"--config " + path + ": " + e.what()};
-    }
-  }
-  return config;
-}
-
-// Every metric filter of the configuration becomes a rule, named after the filter (and its log group when two
-// log groups have a filter of the same name).
-std::vector<MetricFilter> config_filters(const AccountConfig& config) {
-  std::vector<MetricFilter> filters;
-  for (const ConfiguredFilter& f : config.filters) {
-    std::size_t same_name = 0;
-    for (const ConfiguredFilter& other : config.filters) same_name += other.name == f.name;
-    std::string id = same_name > 1 ? f.log_group + ":" + f.name : f.name;
-    try {
-      filters.push_back(MetricFilter{id, Pattern::parse(f.pattern), f.metric, f.created_at});
-    } catch (const PatternError& e) {
-      throw UsageError{"--config: metric filter " + id + ": " + e.caret_message()};
-    }
-  }
-  return filters;
-}
-
-// The period every alarm's period is a whole multiple of, so one aggregation serves them all.
-std::int64_t common_period(const AccountConfig& config, std::int64_t fallback) {
-  std::int64_t g = 0;
-  for (const ConfiguredAlarm& a : config.alarms)
-    if (a.unreplayable.empty() && a.settings.period > 0) g = std::gcd(g, a.settings.period);
-  return g > 0 ? g : fallback;
-}
-
-GroupBy build_group_by(const std::string& text) {
-  GroupBy g;
-  if (text.empty()) return g;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (part == "account")
-      g.account = true;
-    else if (part == "region")
-      g.region = true;
-    else
-      throw UsageError{"--group-by takes account, region or account,region; got: " + text};
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return g;
-}
-
-AlarmSettings build_alarm(const ScanOptions& o) {
-  AlarmSettings s;
-  s.period = o.period;
-  auto statistic = parse_statistic(o.statistic);
-  if (!statistic) throw UsageError{"--statistic must be Sum, SampleCount, Average, Minimum or Maximum"};
-  s.statistic = *statistic;
-  s.threshold = o.threshold;
-  auto op = parse_comparison_operator(o.comparison_operator);
-  if (!op)
-    throw UsageError{
-        "--comparison-operator must be GreaterThanOrEqualToThreshold, GreaterThanThreshold, "
-        "LessThanThreshold or LessThanOrEqualToThreshold"};
-  s.comparison = *op;
-  s.evaluation_periods = o.evaluation_periods;
-  s.datapoints_to_alarm = o.datapoints_to_alarm.value_or(o.evaluation_periods);
-  auto missing = parse_treat_missing_data(o.treat_missing_data);
-  if (!missing) throw UsageError{"--treat-missing-data must be missing, notBreaching, breaching or ignore"};
-  s.treat_missing = *missing;
-  s.evaluation_range_periods = o.evaluation_range_periods.value_or(o.evaluation_periods + 2);
-  if (std::string problem = s.validate(); !problem.empty()) throw UsageError{problem};
-  return s;
-}
-
-RecordScope build_scope(const ScanOptions& o) {
-  RecordScope scope;
-  if (!o.start.empty()) {
-    scope.start = parse_utc_time(o.start, true);
-    if (!scope.start)
-      throw UsageError{"--start: not an ISO 8601 time (e.g. 2024-03-01 or 2024-03-01T12:00:00Z): " + o.start};
-  }
-  if (!o.end.empty()) {
-    scope.end = parse_utc_time(o.end, true);
-    if (!scope.end)
-      throw UsageError{"--end: not an ISO 8601 time (e.g. 2024-03-02 or 2024-03-01T18:00:00Z): " + o.end};
-  }
-  if (scope.start && scope.end && *scope.end <= *scope.start) throw UsageError{"--end must be after --start"};
-  scope.accounts = o.accounts;
-  scope.regions = o.regions;
-  return scope;
 }
 
 }  // namespace
@@ -286,24 +129,9 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
 }
 
 int run_scan(const ScanOptions& o) {
-  std::vector<MetricFilter> filters;
-  AlarmSettings alarm;
-  RecordScope scope;
-  GroupBy group_by;
-  AccountConfig config;
+  ScanSettings settings;
   try {
-    if (!o.configs.empty()) {
-      if (o.pattern_given || !o.rules.empty()) throw UsageError{"--config replaces --rule and --pattern"};
-      if (!o.group_by.empty())
-        throw UsageError{"--config replays alarms on the dimensions they name; drop --group-by"};
-      config = load_configs(o.configs);
-      filters = config_filters(config);
-    } else {
-      filters = build_filters(o);
-    }
-    alarm = build_alarm(o);
-    scope = build_scope(o);
-    group_by = build_group_by(o.group_by);
+    settings = build_scan_settings(o);
   } catch (const PatternError& e) {
     std::cerr << "trailwatch: " << e.caret_message() << '\n';
     return kExitUsage;
@@ -316,8 +144,8 @@ int run_scan(const ScanOptions& o) {
   FieldPlan plan;
   std::unique_ptr<MetricEngine> engine_holder;
   try {
-    std::int64_t period = o.configs.empty() ? alarm.period : common_period(config, alarm.period);
-    engine_holder = std::make_unique<MetricEngine>(filters, scope, period, plan, group_by);
+    engine_holder = std::make_unique<MetricEngine>(settings.filters, settings.scope, settings.period, plan,
+                                                   settings.group_by);
   } catch (const std::invalid_argument& e) {
     std::cerr << "trailwatch: " << e.what() << '\n';
     return kExitUsage;
@@ -382,7 +210,7 @@ int run_scan(const ScanOptions& o) {
   in.skipped = discovery.skipped;
   in.errors = discovery.errors;
   ScanTally tally;
-  tally.filters.resize(filters.size());
+  tally.filters.resize(settings.filters.size());
   for (const auto& worker : workers) {
     if (!worker) continue;
     tally.merge(worker->tally());
@@ -402,68 +230,9 @@ int run_scan(const ScanOptions& o) {
   in.partial = !in.errors.empty() || in.interrupted;
   in.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  bool any_window = false;
-  for (std::size_t i = 0; i < filters.size(); ++i) {
-    RuleResult rule;
-    rule.id = filters[i].id;
-    rule.pattern = filters[i].pattern.text();
-    rule.metric = filters[i].metric;
-    rule.matched_events = tally.filters[i].matched;
-    rule.matched_oversize = tally.filters[i].oversize;
-    rule.dropped_samples = tally.filters[i].dropped;
-    const std::vector<std::string>& names = engine.compiled()[i].dimension_names;
-    std::map<SeriesKey, PeriodSeries> by_series = tally.filters[i].series;
-    // A metric without dimensions still has its one series, with no datapoints when nothing matched.
-    if (by_series.empty() && names.empty()) by_series[SeriesKey{}];
-    for (const auto& [key, periods] : by_series) {
-      SeriesResult series;
-      for (std::size_t d = 0; d < names.size() && d < key.size(); ++d) series.dimensions[names[d]] = key[d];
-      series.datapoints = to_datapoints(periods, alarm.statistic);
-      if (o.configs.empty()) {
-        AlarmResult result{rule.id, series.dimensions, alarm,
-                           replay_alarm(alarm, series.datapoints, scope.end).windows};
-        any_window |= !result.windows.empty();
-        rule.alarms.push_back(std::move(result));
-      }
-      rule.series.push_back(std::move(series));
-    }
-    if (!o.configs.empty()) {
-      rule.created_at = filters[i].created_at;
-      rule.matched_before_creation = tally.filters[i].before_creation;
-      for (const ConfiguredAlarm& configured : config.alarms) {
-        if (!configured.unreplayable.empty() || configured.metric_namespace != filters[i].metric.namespace_ ||
-            configured.metric_name != filters[i].metric.name)
-          continue;
-        // The alarm watches the one series whose dimensions are exactly its own; none published means no
-        // data.
-        PeriodSeries watched;
-        for (const auto& [key, periods] : by_series) {
-          std::map<std::string, std::string> dims;
-          for (std::size_t d = 0; d < names.size() && d < key.size(); ++d) dims[names[d]] = key[d];
-          if (alarm_watches(configured, filters[i].metric, dims)) watched = periods;
-        }
-        std::vector<Datapoint> points =
-            to_datapoints(rebucket(watched, configured.settings.period), configured.settings.statistic);
-        AlarmResult result{configured.name, configured.dimensions, configured.settings,
-                           replay_alarm(configured.settings, points, scope.end).windows};
-        any_window |= !result.windows.empty();
-        rule.alarms.push_back(std::move(result));
-      }
-    }
-    report.rules.push_back(std::move(rule));
-  }
-
-  for (const ConfiguredAlarm& configured : config.alarms) {
-    bool published = std::any_of(filters.begin(), filters.end(), [&](const MetricFilter& f) {
-      return f.metric.namespace_ == configured.metric_namespace && f.metric.name == configured.metric_name;
-    });
-    if (!configured.unreplayable.empty())
-      report.unreplayable_alarms.push_back({configured.name, configured.unreplayable});
-    else if (!published)
-      report.unreplayable_alarms.push_back(
-          {configured.name, "no metric filter in the configuration publishes " + configured.metric_namespace +
-                                "/" + configured.metric_name});
-  }
+  ScanResults results = build_scan_results(settings, engine, tally);
+  report.rules = std::move(results.rules);
+  report.unreplayable_alarms = std::move(results.unreplayable);
 
   std::ostringstream text;
   if (o.format == "json")
@@ -474,7 +243,7 @@ int run_scan(const ScanOptions& o) {
     write_table(text, report);
 
   int code = kExitDone;
-  if (o.fail_on_alarm && any_window) code = kExitAlarm;
+  if (o.fail_on_alarm && results.any_window) code = kExitAlarm;
   if (in.partial) code = kExitPartial;
   if (in.interrupted) code = kExitInterrupted;
 

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
+#include "cli/scan_settings.hpp"
+#include "cli/usage_error.hpp"
 #include "trailwatch/metric.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/records.hpp"
@@ -104,12 +106,7 @@ int run_test_pattern(const TestPatternOptions& o) {
     metric.name = "TestMetric";
     metric.value = o.metric_value;
     metric.default_value = o.default_value;
-    for (const std::string& d : o.dimensions) {
-      std::size_t eq = d.find('=');
-      if (eq == std::string::npos || eq == 0)
-        throw std::invalid_argument("--dimension takes NAME=SELECTOR, got: " + d);
-      metric.dimensions.emplace_back(d.substr(0, eq), d.substr(eq + 1));
-    }
+    metric.dimensions = parse_dimension_flags(o.dimensions);
     filters.push_back(MetricFilter{"test", Pattern::parse(o.pattern), std::move(metric)});
     engine = std::make_unique<MetricEngine>(filters, RecordScope{}, 60, plan);
   } catch (const PatternError& e) {
@@ -117,6 +114,9 @@ int run_test_pattern(const TestPatternOptions& o) {
     return kExitUsage;
   } catch (const std::invalid_argument& e) {
     std::cerr << "trailwatch: " << e.what() << '\n';
+    return kExitUsage;
+  } catch (const UsageError& e) {
+    std::cerr << "trailwatch: " << e.message << '\n';
     return kExitUsage;
   }
 

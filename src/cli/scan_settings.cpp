@@ -1,0 +1,192 @@
+#include "cli/scan_settings.hpp"
+
+#include <fstream>
+#include <iterator>
+#include <numeric>
+#include <stdexcept>
+
+#include "cli/usage_error.hpp"
+#include "trailwatch/pattern.hpp"
+#include "trailwatch/rules.hpp"
+#include "trailwatch/time.hpp"
+
+namespace trailwatch::cli {
+
+namespace {
+
+constexpr const char* kDefaultRule = "kms-cmk-disable-or-delete";
+
+MetricTransformation pattern_metric(const ScanOptions& o) {
+  MetricTransformation m;
+  m.namespace_ = o.metric_namespace;
+  m.name = o.metric_name;
+  m.value = o.metric_value;
+  m.default_value = o.default_value;
+  m.unit = o.unit;
+  m.dimensions = parse_dimension_flags(o.dimensions);
+  return m;
+}
+
+std::vector<MetricFilter> build_filters(const ScanOptions& o) {
+  std::vector<MetricFilter> filters;
+  if (o.pattern_given) {
+    filters.push_back(MetricFilter{"pattern", Pattern::parse(o.pattern), pattern_metric(o)});
+    return filters;
+  }
+  if (o.metric_value != "1" || o.default_value || !o.dimensions.empty())
+    throw UsageError{
+        "--metric-value, --default-value and --dimension go with --pattern; built-in rules count 1 per "
+        "match"};
+  std::vector<std::string> ids = o.rules.empty() ? std::vector<std::string>{kDefaultRule} : o.rules;
+  std::string unknown;
+  std::vector<const BuiltinRule*> rules = select_builtin_rules(ids, unknown);
+  if (!unknown.empty()) {
+    std::string known;
+    for (const BuiltinRule& r : builtin_rules())
+      known += std::string(known.empty() ? "" : ", ") + std::string(r.id);
+    throw UsageError{"unknown rule '" + unknown + "' (built-in rules: " + known +
+                     "; 'cis' selects them all)"};
+  }
+  for (const BuiltinRule* rule : rules) {
+    MetricTransformation m;
+    m.namespace_ = o.metric_namespace;
+    m.name = std::string(rule->metric_name);
+    filters.push_back(MetricFilter{std::string(rule->id), Pattern::parse(rule->pattern), std::move(m)});
+  }
+  return filters;
+}
+
+AccountConfig load_configs(const std::vector<std::string>& paths) {
+  AccountConfig config;
+  for (const std::string& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError{"--config: cannot open " + path};
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    try {
+      load_account_config(text, config);
+    } catch (const std::runtime_error& e) {
+      throw UsageError{"--config " + path + ": " + e.what()};
+    }
+  }
+  return config;
+}
+
+// Every metric filter of the configuration becomes a rule, named after the filter (and its log group when two
+// log groups have a filter of the same name).
+std::vector<MetricFilter> config_filters(const AccountConfig& config) {
+  std::vector<MetricFilter> filters;
+  for (const ConfiguredFilter& f : config.filters) {
+    std::size_t same_name = 0;
+    for (const ConfiguredFilter& other : config.filters) same_name += other.name == f.name;
+    std::string id = same_name > 1 ? f.log_group + ":" + f.name : f.name;
+    try {
+      filters.push_back(MetricFilter{id, Pattern::parse(f.pattern), f.metric, f.created_at});
+    } catch (const PatternError& e) {
+      throw UsageError{"--config: metric filter " + id + ": " + e.caret_message()};
+    }
+  }
+  return filters;
+}
+
+// The period every alarm's period is a whole multiple of, so one aggregation serves them all.
+std::int64_t common_period(const AccountConfig& config, std::int64_t fallback) {
+  std::int64_t g = 0;
+  for (const ConfiguredAlarm& a : config.alarms)
+    if (a.unreplayable.empty() && a.settings.period > 0) g = std::gcd(g, a.settings.period);
+  return g > 0 ? g : fallback;
+}
+
+GroupBy build_group_by(const std::string& text) {
+  GroupBy g;
+  if (text.empty()) return g;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (part == "account")
+      g.account = true;
+    else if (part == "region")
+      g.region = true;
+    else
+      throw UsageError{"--group-by takes account, region or account,region; got: " + text};
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return g;
+}
+
+AlarmSettings build_alarm(const ScanOptions& o) {
+  AlarmSettings s;
+  s.period = o.period;
+  auto statistic = parse_statistic(o.statistic);
+  if (!statistic) throw UsageError{"--statistic must be Sum, SampleCount, Average, Minimum or Maximum"};
+  s.statistic = *statistic;
+  s.threshold = o.threshold;
+  auto op = parse_comparison_operator(o.comparison_operator);
+  if (!op)
+    throw UsageError{
+        "--comparison-operator must be GreaterThanOrEqualToThreshold, GreaterThanThreshold, "
+        "LessThanThreshold or LessThanOrEqualToThreshold"};
+  s.comparison = *op;
+  s.evaluation_periods = o.evaluation_periods;
+  s.datapoints_to_alarm = o.datapoints_to_alarm.value_or(o.evaluation_periods);
+  auto missing = parse_treat_missing_data(o.treat_missing_data);
+  if (!missing) throw UsageError{"--treat-missing-data must be missing, notBreaching, breaching or ignore"};
+  s.treat_missing = *missing;
+  s.evaluation_range_periods = o.evaluation_range_periods.value_or(o.evaluation_periods + 2);
+  if (std::string problem = s.validate(); !problem.empty()) throw UsageError{problem};
+  return s;
+}
+
+RecordScope build_scope(const ScanOptions& o) {
+  RecordScope scope;
+  if (!o.start.empty()) {
+    scope.start = parse_utc_time(o.start, true);
+    if (!scope.start)
+      throw UsageError{"--start: not an ISO 8601 time (e.g. 2024-03-01 or 2024-03-01T12:00:00Z): " + o.start};
+  }
+  if (!o.end.empty()) {
+    scope.end = parse_utc_time(o.end, true);
+    if (!scope.end)
+      throw UsageError{"--end: not an ISO 8601 time (e.g. 2024-03-02 or 2024-03-01T18:00:00Z): " + o.end};
+  }
+  if (scope.start && scope.end && *scope.end <= *scope.start) throw UsageError{"--end must be after --start"};
+  scope.accounts = o.accounts;
+  scope.regions = o.regions;
+  return scope;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> parse_dimension_flags(
+    const std::vector<std::string>& flags) {
+  std::vector<std::pair<std::string, std::string>> dimensions;
+  for (const std::string& flag : flags) {
+    std::size_t eq = flag.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError{"--dimension takes NAME=SELECTOR (e.g. eventName=$.eventName), got: " + flag};
+    dimensions.emplace_back(flag.substr(0, eq), flag.substr(eq + 1));
+  }
+  return dimensions;
+}
+
+ScanSettings build_scan_settings(const ScanOptions& o) {
+  ScanSettings s;
+  if (!o.configs.empty()) {
+    if (o.pattern_given || !o.rules.empty()) throw UsageError{"--config replaces --rule and --pattern"};
+    if (!o.group_by.empty())
+      throw UsageError{"--config replays alarms on the dimensions they name; drop --group-by"};
+    s.config = load_configs(o.configs);
+    s.filters = config_filters(s.config);
+    s.from_config = true;
+  } else {
+    s.filters = build_filters(o);
+  }
+  s.alarm = build_alarm(o);
+  s.scope = build_scope(o);
+  s.group_by = build_group_by(o.group_by);
+  s.period = s.from_config ? common_period(s.config, s.alarm.period) : s.alarm.period;
+  return s;
+}
+
+}  // namespace trailwatch::cli
