@@ -12,6 +12,10 @@ namespace trailwatch {
 namespace {
 
 constexpr std::size_t kGzipMinimumMember = 18;  // 10-byte header, empty deflate stream, 8-byte trailer
+// The most a trailer is believed: CloudTrail JSON inflates 10-30 times. A truncated or corrupt file ends in
+// arbitrary bytes, whose "ISIZE" would otherwise reserve up to 4 GiB up front; past this the buffer just
+// grows.
+constexpr std::size_t kTrustedRatio = 64;
 
 bool starts_member(std::string_view bytes) {
   return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
@@ -39,7 +43,8 @@ GzipInflater::~GzipInflater() {
 InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out) {
   InflateResult result;
   out.clear();
-  out.reserve(std::max<std::size_t>(trailer_size_hint(gzip), gzip.size() * 4) + 4096);
+  const std::size_t hint = std::min(trailer_size_hint(gzip), gzip.size() * kTrustedRatio);
+  out.reserve(std::max<std::size_t>(hint, gzip.size() * 4) + 4096);
   std::size_t offset = 0;
   while (offset < gzip.size()) {
     std::string_view member = gzip.substr(offset);

@@ -154,8 +154,16 @@ struct StreamChunker::Impl {
       std::size_t nl = text.rfind('\n');
       return nl == std::string_view::npos ? 0 : nl + 1;
     }
-    std::size_t at = text.rfind(kEnvelopeStart);
-    return at == std::string_view::npos ? 0 : at;
+    // A record may hold an object whose first key is "Records" (`"requestParameters":{"Records":...}`): in
+    // valid JSON an envelope that starts a new document follows the `}` of the previous one, while a nested
+    // object follows `:`, `,` or `[`. Cutting at a nested one would split an envelope in two.
+    for (std::size_t at = text.rfind(kEnvelopeStart); at != std::string_view::npos && at > 0;
+         at = text.rfind(kEnvelopeStart, at - 1)) {
+      std::size_t before = text.find_last_not_of(" \t\r\n", at - 1);
+      if (before == std::string_view::npos) return 0;  // only blanks before it: a blank piece is no use
+      if (text[before] == '}') return at;
+    }
+    return 0;
   }
 };
 

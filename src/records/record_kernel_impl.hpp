@@ -174,6 +174,7 @@ class Kernel final : public RecordReader::Kernel {
         SIMDJSON_TRY(walk_object(object, root_, 0));
         std::string_view raw;
         SIMDJSON_TRY(object.raw_json().get(raw));
+        if (too_deep(raw)) return simdjson::DEPTH_ERROR;
         ++result.records;
         deliver(sink, trim_right(raw));
       }
@@ -194,7 +195,7 @@ class Kernel final : public RecordReader::Kernel {
       ++line_number;
       line = trim_right(line);
       std::size_t lead = 0;
-      while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
+      while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t' || line[lead] == '\r')) ++lead;
       line.remove_prefix(lead);
       if (line.empty()) continue;
       // The rest of the buffer plus its padding stays readable after the line, which is all simdjson needs.
@@ -218,9 +219,44 @@ class Kernel final : public RecordReader::Kernel {
     values_.reset_all();
     SIMDJSON_TRY(walk_object(object, root_, 0));
     if (has_trailing_content(doc)) return simdjson::TRAILING_CONTENT;
+    if (too_deep(line)) return simdjson::DEPTH_ERROR;
     ++result.records;
     deliver(sink, line);
     return simdjson::SUCCESS;
+  }
+
+  // simdjson On-Demand does not apply the parser's depth limit to the values it skips, so a record is checked
+  // here: cheaply by counting opening brackets (any record with no more of them than the limit passes), and
+  // precisely, outside strings, only when there are more.
+  bool too_deep(std::string_view raw) const {
+    if (raw.size() / 2 <= limits_.max_depth) return false;  // too short to be that deep
+    std::size_t opens = 0;
+    for (std::size_t block = 0; block < raw.size(); block += 255) {
+      // Byte-wide counters over blocks of 255 vectorise well; '[' is '{' with bit 5 clear.
+      std::uint8_t in_block = 0;
+      const std::size_t end = std::min(raw.size(), block + 255);
+      for (std::size_t i = block; i < end; ++i) in_block += (raw[i] | 0x20) == '{';
+      opens += in_block;
+    }
+    if (opens <= limits_.max_depth) return false;
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      const char c = raw[i];
+      if (in_string) {
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          in_string = false;
+      } else if (c == '"') {
+        in_string = true;
+      } else if ((c | 0x20) == '{') {
+        if (++depth > limits_.max_depth) return true;
+      } else if ((c | 0x20) == '}' && depth > 0) {  // ']' is '}' with bit 5 clear
+        --depth;
+      }
+    }
+    return false;
   }
 
   void deliver(RecordSink& sink, std::string_view raw) {
