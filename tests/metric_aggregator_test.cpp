@@ -155,6 +155,23 @@ TEST(MetricAggregator, OversizeMatchesAreCountedAndFlagged) {
   EXPECT_TRUE(r.matches[0].oversize);
 }
 
+TEST(MetricAggregator, SizeAndMatchesUseTheCompactText) {
+  // 200 KB of JSON spread over 300 KB by indentation: CloudWatch would receive (and accept) the compact form.
+  std::string pretty =
+      "{\"Records\": [\n  {\n    \"eventTime\": \"2024-03-01T00:00:00Z\",\n    \"eventName\": \"A\",\n";
+  for (int i = 0; i < 2000; ++i)
+    pretty +=
+        "    \"k" + std::to_string(i) + "\": \"" + std::string(90, 'v') + "\"," + std::string(50, ' ') + "\n";
+  pretty += "    \"end\": 1\n  }\n]}";
+  ScanRun r = run("{ $.eventName = A }", metric(), pretty);
+  ASSERT_GT(pretty.size(), kCloudWatchLogsMaxEvent);
+  EXPECT_EQ(r.tally.filters[0].matched, 1u);
+  EXPECT_EQ(r.tally.filters[0].oversize, 0u);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].raw.find('\n'), std::string::npos);
+  EXPECT_LT(r.matches[0].raw.size(), kCloudWatchLogsMaxEvent);
+}
+
 TEST(MetricTransformationRules, CloudWatchConstraintsAreEnforced) {
   Pattern json = Pattern::parse("{ $.a = 1 }");
   MetricTransformation m = metric();

@@ -209,6 +209,8 @@ class MetricAggregator : public RecordSink {
 
  private:
   bool in_scope(const FieldValues& fields) const;
+  /// The record's JSON without insignificant whitespace (what CloudWatch Logs receives).
+  std::string_view compact_text(const RecordView& record);
 
   const MetricEngine& engine_;
   bool keep_matches_;
@@ -219,6 +221,7 @@ class MetricAggregator : public RecordSink {
   std::uint64_t record_index_ = 0;
   ExtractedFields extracted_;
   MetricEngine::EventSample sample_;
+  std::string compact_;
 };
 
 }  // namespace trailwatch

@@ -1,5 +1,7 @@
 #include <algorithm>
 
+#include <simdjson.h>
+
 #include "trailwatch/metric.hpp"
 #include "trailwatch/time.hpp"
 
@@ -66,6 +68,19 @@ bool MetricAggregator::in_scope(const FieldValues& fields) const {
          listed(scope.regions, fields.first(engine_.region()));
 }
 
+std::string_view MetricAggregator::compact_text(const RecordView& record) {
+  if (!record.message.empty()) return record.message;
+  // Only matches get here, so minifying costs nothing overall. CloudTrail's own files are compact already;
+  // pretty-printed input is compacted so that the 256 KB test and --matches (one line per record) see what
+  // CloudWatch Logs would have received.
+  if (record.raw.find_first_of("\n\r\t ") == std::string_view::npos) return record.raw;
+  compact_.resize(record.raw.size() + simdjson::SIMDJSON_PADDING);
+  std::size_t length = 0;
+  if (simdjson::minify(record.raw.data(), record.raw.size(), compact_.data(), length) != simdjson::SUCCESS)
+    return record.raw;
+  return {compact_.data(), length};
+}
+
 void MetricAggregator::on_record(const RecordView& record) {
   ++record_index_;
   ++pending_.records;
@@ -110,9 +125,10 @@ void MetricAggregator::on_record(const RecordView& record) {
     if (sample_.matched) {
       ++tally.matched;
       if (filter.created_at && *time < *filter.created_at) ++tally.before_creation;
-      bool oversize = record.raw.size() > kCloudWatchLogsMaxEvent;
+      std::string_view compact = compact_text(record);
+      bool oversize = compact.size() > kCloudWatchLogsMaxEvent;
       if (oversize) ++tally.oversize;
-      if (keep_matches_) pending_matches_.push_back({i, oversize, std::string(record.raw)});
+      if (keep_matches_) pending_matches_.push_back({i, oversize, std::string(compact)});
     }
     if (!sample_.value) {
       ++tally.dropped;

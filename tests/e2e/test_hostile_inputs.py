@@ -206,12 +206,8 @@ def main():
             s.check(False, "--matches file is a sequence of JSON values", str(e))
         if matched is not None:
             lines = [line for line in text.split("\n") if line.strip()]
-            if len(lines) != len(matched):
-                # KNOWN DEFECT (src/cli/scan_worker.cpp MatchesWriter, outside the ingest/records layers): the
-                # record is written as it stands in the input, so a pretty-printed record spans several lines and
-                # the file is not NDJSON. Reported rather than failed until the writer emits the minified message.
-                s.note("KNOWN DEFECT: --matches is not NDJSON for pretty-printed input: %d values on %d lines"
-                       % (len(matched), len(lines)))
+            s.equal(len(lines), len(matched),
+                    "--matches is NDJSON: one line per matched record, pretty-printed input included")
         if matched is not None:
             def minute_of(m):
                 rec = m.get("record", m) if isinstance(m, dict) else {}
