@@ -55,38 +55,44 @@ struct CountingSink : RecordSink {
   void on_record(const RecordView&) override { ++n; }
 };
 
-void BM_ReadRecords(benchmark::State& state) {
+// The default rule bound to a plan, over a padded in-memory envelope, as a scan worker would hold them.
+struct ScanFixture {
   std::string json = make_envelope(5000, true) + std::string(kRecordPadding, '\0');
-  std::string_view data(json.data(), json.size() - kRecordPadding);
+  std::string_view data{json.data(), json.size() - kRecordPadding};
   FieldPlan plan;
-  std::vector<MetricFilter> filters;
-  filters.push_back(
-      MetricFilter{"kms", Pattern::parse(find_builtin_rule("kms-cmk-disable-or-delete")->pattern), {}});
-  MetricEngine engine(filters, {}, 300, plan);
-  RecordReader reader(plan);
+  std::vector<MetricFilter> filters = default_rule();
+  MetricEngine engine{filters, {}, 300, plan};
+
+  static std::vector<MetricFilter> default_rule() {
+    const BuiltinRule* rule = find_builtin_rule("kms-cmk-disable-or-delete");
+    MetricTransformation metric;
+    metric.name = std::string(rule->metric_name);
+    std::vector<MetricFilter> f;
+    f.push_back(MetricFilter{std::string(rule->id), Pattern::parse(rule->pattern), metric});
+    return f;
+  }
+};
+
+void BM_ReadRecords(benchmark::State& state) {
+  ScanFixture f;
+  RecordReader reader(f.plan);
   CountingSink sink;
-  for (auto _ : state) benchmark::DoNotOptimize(reader.read(data, sink).records);
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * data.size()));
+  for (auto _ : state) benchmark::DoNotOptimize(reader.read(f.data, sink).records);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * f.data.size()));
   state.SetLabel(reader.kernel());
 }
 BENCHMARK(BM_ReadRecords);
 
 void BM_ScanRecords(benchmark::State& state) {
-  std::string json = make_envelope(5000, true) + std::string(kRecordPadding, '\0');
-  std::string_view data(json.data(), json.size() - kRecordPadding);
-  FieldPlan plan;
-  std::vector<MetricFilter> filters;
-  filters.push_back(
-      MetricFilter{"kms", Pattern::parse(find_builtin_rule("kms-cmk-disable-or-delete")->pattern), {}});
-  MetricEngine engine(filters, {}, 300, plan);
-  RecordReader reader(plan);
-  MetricAggregator aggregator(engine, false);
+  ScanFixture f;
+  RecordReader reader(f.plan);
+  MetricAggregator aggregator(f.engine, false);
   for (auto _ : state) {
     aggregator.begin_file();
-    benchmark::DoNotOptimize(reader.read(data, aggregator).records);
+    benchmark::DoNotOptimize(reader.read(f.data, aggregator).records);
     aggregator.commit_file();
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * data.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * f.data.size()));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 5000));
 }
 BENCHMARK(BM_ScanRecords);

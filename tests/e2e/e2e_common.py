@@ -143,6 +143,12 @@ class Suite:
         return truth
 
 
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def tail(data, limit=1500):
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
     return text if len(text) <= limit else "..." + text[-limit:]

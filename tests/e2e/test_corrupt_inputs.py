@@ -20,14 +20,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import (Suite, compare_rule_numbers, find_rule, num, numbers_from_truth_files, path_listed,  # noqa: E402
+from e2e_common import (write, Suite, compare_rule_numbers, find_rule, num, numbers_from_truth_files, path_listed,  # noqa: E402
                         truth_datapoints, truth_windows, verify_truth)
-
-
-def write(path, data):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(data)
 
 
 def main():

@@ -22,7 +22,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import Suite, find_rule, json_differences, num, path_listed, tail  # noqa: E402
+from e2e_common import write, Suite, find_rule, json_differences, num, path_listed, tail  # noqa: E402
 
 ACCOUNT = "111122223333"
 TIMEOUT = 120
@@ -48,12 +48,6 @@ def envelope(records, **kw):
 
 def ndjson(records):
     return b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records)
-
-
-def write(path, data):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(data)
 
 
 def main():
