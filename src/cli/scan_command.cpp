@@ -11,7 +11,6 @@
 #include <sstream>
 #include <stdexcept>
 
-
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/scan_results.hpp"
