@@ -1,0 +1,161 @@
+#include "audit/aws_client.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "audit/aws_errors.hpp"
+#include "audit/sigv4.hpp"
+#include "trailwatch/aws.hpp"
+
+namespace trailwatch::aws {
+namespace {
+
+constexpr std::array<ServiceInfo, 6> kServices = {{
+    {"cloudtrail", "cloudtrail", Protocol::Json, "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.",
+     ""},
+    {"logs", "logs", Protocol::Json, "Logs_20140328.", ""},
+    {"cloudwatch", "monitoring", Protocol::Query, "", "2010-08-01"},
+    {"sns", "sns", Protocol::Query, "", "2010-03-31"},
+    {"ec2", "ec2", Protocol::Query, "", "2016-11-15"},
+    {"sts", "sts", Protocol::Query, "", "2011-06-15"},
+}};
+
+void real_sleep(double seconds) {
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+}
+
+std::time_t real_clock() {
+  return std::time(nullptr);
+}
+
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out += '&';
+    out += uri_encode(key, false);
+    out += '=';
+    out += uri_encode(value, false);
+  }
+  return out;
+}
+
+}  // namespace
+
+const ServiceInfo* find_service(std::string_view name) {
+  for (const ServiceInfo& service : kServices) {
+    if (service.name == name) return &service;
+  }
+  return nullptr;
+}
+
+Endpoint endpoint_for(const ServiceInfo& service, std::string_view region,
+                      const std::optional<std::string>& endpoint_url) {
+  Endpoint out;
+  if (endpoint_url && !endpoint_url->empty()) {
+    std::string_view url = *endpoint_url;
+    size_t scheme = url.find("://");
+    size_t authority_start = scheme == std::string_view::npos ? 0 : scheme + 3;
+    size_t path_start = url.find('/', authority_start);
+    out.host = std::string(url.substr(authority_start, path_start - authority_start));
+    out.path.assign(path_start == std::string_view::npos ? std::string_view("/") : url.substr(path_start));
+    // fmt rather than operator+: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string at -O3.
+    out.url = fmt::format("{}{}{}{}", scheme == std::string_view::npos ? "https://" : "",
+                          url.substr(0, authority_start), out.host, out.path);
+    return out;
+  }
+  out.host = fmt::format("{}.{}{}", service.endpoint_prefix, region,
+                         region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
+  out.path = std::string(1, '/');
+  out.url = fmt::format("https://{}/", out.host);
+  return out;
+}
+
+double backoff_seconds(int retry, double random01) {
+  double cap = std::min(20.0, std::pow(2.0, std::max(0, retry - 1)));
+  return std::clamp(random01, 0.0, 1.0) * cap;
+}
+
+std::string redact(std::string text, const Credentials& credentials) {
+  for (const std::string* secret : {&credentials.secret_access_key, &credentials.session_token}) {
+    if (secret->empty()) continue;
+    for (size_t at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at)) {
+      text.replace(at, secret->size(), "<redacted>");
+    }
+  }
+  return text;
+}
+
+AwsClient::AwsClient(Credentials credentials, std::optional<std::string> endpoint_url, int max_attempts,
+                     Transport transport, Sleep sleep, Clock clock)
+    : credentials_(std::move(credentials)),
+      endpoint_url_(std::move(endpoint_url)),
+      max_attempts_(std::max(1, max_attempts)),
+      transport_(std::move(transport)),
+      sleep_(sleep ? std::move(sleep) : Sleep(real_sleep)),
+      clock_(clock ? std::move(clock) : Clock(real_clock)) {}
+
+std::string AwsClient::call_json(std::string_view region, const ServiceInfo& service,
+                                 std::string_view operation, std::string body) {
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "application/x-amz-json-1.1"},
+      {"X-Amz-Target", std::string(service.target_prefix) + std::string(operation)}};
+  return send(region, service, operation, std::move(headers), std::move(body));
+}
+
+std::string AwsClient::call_query(std::string_view region, const ServiceInfo& service,
+                                  std::string_view operation,
+                                  const std::vector<std::pair<std::string, std::string>>& params) {
+  std::vector<std::pair<std::string, std::string>> form = {{"Action", std::string(operation)},
+                                                           {"Version", std::string(service.api_version)}};
+  form.insert(form.end(), params.begin(), params.end());
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  return send(region, service, operation, std::move(headers), form_encode(form));
+}
+
+std::string AwsClient::send(std::string_view region, const ServiceInfo& service, std::string_view operation,
+                            std::vector<std::pair<std::string, std::string>> headers, std::string body) {
+  Endpoint endpoint = endpoint_for(service, region, endpoint_url_);
+  std::string action = std::string(service.name) + ":" + std::string(operation);
+  std::mt19937_64 random(std::random_device{}());
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int attempt = 1;; ++attempt) {
+    SignableRequest signable;
+    signable.method = "POST";
+    signable.path = endpoint.path;
+    signable.headers = headers;
+    signable.headers.insert(signable.headers.begin(), {"Host", endpoint.host});
+    signable.body = body;
+    // Signed again on every attempt: a signature is valid for a few minutes only.
+    sign(signable, credentials_, region, service.endpoint_prefix, clock_());
+
+    HttpRequest request;
+    request.method = "POST";
+    request.url = endpoint.url;
+    request.headers = signable.headers;
+    request.headers.emplace_back("User-Agent", "trailwatch/0.1");
+    request.body = body;
+    try {
+      HttpResponse response = transport_(request);
+      if (response.status >= 200 && response.status < 300) return std::move(response.body);
+      ApiError error = service.protocol == Protocol::Json
+                           ? parse_json_error(response.status, response.body, action)
+                           : parse_xml_error(response.status, response.body, action);
+      throw ApiError(error.code(), error.http_status(), redact(error.what(), credentials_));
+    } catch (const ApiError& error) {
+      if (attempt >= max_attempts_ || !is_retryable(error)) {
+        if (error.code() != "NetworkError") throw;
+        throw ApiError(error.code(), error.http_status(), action + " failed: " + error.what());
+      }
+      sleep_(backoff_seconds(attempt, unit(random)));
+    }
+  }
+}
+
+}  // namespace trailwatch::aws

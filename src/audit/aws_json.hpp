@@ -1,0 +1,23 @@
+// Small JSON chores of the AWS layer: quoting strings, reading a page's next token, merging pages.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trailwatch::aws {
+
+/// `text` as a JSON string literal, quotes included (control characters escaped; UTF-8 passes through).
+std::string json_quote(std::string_view text);
+
+/// The string member `key` of the JSON object `body`, nullopt when absent, null, empty or not a string.
+/// Throws ApiError("InvalidResponse") when `body` is not a JSON object.
+std::optional<std::string> json_string_member(std::string_view body, std::string_view key);
+
+/// One JSON object holding every page: array members are concatenated in page order, other members keep their
+/// first value, `token_key` is dropped. Members keep the order in which they first appear.
+/// Throws ApiError("InvalidResponse") when a page is not a JSON object.
+std::string merge_json_pages(const std::vector<std::string>& pages, std::string_view token_key);
+
+}  // namespace trailwatch::aws

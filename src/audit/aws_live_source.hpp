@@ -1,0 +1,17 @@
+// The ApiSource behind make_live_source, with its transport exposed so that tests can answer for AWS.
+#pragma once
+
+#include <memory>
+
+#include "audit/aws_client.hpp"
+#include "audit/credentials.hpp"
+#include "trailwatch/aws.hpp"
+
+namespace trailwatch::aws {
+
+/// An ApiSource that signs with `credentials` and sends through `transport` (make_live_source passes
+/// libcurl).
+std::unique_ptr<ApiSource> make_source(Credentials credentials, const ClientConfig& config,
+                                       Transport transport, AwsClient::Sleep sleep = {});
+
+}  // namespace trailwatch::aws
