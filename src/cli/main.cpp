@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/audit_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/rules_command.hpp"
 #include "cli/scan_command.hpp"
@@ -21,7 +22,8 @@ int main(int argc, char** argv) {
       "  trailwatch scan AWSLogs/                        CIS 'CMK disabled or scheduled for deletion' rule\n"
       "  trailwatch scan --format json -o report.json AWSLogs/\n"
       "  zcat f.json.gz | trailwatch scan -\n"
-      "  jq -c '.Records[]' f.json | trailwatch test-pattern '{ $.eventName = DisableKey }'\n\n"
+      "  jq -c '.Records[]' f.json | trailwatch test-pattern '{ $.eventName = DisableKey }'\n"
+      "  trailwatch audit --all-regions                   is the rule monitored, region by region?\n\n"
       "Run 'trailwatch scan --help' for every option.");
 
   trailwatch::cli::ScanOptions scan_options;
@@ -30,6 +32,8 @@ int main(int argc, char** argv) {
   CLI::App* rules = trailwatch::cli::add_rules_command(app, rules_options);
   trailwatch::cli::TestPatternOptions test_pattern_options;
   CLI::App* test_pattern = trailwatch::cli::add_test_pattern_command(app, test_pattern_options);
+  trailwatch::cli::AuditOptions audit_options;
+  CLI::App* audit = trailwatch::cli::add_audit_command(app, audit_options);
 
   try {
     app.parse(argc, argv);
@@ -46,5 +50,6 @@ int main(int argc, char** argv) {
   if (scan->parsed()) return trailwatch::cli::run_scan(scan_options);
   if (rules->parsed()) return trailwatch::cli::run_rules(rules_options);
   if (test_pattern->parsed()) return trailwatch::cli::run_test_pattern(test_pattern_options);
+  if (audit->parsed()) return trailwatch::cli::run_audit_command(audit_options);
   return trailwatch::cli::kExitUsage;
 }

@@ -1,0 +1,50 @@
+// The audit's API calls: one ApiCall each, fetched, parsed, and failures turned into CallFailure.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trailwatch/audit.hpp"
+
+namespace trailwatch::audit {
+
+class Calls {
+ public:
+  explicit Calls(aws::ApiSource& source) : source_(source) {}
+
+  std::vector<Trail> trails(const std::string& region);
+  /// In the trail's home region, which holds the trail itself rather than a shadow of it.
+  TrailStatus status(const Trail& trail);
+  SelectorCoverage selectors(const Trail& trail);
+  std::vector<ConfiguredFilter> filters(const std::string& region);
+  std::vector<AlarmDefinition> alarms(const std::string& region);
+  /// In the topic's region, taken from its ARN.
+  std::vector<Subscription> subscriptions(const Arn& topic, const std::string& topic_arn);
+  std::vector<RegionInfo> regions(const std::string& region);
+  std::string account(const std::string& region);
+
+ private:
+  template <typename Parse>
+  auto get(aws::ApiCall call, Parse parse);
+
+  aws::ApiSource& source_;
+};
+
+/// Remembers every answer (and failure) by call, so a chain that several regions share is fetched once.
+class CachingSource : public aws::ApiSource {
+ public:
+  explicit CachingSource(aws::ApiSource& inner) : inner_(inner) {}
+  std::string fetch(const aws::ApiCall& call) override;
+
+ private:
+  struct Answer {
+    std::string body;
+    std::optional<aws::ApiError> error;
+  };
+  aws::ApiSource& inner_;
+  std::map<std::string, Answer> answers_;
+};
+
+}  // namespace trailwatch::audit

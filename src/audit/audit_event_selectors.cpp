@@ -1,0 +1,116 @@
+// Whether a trail's event selectors record the rule's events: management events, write (not read-only), from
+// kms.amazonaws.com, named DisableKey and ScheduleKeyDeletion.
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "audit/audit_body_json.hpp"
+#include "trailwatch/audit.hpp"
+
+namespace trailwatch::audit {
+
+namespace {
+
+constexpr std::string_view kSource = "kms.amazonaws.com";
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+SelectorCoverage basic_coverage(const std::vector<body::dom::element>& selectors) {
+  std::string why = "no basic event selector records management write events";
+  for (body::dom::element s : selectors) {
+    if (!body::flag(s, "IncludeManagementEvents", true)) continue;
+    std::string rw = body::text(s, "ReadWriteType");
+    if (rw == "ReadOnly") {
+      why = "the basic event selectors record read-only management events only";
+      continue;
+    }
+    if (contains(body::texts(s, "ExcludeManagementEventSources"), kSource)) {
+      why = "the basic event selectors exclude kms.amazonaws.com (ExcludeManagementEventSources)";
+      continue;
+    }
+    return {true, "basic event selectors record " + std::string(rw.empty() || rw == "All" ? "all" : "write") +
+                      " management events"};
+  }
+  return {false, why};
+}
+
+// One advanced selector's field conditions, applied to the values the rule's events carry. A condition on a
+// field we cannot know for every such event (userIdentity.arn, ...) narrows the selector to an unknown
+// subset.
+struct AdvancedVerdict {
+  bool covers = false;
+  std::string why;
+};
+
+AdvancedVerdict advanced_covers(body::dom::element selector) {
+  std::string name = body::text(selector, "Name");
+  std::string label = name.empty() ? "an advanced event selector" : "advanced event selector '" + name + "'";
+  bool management = false;
+  for (const std::string& event_name : {std::string("DisableKey"), std::string("ScheduleKeyDeletion")}) {
+    const std::map<std::string, std::string> values = {{"eventCategory", "Management"},
+                                                       {"readOnly", "false"},
+                                                       {"eventSource", std::string(kSource)},
+                                                       {"eventName", event_name}};
+    for (body::dom::element f : body::list(selector, "FieldSelectors")) {
+      std::string field = body::text(f, "Field");
+      auto known = values.find(field);
+      if (known == values.end())
+        return {false, label + " filters on " + field + ", so it may drop some " + event_name + " events"};
+      const std::string& v = known->second;
+      auto any = [&](std::string_view key, auto test) {
+        for (const std::string& x : body::texts(f, key))
+          if (test(x)) return true;
+        return false;
+      };
+      auto eq = [&](const std::string& x) { return v == x; };
+      auto starts = [&](const std::string& x) { return v.starts_with(x); };
+      auto ends = [&](const std::string& x) { return v.ends_with(x); };
+      bool ok = true;
+      if (!body::list(f, "Equals").empty() && !any("Equals", eq)) ok = false;
+      if (!body::list(f, "StartsWith").empty() && !any("StartsWith", starts)) ok = false;
+      if (!body::list(f, "EndsWith").empty() && !any("EndsWith", ends)) ok = false;
+      if (any("NotEquals", eq) || any("NotStartsWith", starts) || any("NotEndsWith", ends)) ok = false;
+      if (field == "eventCategory" && ok) management = true;
+      if (!ok) {
+        if (field == "readOnly") return {false, label + " records read-only events only"};
+        if (field == "eventCategory") return {false, label + " does not select management events"};
+        if (field == "eventSource") return {false, label + " leaves out kms.amazonaws.com"};
+        return {false, label + " leaves out " + event_name};
+      }
+    }
+  }
+  if (!management) return {false, label + " does not select eventCategory = Management"};
+  return {true, label + " records management write events from kms.amazonaws.com"};
+}
+
+}  // namespace
+
+SelectorCoverage parse_event_selectors(std::string_view json) {
+  try {
+    body::dom::parser parser;
+    body::dom::element root = body::parse_object(parser, json, "the body");
+    std::vector<body::dom::element> basic = body::list(root, "EventSelectors");
+    std::vector<body::dom::element> advanced = body::list(root, "AdvancedEventSelectors");
+    // A trail never given selectors answers with neither (some AWS-compatible servers): CloudTrail's default
+    // then applies, every management event, read and write.
+    if (basic.empty() && advanced.empty())
+      return {true, "no event selectors: the default records all management events"};
+    if (!basic.empty()) {
+      SelectorCoverage c = basic_coverage(basic);
+      if (c.covered || advanced.empty()) return c;
+    }
+    std::string why;
+    for (body::dom::element s : advanced) {
+      AdvancedVerdict v = advanced_covers(s);
+      if (v.covers) return {true, v.why};
+      if (why.empty()) why = v.why;
+    }
+    return {false, why.empty() ? "no advanced event selector records management write events" : why};
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("GetEventSelectors response: ") + e.what());
+  }
+}
+
+}  // namespace trailwatch::audit

@@ -1,0 +1,140 @@
+// A filter is judged by what it does, not by how it is written: its pattern and transformation run over the
+// probe records with the same engine `scan` uses, so whitespace, quoting and clause order cannot matter.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+#include "trailwatch/audit.hpp"
+#include "trailwatch/records.hpp"
+
+namespace trailwatch::audit {
+
+namespace {
+
+class ProbeSink : public RecordSink {
+ public:
+  ProbeSink(const MetricEngine& engine, std::string_view message, ExtractedFields& extracted,
+            MetricEngine::EventSample& sample)
+      : engine_(engine), message_(message), extracted_(extracted), sample_(sample) {}
+  void on_record(const RecordView& record) override {
+    engine_.evaluate(0, EventView{&record.fields, message_}, extracted_, sample_);
+  }
+
+ private:
+  const MetricEngine& engine_;
+  std::string_view message_;
+  ExtractedFields& extracted_;
+  MetricEngine::EventSample& sample_;
+};
+
+// "ScheduleKeyDeletion (all 6 probes)" or "DisableKey (DisableKey by root, AccessDenied)", per event name.
+std::string summarize(const std::vector<ProbeOutcome>& outcomes, bool positive, bool matched) {
+  std::map<std::string, std::pair<std::vector<std::string>, int>> by_name;  // name -> (labels, probes)
+  std::vector<std::string> order;
+  for (const ProbeOutcome& o : outcomes) {
+    if (o.probe->positive != positive) continue;
+    std::string name = o.probe->event_name;
+    if (!positive && o.probe->label.find(" from ") != std::string::npos)
+      name = o.probe->label.substr(0, o.probe->label.find(" by "));
+    if (!by_name.contains(name)) order.push_back(name);
+    auto& [labels, total] = by_name[name];
+    ++total;
+    if (o.matched == matched) labels.push_back(o.probe->label);
+  }
+  std::string out;
+  for (const std::string& name : order) {
+    const auto& [labels, total] = by_name[name];
+    if (labels.empty()) continue;
+    if (!out.empty()) out += "; ";
+    if (total == 1)
+      out += name;
+    else if (static_cast<int>(labels.size()) == total)
+      out += fmt::format("{} (all {} probes)", name, total);
+    else
+      out += fmt::format("{} ({})", name, fmt::join(labels, ", "));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(FilterVerdict v) {
+  switch (v) {
+    case FilterVerdict::Equivalent:
+      return "equivalent";
+    case FilterVerdict::Broader:
+      return "broader";
+    case FilterVerdict::Narrower:
+      return "narrower";
+    case FilterVerdict::Unrelated:
+      return "unrelated";
+    case FilterVerdict::Unparsable:
+      return "unparsable";
+  }
+  return "?";
+}
+
+std::string FilterJudgement::missed() const {
+  return summarize(outcomes, true, false);
+}
+
+std::string FilterJudgement::extra() const {
+  return summarize(outcomes, false, true);
+}
+
+FilterJudgement judge_filter(const ConfiguredFilter& filter) {
+  FilterJudgement j;
+  std::vector<MetricFilter> filters;
+  FieldPlan plan;
+  std::unique_ptr<MetricEngine> engine;
+  try {
+    filters.push_back(MetricFilter{filter.name, Pattern::parse(filter.pattern), filter.metric});
+  } catch (const PatternError& e) {
+    j.verdict = FilterVerdict::Unparsable;
+    j.error = e.what();
+    return j;
+  }
+  try {
+    engine = std::make_unique<MetricEngine>(filters, RecordScope{}, 60, plan);
+  } catch (const std::exception& e) {
+    // The pattern is still judged, with the value 1 a usable transformation would publish.
+    j.error = e.what();
+    plan = FieldPlan{};
+    filters.front().metric = MetricTransformation{};
+    filters.front().metric.name = filter.metric.name;
+    engine = std::make_unique<MetricEngine>(filters, RecordScope{}, 60, plan);
+  }
+  j.dimension_names = engine->compiled().front().dimension_names;
+
+  RecordReader reader(plan);
+  ExtractedFields extracted;
+  std::string padded;
+  bool all_positives = true;
+  bool any_positive = false;
+  bool any_negative = false;
+  for (const Probe& probe : probes()) {
+    MetricEngine::EventSample sample;
+    padded.assign(probe.record).append(kRecordPadding, '\0');
+    ProbeSink sink(*engine, probe.record, extracted, sample);
+    reader.read(std::string_view(padded.data(), probe.record.size()), sink);
+    j.outcomes.push_back(ProbeOutcome{&probe, sample.matched, sample.value, sample.dimensions});
+    if (probe.positive) {
+      all_positives = all_positives && sample.matched;
+      any_positive = any_positive || sample.matched;
+    } else {
+      any_negative = any_negative || sample.matched;
+    }
+  }
+  if (!any_positive)
+    j.verdict = FilterVerdict::Unrelated;
+  else if (!all_positives)
+    j.verdict = FilterVerdict::Narrower;
+  else
+    j.verdict = any_negative ? FilterVerdict::Broader : FilterVerdict::Equivalent;
+  return j;
+}
+
+}  // namespace trailwatch::audit

@@ -1,0 +1,172 @@
+#include "cli/audit_command.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/atomic_file.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/usage_error.hpp"
+#include "trailwatch/audit.hpp"
+#include "trailwatch/aws.hpp"
+
+namespace trailwatch::cli {
+
+namespace {
+
+// What the run needs before it can start: the source of answers and the regions to ask about.
+struct AuditSetup {
+  std::unique_ptr<aws::ApiSource> live;
+  std::unique_ptr<aws::ApiSource> source;
+  audit::AuditRequest request;
+};
+
+AuditSetup set_up(const AuditOptions& o) {
+  if (o.all_regions && !o.regions.empty()) throw UsageError{"give --region or --all-regions, not both"};
+  AuditSetup setup;
+  setup.request.regions = o.regions;
+  setup.request.all_regions = o.all_regions;
+  setup.request.now = static_cast<std::int64_t>(std::time(nullptr));
+  if (!o.from_dir.empty()) {
+    if (!o.save_dir.empty()) throw UsageError{"--from-dir and --save-dir cannot be combined"};
+    if (!o.profile.empty() || !o.endpoint_url.empty() || !o.ca_bundle.empty())
+      throw UsageError{"--from-dir reads a folder: --profile, --endpoint-url and --ca-bundle do not apply"};
+    setup.source = std::make_unique<audit::FromDirSource>(o.from_dir);
+    if (o.all_regions) {
+      setup.request.listing_region = audit::exported_listing_region(o.from_dir);
+      if (setup.request.listing_region.empty())
+        throw UsageError{"--all-regions: no region folder of " + o.from_dir +
+                         " holds ec2.DescribeRegions.json"};
+    } else if (o.regions.empty()) {
+      setup.request.regions = audit::exported_regions(o.from_dir);
+      if (setup.request.regions.empty())
+        throw UsageError{o.from_dir + " holds no region folder with a cloudtrail.DescribeTrails.json"};
+    }
+    return setup;
+  }
+  aws::ClientConfig config;
+  if (!o.profile.empty()) config.profile = o.profile;
+  if (!o.endpoint_url.empty()) config.endpoint_url = o.endpoint_url;
+  if (!o.ca_bundle.empty()) config.ca_bundle = o.ca_bundle;
+  std::string home = aws::default_region(config);
+  setup.request.listing_region = home;
+  if (!o.all_regions && o.regions.empty()) setup.request.regions = {home};
+  setup.live = aws::make_live_source(config);
+  if (o.save_dir.empty())
+    setup.source = std::move(setup.live);
+  else
+    setup.source = std::make_unique<audit::SaveDirSource>(*setup.live, o.save_dir);
+  return setup;
+}
+
+}  // namespace
+
+CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "audit",
+      "Check a live AWS account, region by region, for the CIS rule 'CMK disabled or scheduled for "
+      "deletion'\n"
+      "(Security Hub CloudWatch.7), following the whole chain:\n"
+      "  trail      a trail records the region (multi-region, or homed there), is logging, and its event\n"
+      "             selectors keep management write events from kms.amazonaws.com\n"
+      "  delivery   it sends to a CloudWatch Logs log group (region and account from the log group ARN)\n"
+      "  filter     a metric filter on that log group catches DisableKey and ScheduleKeyDeletion, judged by\n"
+      "             running it over built-in CloudTrail records, so any equivalent pattern passes\n"
+      "  alarm      an alarm in that region on the filter's namespace, metric and dimensions fires on ONE\n"
+      "             matching event (value, statistic, operator, threshold, M of N) and has actions enabled\n"
+      "  notify     its action is an SNS topic with at least one confirmed subscription");
+  cmd->add_option("--region", o.regions, "Region to audit; repeatable (default: as the AWS CLI picks one)")
+      ->allow_extra_args(false);
+  cmd->add_flag("--all-regions", o.all_regions,
+                "Audit every region of the account (ec2 DescribeRegions); regions not opted in are SKIPPED");
+  cmd->add_option("--profile", o.profile, "AWS CLI profile (default: AWS_PROFILE, else default)");
+  cmd->add_option("--endpoint-url", o.endpoint_url, "Send every call to this URL (AWS-compatible servers)");
+  cmd->add_option("--ca-bundle", o.ca_bundle, "PEM file of CAs to verify TLS with")->check(CLI::ExistingFile);
+  cmd->add_option("--format", o.format, "Output format (default: table on a terminal, else json)")
+      ->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("-o,--output", o.output, "Write the report to FILE (atomically) instead of stdout");
+  cmd->add_option("--save-dir", o.save_dir, "Also write every API response to DIR (layout below)");
+  cmd->add_option("--from-dir", o.from_dir, "Audit from such a folder: no network, no credentials")
+      ->check(CLI::ExistingDirectory);
+  cmd->footer(
+      "Permissions needed: cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, "
+      "cloudtrail:GetEventSelectors,\n"
+      "logs:DescribeMetricFilters, cloudwatch:DescribeAlarms, sns:ListSubscriptionsByTopic, "
+      "sts:GetCallerIdentity,\n"
+      "and ec2:DescribeRegions for --all-regions (the AWS managed policy SecurityAudit has them all). A "
+      "region\n"
+      "where one is denied is reported as ERROR, naming it.\n\n"
+      "Region statuses: PASS; FAIL (each failing link has an aws CLI line that fixes it); DELEGATED (an\n"
+      "organization trail of another account records the region: check that account); SKIPPED (not opted "
+      "in);\n"
+      "ERROR (could not be audited). CloudWatch Logs delivery that is missing or stale is a WARN, not a "
+      "FAIL.\n\n"
+      "--save-dir / --from-dir layout, one file per call, the body as 'aws ... --output json' prints it:\n"
+      "  DIR/<region>/<service>.<Operation>[.<resource name>].json, e.g.\n"
+      "  us-east-1/sts.GetCallerIdentity.json              aws sts get-caller-identity\n"
+      "  us-east-1/cloudtrail.DescribeTrails.json          aws cloudtrail describe-trails\n"
+      "  us-east-1/cloudtrail.GetTrailStatus.main.json     aws cloudtrail get-trail-status --name <trail "
+      "ARN>\n"
+      "  us-east-1/cloudtrail.GetEventSelectors.main.json  aws cloudtrail get-event-selectors --trail-name "
+      "<ARN>\n"
+      "  us-east-1/logs.DescribeMetricFilters.json         aws logs describe-metric-filters\n"
+      "  us-east-1/cloudwatch.DescribeAlarms.json          aws cloudwatch describe-alarms\n"
+      "  us-east-1/sns.ListSubscriptionsByTopic.MyTopic.json  aws sns list-subscriptions-by-topic "
+      "--topic-arn ..\n"
+      "  us-east-1/ec2.DescribeRegions.json                aws ec2 describe-regions --all-regions\n"
+      "Trail calls go to the trail's home region, topic calls to the topic's region. --from-dir audits the\n"
+      "region folders that hold cloudtrail.DescribeTrails.json unless --region is given.\n\n"
+      "Exit codes: 0 every region PASS, DELEGATED or SKIPPED; 1 some region FAIL; 2 some region ERROR (wins\n"
+      "over 1); 64 usage error.\n\n"
+      "Examples:\n"
+      "  trailwatch audit --region us-east-1 --region eu-west-1\n"
+      "  trailwatch audit --all-regions --profile audit --format json -o audit.json --save-dir export/\n"
+      "  trailwatch audit --from-dir export/");
+  return cmd;
+}
+
+int run_audit_command(const AuditOptions& o) {
+  AuditSetup setup;
+  try {
+    setup = set_up(o);
+  } catch (const UsageError& e) {
+    std::cerr << "trailwatch: " << e.message << '\n';
+    return kExitUsage;
+  } catch (const aws::ApiError& e) {
+    std::cerr << "trailwatch: cannot reach AWS: " << e.code() << ": " << e.what() << '\n';
+    return kExitPartial;
+  }
+
+  audit::AuditReport report = audit::run_audit(*setup.source, setup.request);
+
+  std::string format = o.format;
+  if (format.empty()) format = o.output.empty() && ::isatty(STDOUT_FILENO) == 1 ? "table" : "json";
+  std::ostringstream text;
+  if (format == "json")
+    audit::write_audit_json(text, report);
+  else
+    audit::write_audit_table(text, report);
+
+  int code = kExitDone;
+  for (const audit::RegionAudit& r : report.regions) {
+    if (r.status == audit::RegionStatus::Fail && code == kExitDone) code = kExitAlarm;
+    if (r.status == audit::RegionStatus::Error) code = kExitPartial;
+  }
+  if (o.output.empty()) {
+    std::cout << text.str() << std::flush;
+  } else {
+    AtomicFile report_file(o.output);
+    if (report_file.ok()) report_file.stream() << text.str();
+    if (std::string problem = report_file.ok() ? report_file.commit() : report_file.error();
+        !problem.empty()) {
+      std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
+      return kExitPartial;
+    }
+  }
+  return code;
+}
+
+}  // namespace trailwatch::cli

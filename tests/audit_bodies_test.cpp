@@ -1,0 +1,207 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "trailwatch/audit.hpp"
+
+namespace trailwatch::audit {
+namespace {
+
+TEST(AuditBodies, ArnParts) {
+  auto arn = parse_arn("arn:aws:logs:eu-west-1:111122223333:log-group:CloudTrail/x:*");
+  ASSERT_TRUE(arn);
+  EXPECT_EQ(arn->service, "logs");
+  EXPECT_EQ(arn->region, "eu-west-1");
+  EXPECT_EQ(arn->account, "111122223333");
+  EXPECT_EQ(arn->resource, "log-group:CloudTrail/x:*");
+  EXPECT_FALSE(parse_arn("PendingConfirmation"));
+  EXPECT_FALSE(parse_arn("arn:aws:sns"));
+}
+
+TEST(AuditBodies, TrailStatusTimestampsAsNumbersOrText) {
+  EXPECT_EQ(parse_trail_status(R"({"IsLogging":true,"LatestCloudWatchLogsDeliveryTime":1709294310.5})")
+                .latest_logs_delivery,
+            1709294310);
+  EXPECT_EQ(parse_trail_status(
+                R"({"IsLogging":true,"LatestCloudWatchLogsDeliveryTime":"2024-03-01T11:58:30.512000+00:00"})")
+                .latest_logs_delivery,
+            1709294310);
+  TrailStatus s = parse_trail_status(R"({"IsLogging":false})");
+  EXPECT_FALSE(s.is_logging);
+  EXPECT_FALSE(s.latest_logs_delivery);
+  EXPECT_THROW(parse_trail_status(R"({"IsLogging":"yes"})"), std::runtime_error);
+  EXPECT_THROW(parse_trail_status("[]"), std::runtime_error);
+}
+
+TEST(AuditBodies, TrailsTakeTheHomeRegionFromTheArnWhenAbsent) {
+  auto trails =
+      parse_trails(R"({"trailList":[{"Name":"t","TrailARN":"arn:aws:cloudtrail:eu-west-1:1:trail/t"}]})");
+  ASSERT_EQ(trails.size(), 1u);
+  EXPECT_EQ(trails[0].home_region, "eu-west-1");
+  EXPECT_FALSE(trails[0].multi_region);
+  EXPECT_TRUE(parse_trails(R"({"trailList":[]})").empty());
+}
+
+TEST(AuditBodies, BasicSelectors) {
+  auto covered = [](const char* json) { return parse_event_selectors(json).covered; };
+  EXPECT_TRUE(covered(R"({"TrailARN":"x"})"));  // neither kind: the default, all management events
+  EXPECT_TRUE(
+      covered(R"({"EventSelectors":[{"ReadWriteType":"WriteOnly","IncludeManagementEvents":true}]})"));
+  EXPECT_FALSE(
+      covered(R"({"EventSelectors":[{"ReadWriteType":"ReadOnly","IncludeManagementEvents":true}]})"));
+  EXPECT_FALSE(covered(R"({"EventSelectors":[{"ReadWriteType":"All","IncludeManagementEvents":false,
+                           "DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}]})"));
+  SelectorCoverage kms = parse_event_selectors(
+      R"({"EventSelectors":[{"ReadWriteType":"All","ExcludeManagementEventSources":["kms.amazonaws.com"]}]})");
+  EXPECT_FALSE(kms.covered);
+  EXPECT_NE(kms.description.find("kms.amazonaws.com"), std::string::npos);
+  EXPECT_TRUE(covered(
+      R"({"EventSelectors":[{"ReadWriteType":"All","ExcludeManagementEventSources":["rdsdata.amazonaws.com"]}]})"));
+}
+
+TEST(AuditBodies, AdvancedSelectors) {
+  auto covered = [](const std::string& fields) {
+    return parse_event_selectors(R"({"AdvancedEventSelectors":[{"Name":"m","FieldSelectors":[)" + fields +
+                                 "]}]}")
+        .covered;
+  };
+  EXPECT_TRUE(covered(R"({"Field":"eventCategory","Equals":["Management"]})"));
+  EXPECT_TRUE(covered(
+      R"({"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["false"]})"));
+  EXPECT_FALSE(
+      covered(R"({"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["true"]})"));
+  EXPECT_FALSE(covered(
+      R"({"Field":"eventCategory","Equals":["Management"]},{"Field":"eventSource","NotEquals":["kms.amazonaws.com"]})"));
+  EXPECT_TRUE(covered(
+      R"({"Field":"eventCategory","Equals":["Management"]},{"Field":"eventSource","NotEquals":["rdsdata.amazonaws.com"]})"));
+  EXPECT_FALSE(covered(
+      R"({"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]})"));
+  EXPECT_FALSE(covered(R"({"Field":"readOnly","Equals":["false"]})"));  // no eventCategory: not management
+}
+
+TEST(AuditBodies, SubscriptionsAreConfirmedWhenTheyAreArns) {
+  auto subs = parse_subscriptions(R"({"Subscriptions":[
+      {"SubscriptionArn":"PendingConfirmation","Protocol":"email"},
+      {"SubscriptionArn":"Deleted","Protocol":"email"},
+      {"SubscriptionArn":"arn:aws:sns:us-east-1:1:t:5c1f","Protocol":"sqs"}]})");
+  ASSERT_EQ(subs.size(), 3u);
+  EXPECT_FALSE(subs[0].confirmed());
+  EXPECT_FALSE(subs[1].confirmed());
+  EXPECT_TRUE(subs[2].confirmed());
+}
+
+TEST(AuditBodies, RegionsAndCaller) {
+  auto regions = parse_regions(R"({"Regions":[{"RegionName":"a","OptInStatus":"not-opted-in"},
+                                              {"RegionName":"b","OptInStatus":"opted-in"},{"RegionName":"c"}]})");
+  ASSERT_EQ(regions.size(), 3u);
+  EXPECT_FALSE(regions[0].enabled());
+  EXPECT_TRUE(regions[1].enabled());
+  EXPECT_TRUE(regions[2].enabled());
+  EXPECT_EQ(parse_caller_account(R"({"UserId":"x","Account":"111122223333","Arn":"arn"})"), "111122223333");
+  EXPECT_THROW(parse_caller_account("{}"), std::runtime_error);
+}
+
+TEST(AuditBodies, AlarmsKeepActionsAndMathMetrics) {
+  auto alarms = parse_alarms(R"({"MetricAlarms":[
+    {"AlarmName":"a","AlarmArn":"arn:a","ActionsEnabled":false,"AlarmActions":["arn:aws:sns:us-east-1:1:t"],
+     "MetricName":"M","Namespace":"N","Statistic":"Sum","Period":300,"EvaluationPeriods":1,"Threshold":1,
+     "ComparisonOperator":"GreaterThanOrEqualToThreshold"},
+    {"AlarmName":"m","AlarmArn":"arn:m","EvaluationPeriods":1,"Threshold":1,
+     "ComparisonOperator":"GreaterThanOrEqualToThreshold",
+     "Metrics":[{"Id":"e","Expression":"m1*2"},{"Id":"m1","MetricStat":{"Metric":{"Namespace":"N","MetricName":"M"},
+                 "Period":300,"Stat":"Sum"},"ReturnData":false}]}]})");
+  ASSERT_EQ(alarms.size(), 2u);
+  EXPECT_FALSE(alarms[0].actions_enabled);
+  EXPECT_EQ(alarms[0].alarm_actions.size(), 1u);
+  EXPECT_TRUE(alarms[0].config.unreplayable.empty());
+  EXPECT_FALSE(alarms[1].config.unreplayable.empty());
+  ASSERT_EQ(alarms[1].math_metrics.size(), 1u);
+  EXPECT_EQ(alarms[1].math_metrics[0].second, "M");
+  EXPECT_TRUE(parse_alarms(R"({"MetricAlarms":[],"CompositeAlarms":[]})").empty());
+}
+
+AlarmDefinition alarm_with(const std::string& fields) {
+  return parse_alarms(R"({"MetricAlarms":[{"AlarmName":"a","MetricName":"CMKEventCount",)"
+                      R"("Namespace":"CloudTrailMetrics","Period":300,)" +
+                      fields + "}]}")
+      .front();
+}
+
+FireCheck fire(const std::string& alarm_fields, const std::string& value = "1",
+               std::optional<double> default_value = std::nullopt) {
+  ConfiguredFilter f;
+  f.name = "f";
+  f.pattern = std::string(kRulePattern);
+  f.metric.name = "CMKEventCount";
+  f.metric.value = value;
+  f.metric.default_value = default_value;
+  return can_fire_on_one_event(alarm_with(alarm_fields), f, judge_filter(f));
+}
+
+TEST(AuditAlarmFires, StatisticOperatorThresholdAndMofN) {
+  const std::string ge1 =
+      R"("Threshold":1,"ComparisonOperator":"GreaterThanOrEqualToThreshold","EvaluationPeriods":1)";
+  EXPECT_TRUE(fire(R"("Statistic":"Sum",)" + ge1).fires);
+  EXPECT_TRUE(fire(R"("Statistic":"Maximum",)" + ge1).fires);
+  EXPECT_TRUE(fire(R"("Statistic":"Minimum",)" + ge1).fires);
+  EXPECT_TRUE(fire(R"("Statistic":"Average",)" + ge1).fires);
+  EXPECT_TRUE(fire(R"("Statistic":"SampleCount",)" + ge1, "0").fires);  // one sample, whatever its value
+  EXPECT_FALSE(fire(R"("Statistic":"Sum",)" + ge1, "0").fires);
+  EXPECT_TRUE(fire(R"("Statistic":"Sum","Threshold":0,"ComparisonOperator":"GreaterThanThreshold",)"
+                   R"("EvaluationPeriods":1)")
+                  .fires);
+  EXPECT_FALSE(fire(R"("Statistic":"Sum","Threshold":1,"ComparisonOperator":"GreaterThanThreshold",)"
+                    R"("EvaluationPeriods":1)")
+                   .fires);
+  EXPECT_FALSE(fire(R"("Statistic":"Sum","Threshold":1,"ComparisonOperator":"GreaterThanOrEqualToThreshold",)"
+                    R"("EvaluationPeriods":3,"DatapointsToAlarm":2,"TreatMissingData":"notBreaching")")
+                   .fires);
+  FireCheck always = fire(R"("Statistic":"Sum","Threshold":1,"ComparisonOperator":"LessThanThreshold",)"
+                          R"("EvaluationPeriods":1,"TreatMissingData":"breaching")");
+  EXPECT_FALSE(always.fires);
+  EXPECT_NE(always.reason.find("without any event"), std::string::npos) << always.reason;
+  // With a defaultValue, other events in the period pull the Average down.
+  EXPECT_FALSE(fire(R"("Statistic":"Average",)" + ge1, "1", 0.0).fires);
+  EXPECT_TRUE(fire(R"("Statistic":"Sum",)" + ge1, "1", 0.0).fires);
+  FireCheck p90 = fire(R"("ExtendedStatistic":"p90",)" + ge1);
+  EXPECT_FALSE(p90.fires);
+  EXPECT_NE(p90.reason.find("not judged"), std::string::npos);
+}
+
+TEST(AuditDirSource, SavedBodiesReadBackUnderTheDocumentedNames) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() /
+                 ("tw-audit-save-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  fs::remove_all(dir);
+  class Fixed : public aws::ApiSource {
+   public:
+    std::string fetch(const aws::ApiCall& call) override { return "{\"op\":\"" + call.operation + "\"}"; }
+  } live;
+  SaveDirSource save(live, dir.string());
+  aws::ApiCall status{"us-east-1", "cloudtrail", "GetTrailStatus",
+                      "arn:aws:cloudtrail:us-east-1:1:trail/main", "main"};
+  aws::ApiCall trails{"eu-west-1", "cloudtrail", "DescribeTrails", "", ""};
+  EXPECT_EQ(save.fetch(status), "{\"op\":\"GetTrailStatus\"}");
+  save.fetch(trails);
+  EXPECT_TRUE(fs::is_regular_file(dir / "us-east-1" / "cloudtrail.GetTrailStatus.main.json"));
+  EXPECT_TRUE(fs::is_regular_file(dir / "eu-west-1" / "cloudtrail.DescribeTrails.json"));
+  EXPECT_EQ(export_path(dir.string(), status),
+            (dir / "us-east-1" / "cloudtrail.GetTrailStatus.main.json").string());
+
+  FromDirSource from(dir.string());
+  EXPECT_EQ(from.fetch(status), "{\"op\":\"GetTrailStatus\"}\n");
+  EXPECT_EQ(exported_regions(dir.string()), std::vector<std::string>{"eu-west-1"});
+  try {
+    from.fetch(aws::ApiCall{"us-east-1", "logs", "DescribeMetricFilters", "", ""});
+    ADD_FAILURE() << "no error for a missing file";
+  } catch (const aws::ApiError& e) {
+    EXPECT_EQ(e.code(), "NotInExport");
+    EXPECT_NE(std::string(e.what()).find("logs.DescribeMetricFilters.json"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace trailwatch::audit

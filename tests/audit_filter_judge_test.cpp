@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "trailwatch/audit.hpp"
+
+namespace trailwatch::audit {
+namespace {
+
+FilterJudgement judge(const std::string& pattern, const std::string& value = "1") {
+  ConfiguredFilter f;
+  f.name = "f";
+  f.log_group = "g";
+  f.pattern = pattern;
+  f.metric.name = "CMKEventCount";
+  f.metric.value = value;
+  return judge_filter(f);
+}
+
+TEST(AuditProbes, CoverUsersRolesRootSuccessAndFailure) {
+  int positives = 0;
+  int denied = 0;
+  for (const Probe& p : probes()) {
+    if (!p.positive) continue;
+    ++positives;
+    EXPECT_NE(p.record.find("\"eventSource\":\"kms.amazonaws.com\""), std::string::npos) << p.label;
+    if (p.record.find("\"errorCode\":\"AccessDenied\"") != std::string::npos) ++denied;
+  }
+  EXPECT_EQ(positives, 12);
+  EXPECT_EQ(denied, 6);
+  EXPECT_EQ(probes().size(), 18u);
+}
+
+TEST(AuditFilterJudge, TheCisTextIsEquivalent) {
+  EXPECT_EQ(judge(std::string(kRulePattern)).verdict, FilterVerdict::Equivalent);
+}
+
+// Whitespace, quoting and clause order never change the verdict.
+TEST(AuditFilterJudge, SpellingDoesNotMatter) {
+  const char* spellings[] = {
+      "{($.eventSource=kms.amazonaws.com)&&(($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}",
+      "{ (($.eventName = \"ScheduleKeyDeletion\") || ($.eventName = \"DisableKey\")) && "
+      "($.eventSource = \"kms.amazonaws.com\") }",
+      "{\n  ($.eventSource = \"kms.amazonaws.com\")\n  &&\n  (($.eventName=DisableKey) ||\n"
+      "   ($.eventName=ScheduleKeyDeletion))\n}",
+      "{ $.eventSource = \"kms.amazonaws.com\" && ($.eventName = \"DisableKey\" || $.eventName = "
+      "\"ScheduleKeyDeletion\") }",
+      "{ ($.eventName = ScheduleKeyDeletion && $.eventSource = kms.amazonaws.com) || ($.eventSource = "
+      "kms.amazonaws.com && $.eventName = DisableKey) }",
+  };
+  for (const char* p : spellings) EXPECT_EQ(judge(p).verdict, FilterVerdict::Equivalent) << p;
+}
+
+TEST(AuditFilterJudge, NarrowerNamesWhatItMisses) {
+  FilterJudgement j = judge("{ ($.eventSource = kms.amazonaws.com) && ($.eventName = DisableKey) }");
+  EXPECT_EQ(j.verdict, FilterVerdict::Narrower);
+  EXPECT_EQ(j.missed(), "ScheduleKeyDeletion (all 6 probes)");
+
+  j = judge(
+      "{ $.eventSource = kms.amazonaws.com && ($.eventName = DisableKey || $.eventName = "
+      "ScheduleKeyDeletion) && $.errorCode NOT EXISTS }");
+  EXPECT_EQ(j.verdict, FilterVerdict::Narrower);
+  EXPECT_NE(j.missed().find("DisableKey by root, AccessDenied"), std::string::npos) << j.missed();
+
+  j = judge(
+      "{ $.eventSource = kms.amazonaws.com && ($.eventName = DisableKey || $.eventName = "
+      "ScheduleKeyDeletion) && $.userIdentity.type = IAMUser }");
+  EXPECT_EQ(j.verdict, FilterVerdict::Narrower);
+  EXPECT_NE(j.missed().find("an assumed role"), std::string::npos) << j.missed();
+}
+
+TEST(AuditFilterJudge, BroaderPassesWithWhatElseItCatches) {
+  FilterJudgement j = judge("{ $.eventSource = kms.amazonaws.com }");
+  EXPECT_EQ(j.verdict, FilterVerdict::Broader);
+  EXPECT_EQ(j.extra(), "EnableKey; CancelKeyDeletion; Decrypt; CreateKey");
+
+  j = judge("{ ($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) }");
+  EXPECT_EQ(j.verdict, FilterVerdict::Broader);
+  EXPECT_NE(j.extra().find("payment-cryptography.amazonaws.com"), std::string::npos) << j.extra();
+
+  EXPECT_EQ(judge("").verdict, FilterVerdict::Broader);  // the empty pattern matches every event
+  EXPECT_EQ(judge("DisableKey ScheduleKeyDeletion").verdict, FilterVerdict::Unrelated);
+  EXPECT_EQ(judge("?DisableKey ?ScheduleKeyDeletion").verdict, FilterVerdict::Broader);
+}
+
+TEST(AuditFilterJudge, UnrelatedAndUnparsable) {
+  EXPECT_EQ(judge("{ $.eventName = ConsoleLogin }").verdict, FilterVerdict::Unrelated);
+  FilterJudgement j = judge("{ ($.eventSource = kms.amazonaws.com }");
+  EXPECT_EQ(j.verdict, FilterVerdict::Unparsable);
+  EXPECT_NE(j.error.find("expected"), std::string::npos) << j.error;
+}
+
+TEST(AuditFilterJudge, ValuesComeFromTheTransformation) {
+  FilterJudgement j = judge(std::string(kRulePattern), "$.requestParameters.pendingWindowInDays");
+  for (const ProbeOutcome& o : j.outcomes) {
+    if (!o.probe->positive) continue;
+    if (o.probe->event_name == "ScheduleKeyDeletion")
+      EXPECT_EQ(o.value, std::optional<double>(7)) << o.probe->label;
+    else
+      EXPECT_FALSE(o.value) << o.probe->label;
+  }
+}
+
+}  // namespace
+}  // namespace trailwatch::audit
