@@ -170,6 +170,87 @@ TEST(AuditAlarmFires, StatisticOperatorThresholdAndMofN) {
   EXPECT_NE(p90.reason.find("not judged"), std::string::npos);
 }
 
+// The alarm must fire however many matching events share a period: an attacker picks how many keys to
+// disable at once. A LessThan alarm that breaches on one event does not on two.
+TEST(AuditAlarmFires, MoreMatchingEventsInAPeriodMustStillFire) {
+  FireCheck lt2 = fire(R"("Statistic":"Sum","Threshold":2,"ComparisonOperator":"LessThanThreshold",)"
+                       R"("EvaluationPeriods":1)");
+  EXPECT_FALSE(lt2.fires);
+  EXPECT_NE(lt2.reason.find("2 matching events in one period give Sum 2"), std::string::npos) << lt2.reason;
+  EXPECT_FALSE(fire(R"("Statistic":"Sum","Threshold":1,"ComparisonOperator":"LessThanOrEqualToThreshold",)"
+                    R"("EvaluationPeriods":1)")
+                   .fires);
+  EXPECT_FALSE(fire(R"("Statistic":"SampleCount","Threshold":5,"ComparisonOperator":"LessThanThreshold",)"
+                    R"("EvaluationPeriods":1)")
+                   .fires);
+  // A negative value with LessThan does fire on any number of events (and nothing without one).
+  EXPECT_TRUE(fire(R"("Statistic":"Sum","Threshold":0,"ComparisonOperator":"LessThanThreshold",)"
+                   R"("EvaluationPeriods":1)",
+                   "-1")
+                  .fires);
+  EXPECT_TRUE(
+      fire(R"("Statistic":"Maximum","Threshold":1,"ComparisonOperator":"GreaterThanOrEqualToThreshold",)"
+           R"("EvaluationPeriods":1)")
+          .fires);
+}
+
+// With a defaultValue, every other event of the (never quiet) log group publishes a sample.
+TEST(AuditAlarmFires, DefaultValueInABusyLogGroup) {
+  const std::string ge =
+      R"("ComparisonOperator":"GreaterThanOrEqualToThreshold","EvaluationPeriods":1,"Threshold":)";
+  // Average 0.5 with one other event, but far below with many.
+  FireCheck avg = fire(R"("Statistic":"Average",)" + ge + "0.5", "1", 0.0);
+  EXPECT_FALSE(avg.fires);
+  EXPECT_NE(avg.reason.find("among 1000000 others"), std::string::npos) << avg.reason;
+  EXPECT_FALSE(fire(R"("Statistic":"Minimum",)" + ge + "1", "1", 0.0).fires);
+  EXPECT_TRUE(fire(R"("Statistic":"Maximum",)" + ge + "1", "1", 0.0).fires);
+  EXPECT_TRUE(fire(R"("Statistic":"Sum",)" + ge + "1", "1", 0.0).fires);
+  // Breaching on the other events' default samples alone: always in ALARM, a DisableKey notifies nobody.
+  FireCheck always = fire(R"("Statistic":"Sum",)" + ge + "1", "1", 1.0);
+  EXPECT_FALSE(always.fires);
+  EXPECT_NE(always.reason.find("whenever the log group receives events"), std::string::npos) << always.reason;
+  EXPECT_FALSE(fire(R"("Statistic":"SampleCount",)" + ge + "1", "1", 0.0).fires);
+  EXPECT_FALSE(fire(R"("Statistic":"Sum",)" + ge + "1", "1", 0.001).fires);  // 1000000 others sum to 1000
+}
+
+// An alarm that names a unit sees only datapoints published with it; a filter without a unit publishes None.
+TEST(AuditAlarmFires, UnitMustBeWhatTheFilterPublishes) {
+  const std::string ge1 =
+      R"("Statistic":"Sum","Threshold":1,"ComparisonOperator":"GreaterThanOrEqualToThreshold",)"
+      R"("EvaluationPeriods":1)";
+  EXPECT_EQ(alarm_with(ge1 + R"(,"Unit":"Count")").unit, "Count");
+  FireCheck count = fire(ge1 + R"(,"Unit":"Count")");
+  EXPECT_FALSE(count.fires);
+  EXPECT_NE(count.reason.find("unit Count, but the filter publishes unit None"), std::string::npos)
+      << count.reason;
+  EXPECT_TRUE(fire(ge1 + R"(,"Unit":"None")").fires);
+
+  ConfiguredFilter f;
+  f.name = "f";
+  f.pattern = std::string(kRulePattern);
+  f.metric.name = "CMKEventCount";
+  f.metric.unit = "Count";
+  EXPECT_TRUE(can_fire_on_one_event(alarm_with(ge1 + R"(,"Unit":"Count")"), f, judge_filter(f)).fires);
+  EXPECT_TRUE(can_fire_on_one_event(alarm_with(ge1), f, judge_filter(f)).fires);
+}
+
+// When the judge could not run the filter's own transformation it used the value 1: not proof of anything.
+TEST(AuditAlarmFires, UnevaluatedTransformationDoesNotFire) {
+  ConfiguredFilter f;
+  f.name = "f";
+  f.pattern = std::string(kRulePattern);
+  f.metric.name = "CMKEventCount";
+  f.metric.value = "lots";  // neither a number nor a reference
+  FilterJudgement j = judge_filter(f);
+  ASSERT_FALSE(j.error.empty());
+  FireCheck c = can_fire_on_one_event(
+      alarm_with(R"("Statistic":"Sum","Threshold":1,"ComparisonOperator":"GreaterThanOrEqualToThreshold",)"
+                 R"("EvaluationPeriods":1)"),
+      f, j);
+  EXPECT_FALSE(c.fires);
+  EXPECT_NE(c.reason.find("could not be evaluated"), std::string::npos) << c.reason;
+}
+
 TEST(AuditDirSource, SavedBodiesReadBackUnderTheDocumentedNames) {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() /

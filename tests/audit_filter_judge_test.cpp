@@ -7,14 +7,16 @@
 namespace trailwatch::audit {
 namespace {
 
-FilterJudgement judge(const std::string& pattern, const std::string& value = "1") {
+// (Strings are moved in, not assigned from literals: GCC 12 warns falsely on the inlined assignment.)
+FilterJudgement judge(const std::string& pattern, const std::string& value = "1",
+                      std::string_view region = {}, std::string_view account = {}) {
   ConfiguredFilter f;
-  f.name = "f";
-  f.log_group = "g";
+  f.name = std::string("f");
+  f.log_group = std::string("g");
   f.pattern = pattern;
-  f.metric.name = "CMKEventCount";
+  f.metric.name = std::string(kRuleMetricName);
   f.metric.value = value;
-  return judge_filter(f);
+  return judge_filter(f, region, account);
 }
 
 TEST(AuditProbes, CoverUsersRolesRootSuccessAndFailure) {
@@ -88,6 +90,22 @@ TEST(AuditFilterJudge, UnrelatedAndUnparsable) {
   FilterJudgement j = judge("{ ($.eventSource = kms.amazonaws.com }");
   EXPECT_EQ(j.verdict, FilterVerdict::Unparsable);
   EXPECT_NE(j.error.find("expected"), std::string::npos) << j.error;
+}
+
+// A multi-region trail's log group holds every region's events: the probes carry the audited region (and
+// account), so a filter pinned to another region does not pass for this one.
+TEST(AuditFilterJudge, ProbesCarryTheAuditedRegionAndAccount) {
+  const std::string rule(kRulePattern.substr(0, kRulePattern.size() - 1));
+  const std::string pinned = rule + "&& ($.awsRegion = us-east-1) }";
+  EXPECT_EQ(judge(pinned).verdict, FilterVerdict::Equivalent);
+  EXPECT_EQ(judge(pinned, "1", "us-east-1", "123456789012").verdict, FilterVerdict::Equivalent);
+  EXPECT_EQ(judge(pinned, "1", "eu-west-1", "123456789012").verdict, FilterVerdict::Unrelated);
+
+  const std::string own = rule + "&& ($.recipientAccountId = 123456789012) }";
+  EXPECT_EQ(judge(own, "1", "eu-west-1", "123456789012").verdict, FilterVerdict::Equivalent);
+  EXPECT_EQ(judge(own, "1", "eu-west-1", "999988887777").verdict, FilterVerdict::Unrelated);
+  // Anything that is not a region or an account id is left alone (the records stay valid JSON).
+  EXPECT_EQ(judge(own, "1", "eu-west-1\"", "1234\"").verdict, FilterVerdict::Unrelated);
 }
 
 TEST(AuditFilterJudge, ValuesComeFromTheTransformation) {

@@ -161,6 +161,20 @@ TEST(AuditScenarios, MultiRegionChainIsReadFromTheHomeRegion) {
   EXPECT_EQ(audit("multi-region-home-elsewhere").regions.front().region, "us-west-2");
 }
 
+// The trail homed in us-east-1 delivers us-west-2's events to the same log group, but its filter only
+// catches events whose awsRegion is us-east-1: us-west-2 is not monitored.
+TEST(AuditScenarios, FilterPinnedToTheHomeRegionDoesNotCoverOtherRegions) {
+  const AuditReport report = audit("filter-pins-home-region");
+  ASSERT_EQ(report.regions.size(), 1u);
+  const RegionAudit& r = report.regions.front();
+  EXPECT_EQ(r.region, "us-west-2");
+  EXPECT_EQ(r.status, RegionStatus::Fail) << dump(r);
+  EXPECT_TRUE(
+      has(r, "metric-filter", CheckStatus::Fail, "is seen to catch DisableKey or ScheduleKeyDeletion"))
+      << dump(r);
+  EXPECT_EQ(report.status, RegionStatus::Fail);
+}
+
 TEST(AuditScenarios, TwoRegionsOneCompliant) {
   AuditReport report = audit("two-regions-one-compliant");
   ASSERT_EQ(report.regions.size(), 2u);
@@ -223,6 +237,50 @@ TEST(AuditScenarios, AccessDeniedMakesTheRegionErrorNamingThePermission) {
   }
 }
 
+// A trail never given selectors records the default (all management events); one that DescribeTrails says
+// has custom selectors, but whose selectors do not come back, is not taken to.
+TEST(AuditScenarios, MissingSelectorsMeanTheDefaultOnlyWithoutCustomSelectors) {
+  class Source : public aws::ApiSource {
+   public:
+    explicit Source(bool custom) : custom_(custom) {}
+    std::string fetch(const aws::ApiCall& call) override {
+      if (call.operation == "DescribeTrails")
+        return std::string(
+                   R"({"trailList":[{"Name":"main","TrailARN":"arn:aws:cloudtrail:us-east-1:)"
+                   R"(111122223333:trail/main","HomeRegion":"us-east-1","HasCustomEventSelectors":)") +
+               (custom_ ? "true" : "false") + "}]}";
+      if (call.operation == "GetTrailStatus") return R"({"IsLogging":true})";
+      if (call.operation == "GetEventSelectors") return "{}";
+      return R"({"Account":"111122223333"})";
+    }
+
+   private:
+    bool custom_;
+  };
+  Source plain(false);
+  const RegionAudit a =
+      run_audit(plain, AuditRequest{{"us-east-1"}, false, "us-east-1", kNow}).regions.front();
+  EXPECT_TRUE(has(a, "trail", CheckStatus::Pass, "the default records all management events")) << dump(a);
+  Source custom(true);
+  const RegionAudit b =
+      run_audit(custom, AuditRequest{{"us-east-1"}, false, "us-east-1", kNow}).regions.front();
+  EXPECT_EQ(b.status, RegionStatus::Fail) << dump(b);
+  EXPECT_TRUE(has(b, "trail", CheckStatus::Fail, "returned none")) << dump(b);
+}
+
+// A listing without regions audits nothing, which must not read as a PASS.
+TEST(AuditScenarios, EmptyRegionListingIsAnError) {
+  class NoRegions : public aws::ApiSource {
+   public:
+    std::string fetch(const aws::ApiCall&) override { return R"({"Regions":[]})"; }
+  } source;
+  AuditReport report = run_audit(source, AuditRequest{{}, true, "us-east-1", kNow});
+  ASSERT_EQ(report.regions.size(), 1u);
+  EXPECT_EQ(report.regions.front().status, RegionStatus::Error);
+  EXPECT_TRUE(has(report.regions.front(), "trail", CheckStatus::Fail, "listed no region"));
+  EXPECT_EQ(report.status, RegionStatus::Error);
+}
+
 TEST(AuditScenarios, DeniedRegionListingIsAnError) {
   DenyingSource source(folder("not-opted-in"), "DescribeRegions");
   AuditReport report = run_audit(source, AuditRequest{{}, true, "us-east-1", kNow});
@@ -244,6 +302,65 @@ TEST(AuditScenarios, JsonFollowsTheContract) {
       << json;
   EXPECT_NE(json.find("\"remediation\":[\"aws cloudtrail create-trail"), std::string::npos) << json;
   EXPECT_EQ(json.back(), '\n');
+}
+
+// Names and messages come from the account or a hand-written export: JSON stays valid and one line per
+// detail, and the table never passes an escape sequence to the terminal.
+TEST(AuditScenarios, OutputsEscapeWhatTheAccountNamed) {
+  AuditReport report{"111122223333",
+                     RegionStatus::Fail,
+                     {RegionAudit{"us-east-1",
+                                  RegionStatus::Fail,
+                                  {Finding{"alarm",
+                                           CheckStatus::Fail,
+                                           "alarm \"x\"\x1b[2J\nnext\x01 \xc2\x9b"
+                                           "31m caf\xc3\xa9 \xff",
+                                           {"arn:\x07"}}},
+                                  {"aws cloudwatch enable-alarm-actions --alarm-names '\x1b]0;t\x07'"}}}};
+  std::ostringstream json;
+  write_audit_json(json, report);
+  const std::string j = json.str();
+  EXPECT_NE(j.find(R"("detail":"alarm \"x\"\u001b[2J next\u0001 )"), std::string::npos) << j;
+  EXPECT_NE(j.find("caf\xc3\xa9"), std::string::npos) << j;  // non-ASCII kept as UTF-8
+  EXPECT_NE(j.find(R"("arn:\u0007")"), std::string::npos) << j;
+  EXPECT_EQ(j.find('\x1b'), std::string::npos) << j;
+  EXPECT_EQ(j.find('\xff'), std::string::npos) << j;  // invalid UTF-8 replaced
+  EXPECT_EQ(std::count(j.begin(), j.end(), '\n'), 1) << j;
+
+  std::ostringstream table;
+  write_audit_table(table, report);
+  const std::string t = table.str();
+  EXPECT_EQ(t.find('\x1b'), std::string::npos) << t;
+  EXPECT_EQ(t.find('\x07'), std::string::npos) << t;
+  EXPECT_EQ(t.find("\xc2\x9b"), std::string::npos) << t;
+  EXPECT_NE(t.find("alarm \"x\"?[2J next? ?31m caf\xc3\xa9"), std::string::npos) << t;
+}
+
+// Remediation lines are pasted into a shell: values read from a (possibly hostile) export are quoted.
+TEST(AuditScenarios, RemediationQuotesWhatItReads) {
+  std::string hostile =
+      R"({"trailList":[{"Name":"main","TrailARN":"arn:aws:cloudtrail:us-east-1:111122223333:trail/main",)"
+      R"("HomeRegion":"us-east-1;touch pwned","IsMultiRegionTrail":true}]})";
+  class Hostile : public aws::ApiSource {
+   public:
+    explicit Hostile(std::string trails) : trails_(std::move(trails)) {}
+    std::string fetch(const aws::ApiCall& call) override {
+      if (call.operation == "DescribeTrails") return trails_;
+      if (call.operation == "GetTrailStatus") return R"({"IsLogging":false})";
+      if (call.operation == "GetEventSelectors") return "{}";
+      return R"({"Account":"111122223333"})";
+    }
+
+   private:
+    std::string trails_;
+  } source(hostile);
+  AuditReport report = run_audit(source, AuditRequest{{"us-east-1"}, false, "us-east-1", kNow});
+  const RegionAudit& r = report.regions.front();
+  ASSERT_FALSE(r.remediation.empty()) << dump(r);
+  for (const std::string& line : r.remediation) {
+    EXPECT_EQ(line.find(" us-east-1;touch"), std::string::npos) << line;
+  }
+  EXPECT_TRUE(fix_mentions(r, "--region 'us-east-1;touch pwned'")) << dump(r);
 }
 
 }  // namespace

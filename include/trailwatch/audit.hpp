@@ -102,6 +102,7 @@ TrailStatus parse_trail_status(std::string_view body);  // cloudtrail GetTrailSt
 struct SelectorCoverage {
   bool covered = false;
   std::string description;  // one line: which selectors, and why they do or do not cover
+  bool none_given = false;  // the body held neither kind: CloudTrail's default was assumed
 };
 SelectorCoverage parse_event_selectors(std::string_view body);  // cloudtrail GetEventSelectors
 
@@ -113,6 +114,8 @@ struct AlarmDefinition {
   std::string arn;
   bool actions_enabled = true;
   std::vector<std::string> alarm_actions;
+  /// Unit: empty when the alarm names none. An alarm with a unit sees only datapoints published with it.
+  std::string unit;
   /// Metric-math alarms: the (namespace, metric name) pairs their Metrics[] read.
   std::vector<std::pair<std::string, std::string>> math_metrics;
 };
@@ -149,6 +152,9 @@ struct Probe {
 /// role and root, each successful and failed (AccessDenied); negatives EnableKey, CancelKeyDeletion, Decrypt,
 /// CreateKey from kms, and the rule's event names from another event source.
 const std::vector<Probe>& probes();
+/// The region and account the probe records carry (awsRegion, recipientAccountId, ARNs, ...).
+inline constexpr std::string_view kProbeRegion = "us-east-1";
+inline constexpr std::string_view kProbeAccount = "111122223333";
 
 enum class FilterVerdict : std::uint8_t {
   Equivalent,  // every positive, no negative
@@ -176,8 +182,12 @@ struct FilterJudgement {
   std::string missed() const;
   std::string extra() const;
 };
-/// Runs `filter`'s pattern and transformation over every probe. Never throws.
-FilterJudgement judge_filter(const ConfiguredFilter& filter);
+/// Runs `filter`'s pattern and transformation over every probe. Never throws. With `region` and `account`
+/// (the audited ones), the probes carry them instead of kProbeRegion and kProbeAccount: a multi-region
+/// trail's log group receives every region's events, and a filter that pins $.awsRegion to another region
+/// does not catch this region's.
+FilterJudgement judge_filter(const ConfiguredFilter& filter, std::string_view region = {},
+                             std::string_view account = {});
 
 /// Whether `alarm` goes to ALARM on one matching event in a period, for every positive probe `filter`
 /// catches: the sample is the filter's value for that event (with its defaultValue, one more sample from an

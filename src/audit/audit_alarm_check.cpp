@@ -3,6 +3,7 @@
 // all count exactly as they do when replaying history.
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <map>
 #include <vector>
 
@@ -17,17 +18,39 @@ std::string number(double v) {
   return fmt::format("{}", v);
 }
 
-// The statistic of one period holding `samples`.
-double period_value(const AlarmSettings& s, const std::vector<double>& samples) {
+// `count` samples of `value` in one period.
+PeriodStats samples(double value, std::uint64_t count) {
   PeriodStats stats;
-  for (double v : samples) stats.add(v);
-  return stats.value(s.statistic);
+  if (count == 0) return stats;
+  stats.sum = value * static_cast<double>(count);
+  stats.count = count;
+  stats.min = stats.max = value;
+  return stats;
 }
 
 bool fires(const AlarmSettings& s, double value) {
   const std::int64_t t0 = 1'700'000'000 / s.period * s.period;
   std::vector<Datapoint> points{Datapoint{t0, value, 1}};
   return !replay_alarm(s, points).windows.empty();
+}
+
+// One period of the log group: `matching` events of the rule, each publishing `value`, among `others` events
+// that do not match (each publishing the filter's defaultValue, when it has one).
+struct Period {
+  std::uint64_t matching = 1;
+  std::uint64_t others = 0;
+};
+
+// An attacker chooses how many keys to disable in a period, and a busy log group holds many other events: the
+// alarm must fire however many there are. These stand for "one", "a few", "many" and "a busy log group".
+constexpr Period kPeriods[] = {{1, 0}, {2, 0}, {10, 0}, {1000, 0}, {1, 1}, {1, 1'000'000}};
+constexpr std::uint64_t kBusy = 1'000'000;
+
+std::string describe(const Period& p, bool with_default) {
+  std::string events = p.matching == 1 ? "one matching event" : fmt::format("{} matching events", p.matching);
+  if (with_default && p.others == 1) return events + " among others";
+  if (with_default && p.others > 1) return fmt::format("{} among {} others", events, p.others);
+  return p.matching == 1 ? events : events + " in one period";
 }
 
 }  // namespace
@@ -44,9 +67,38 @@ FireCheck can_fire_on_one_event(const AlarmDefinition& alarm, const ConfiguredFi
             "it is in ALARM without any event (missing data is treated as breaching), so an event "
             "changes nothing and notifies nobody"};
 
+  // A metric filter without a unit publishes with unit None; an alarm that names another unit never sees
+  // those datapoints (it stays in INSUFFICIENT_DATA).
+  const std::string published = filter.metric.unit.empty() ? "None" : filter.metric.unit;
+  if (!alarm.unit.empty() && alarm.unit != published)
+    return {false,
+            fmt::format("it watches only datapoints with unit {}, but the filter publishes unit {}, so "
+                        "it sees none of them",
+                        alarm.unit, published)};
+
+  // The judge could not run the filter's own transformation (it used the value 1 instead): what the live
+  // filter publishes is unknown, so the alarm is not taken to fire on it.
+  if (!judgement.error.empty())
+    return {false, "the filter's metric transformation could not be evaluated (" + judgement.error +
+                       "), so what it publishes is unknown"};
+
   // A filter with dimensions publishes no default value (CloudWatch rejects the combination).
   std::optional<double> default_value;
   if (a.dimensions.empty() && filter.metric.default_value) default_value = *filter.metric.default_value;
+
+  // With a defaultValue every other event of the log group publishes a sample. A log group that CloudTrail
+  // delivers to is never quiet, so an alarm that breaches on those samples alone is in ALARM all the time:
+  // a matching event changes nothing and notifies nobody.
+  if (default_value)
+    for (std::uint64_t others : {std::uint64_t{1}, kBusy})
+      if (double v = samples(*default_value, others).value(s.statistic); fires(s, v))
+        return {false,
+                fmt::format("{} other events (defaultValue {}) already give {} {}, which breaches {} {}: "
+                            "the alarm is in ALARM whenever the log group receives events, so a "
+                            "matching event changes nothing and notifies nobody",
+                            others, number(*default_value), to_string(s.statistic), number(v),
+                            to_string(s.comparison), number(s.threshold))};
+
   std::vector<std::string> unreached;
   std::string first_failure;
   int caught = 0;
@@ -66,17 +118,16 @@ FireCheck can_fire_on_one_event(const AlarmDefinition& alarm, const ConfiguredFi
       unreached.push_back(o.probe->label);
       continue;
     }
-    // A busy log group rarely has a period with only the one event: with a defaultValue, every other event
-    // adds a sample, which moves Average, Minimum and SampleCount.
-    std::vector<double> alone{*o.value};
-    std::vector<double> busy{*o.value};
-    if (default_value) busy.push_back(*default_value);
-    for (const std::vector<double>* samples : {&alone, &busy}) {
-      double value = period_value(s, *samples);
-      if (fires(s, value) || !first_failure.empty()) continue;
+    for (const Period& p : kPeriods) {
+      if (!first_failure.empty()) break;
+      if (p.others > 0 && !default_value) continue;  // without a defaultValue other events publish nothing
+      PeriodStats stats = samples(*o.value, p.matching);
+      if (p.others > 0) stats.merge(samples(*default_value, p.others));
+      double value = stats.value(s.statistic);
+      if (fires(s, value)) continue;
       std::string why = fmt::format(
-          "one matching event{} gives {} {} (metricValue {}{}), which {} {} {}",
-          samples == &busy && default_value ? " among others" : "", to_string(s.statistic), number(value),
+          "{} {} {} {} (metricValue {}{}), which {} {} {}", describe(p, default_value.has_value()),
+          p.matching == 1 && p.others == 0 ? "gives" : "give", to_string(s.statistic), number(value),
           filter.metric.value, default_value ? ", defaultValue " + number(*default_value) : "",
           breaches(s, value) ? "breaches" : "does not breach", to_string(s.comparison), number(s.threshold));
       if (breaches(s, value))
@@ -92,10 +143,7 @@ FireCheck can_fire_on_one_event(const AlarmDefinition& alarm, const ConfiguredFi
             fmt::format("it watches only the series with its dimensions, which {} of the rule's {} events "
                         "do not publish to (e.g. {})",
                         unreached.size(), caught, unreached.front())};
-  FireCheck ok{true, ""};
-  if (default_value && fires(s, period_value(s, {*default_value})))
-    ok.reason = "it also fires on events that do not match (defaultValue " + number(*default_value) + ")";
-  return ok;
+  return {true, ""};
 }
 
 }  // namespace trailwatch::audit

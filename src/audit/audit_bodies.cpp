@@ -105,6 +105,7 @@ std::vector<AlarmDefinition> parse_alarms(std::string_view json) {
       a.arn = body::text(e, "AlarmArn");
       a.actions_enabled = body::flag(e, "ActionsEnabled", true);
       a.alarm_actions = body::texts(e, "AlarmActions");
+      a.unit = body::text(e, "Unit");
       for (body::dom::element m : body::list(e, "Metrics")) {
         body::dom::element stat;
         if (m["MetricStat"].get(stat) || stat.is_null()) continue;

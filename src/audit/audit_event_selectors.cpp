@@ -96,7 +96,7 @@ SelectorCoverage parse_event_selectors(std::string_view json) {
     // A trail never given selectors answers with neither (some AWS-compatible servers): CloudTrail's default
     // then applies, every management event, read and write.
     if (basic.empty() && advanced.empty())
-      return {true, "no event selectors: the default records all management events"};
+      return {true, "no event selectors: the default records all management events", true};
     if (!basic.empty()) {
       SelectorCoverage c = basic_coverage(basic);
       if (c.covered || advanced.empty()) return c;

@@ -271,12 +271,15 @@ struct FilterStage {
   Stage stage;
 };
 
-FilterStage filter_stage(Calls& calls, const LogGroup& lg) {
+// `region` is the audited region, whose events the filter must catch (a multi-region trail's log group holds
+// every region's events); the filters and alarms live in the log group's region.
+FilterStage filter_stage(Calls& calls, const LogGroup& lg, const std::string& region,
+                         const std::string& account) {
   FilterStage out;
   std::vector<ConfiguredFilter> all = calls.filters(lg.region);
   std::vector<std::pair<const ConfiguredFilter*, FilterJudgement>> on_group;
   for (const ConfiguredFilter& f : all)
-    if (f.log_group == lg.name) on_group.emplace_back(&f, judge_filter(f));
+    if (f.log_group == lg.name) on_group.emplace_back(&f, judge_filter(f, region, account));
   auto is = [](const FilterJudgement& j, FilterVerdict v) { return j.verdict == v; };
   bool any_passing = std::any_of(on_group.begin(), on_group.end(), [&](const auto& p) {
     return is(p.second, FilterVerdict::Equivalent) || is(p.second, FilterVerdict::Broader);
@@ -385,12 +388,21 @@ std::string trail_text(const Trail& t) {
   return fmt::format("{}trail {} (home {})", t.multi_region ? "multi-region " : "", t.name, t.home_region);
 }
 
-Chain trail_chain(Calls& calls, const Trail& t, const std::string& account, std::int64_t now) {
+Chain trail_chain(Calls& calls, const Trail& t, const std::string& region, const std::string& account,
+                  std::int64_t now) {
   Chain chain;
   chain.trail = &t;
   Stage& s = chain.stage;
   TrailStatus status = calls.status(t);
   SelectorCoverage coverage = calls.selectors(t);
+  // The default applies only to a trail never given selectors; one that has some but whose selectors did not
+  // come back records something unknown.
+  if (coverage.none_given && t.has_custom_event_selectors)
+    coverage = {
+        false,
+        "DescribeTrails says it has custom event selectors, but GetEventSelectors returned none: what it "
+        "records is unknown",
+        true};
   if (!status.is_logging) {
     s.add("trail", CheckStatus::Fail, trail_text(t) + " is not logging", {t.arn});
     s.remediation.push_back(fix::start_logging(t));
@@ -450,7 +462,7 @@ Chain trail_chain(Calls& calls, const Trail& t, const std::string& account, std:
                       format_utc_time(*status.latest_logs_delivery)),
           {t.arn});
 
-  FilterStage filters = filter_stage(calls, lg);
+  FilterStage filters = filter_stage(calls, lg, region, account);
   chain.links += filters.links;
   s.append(std::move(filters.stage));
   return chain;
@@ -476,7 +488,7 @@ RegionAudit audit_region(aws::ApiSource& source, const std::string& region, cons
   }
 
   std::vector<Chain> chains;
-  for (const Trail* t : own) chains.push_back(trail_chain(calls, *t, account, now));
+  for (const Trail* t : own) chains.push_back(trail_chain(calls, *t, region, account, now));
   const Chain* best = nullptr;
   for (const Chain& c : chains)
     if (!best || c.links > best->links) best = &c;

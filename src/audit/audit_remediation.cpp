@@ -17,6 +17,17 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+namespace {
+
+// Text that goes inside an argument already in single quotes: a quote in it is closed, escaped and reopened.
+std::string quoted_inside(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
 std::string create_trail(const std::string& region) {
   return fmt::format(
       "aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> "
@@ -24,18 +35,19 @@ std::string create_trail(const std::string& region) {
       "--cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn> --region {0} "
       "&& "
       "aws cloudtrail start-logging --name management-events --region {0}",
-      region);
+      shell_quote(region));
 }
 
 std::string start_logging(const Trail& t) {
-  return fmt::format("aws cloudtrail start-logging --name {} --region {}", shell_quote(t.arn), t.home_region);
+  return fmt::format("aws cloudtrail start-logging --name {} --region {}", shell_quote(t.arn),
+                     shell_quote(t.home_region));
 }
 
 std::string put_event_selectors(const Trail& t) {
   return fmt::format(
       "aws cloudtrail put-event-selectors --trail-name {} --event-selectors "
       "'[{{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}}]' --region {}",
-      shell_quote(t.arn), t.home_region);
+      shell_quote(t.arn), shell_quote(t.home_region));
 }
 
 std::string send_to_logs(const Trail& t, const std::string& account) {
@@ -43,8 +55,9 @@ std::string send_to_logs(const Trail& t, const std::string& account) {
       "aws cloudtrail update-trail --name {} --cloud-watch-logs-log-group-arn "
       "'arn:aws:logs:{}:{}:log-group:<log-group>:*' --cloud-watch-logs-role-arn "
       "arn:aws:iam::{}:role/<role-for-cloudtrail> --region {}",
-      shell_quote(t.arn), t.home_region, account.empty() ? "<account>" : account,
-      account.empty() ? "<account>" : account, t.home_region);
+      shell_quote(t.arn), quoted_inside(t.home_region),
+      quoted_inside(account.empty() ? "<account>" : account),
+      quoted_inside(account.empty() ? "<account>" : account), shell_quote(t.home_region));
 }
 
 std::string put_metric_filter(const std::string& region, const std::string& log_group,
@@ -53,7 +66,7 @@ std::string put_metric_filter(const std::string& region, const std::string& log_
       "aws logs put-metric-filter --log-group-name {} --filter-name {} --metric-transformations "
       "metricName={},metricNamespace={},metricValue=1 --filter-pattern '{}' --region {}",
       shell_quote(log_group), shell_quote(filter_name.empty() ? std::string(kRuleMetricName) : filter_name),
-      shell_quote(metric.name), shell_quote(metric.namespace_), kRulePattern, region);
+      shell_quote(metric.name), shell_quote(metric.namespace_), kRulePattern, shell_quote(region));
 }
 
 std::string put_metric_alarm(const std::string& region, const MetricTransformation& metric,
@@ -64,18 +77,18 @@ std::string put_metric_alarm(const std::string& region, const MetricTransformati
       "--datapoints-to-alarm 1 --alarm-actions {} --region {}",
       shell_quote(alarm_name.empty() ? std::string(kRuleMetricName) + "Alarm" : alarm_name),
       shell_quote(metric.name), shell_quote(metric.namespace_),
-      topic_arn.empty() ? "<sns-topic-arn>" : shell_quote(topic_arn), region);
+      topic_arn.empty() ? "<sns-topic-arn>" : shell_quote(topic_arn), shell_quote(region));
 }
 
 std::string enable_alarm_actions(const std::string& region, const std::string& alarm_name) {
   return fmt::format("aws cloudwatch enable-alarm-actions --alarm-names {} --region {}",
-                     shell_quote(alarm_name), region);
+                     shell_quote(alarm_name), shell_quote(region));
 }
 
 std::string subscribe(const Arn& topic, const std::string& topic_arn) {
   return fmt::format(
       "aws sns subscribe --topic-arn {} --protocol email --notification-endpoint <address> --region {}",
-      shell_quote(topic_arn), topic.region);
+      shell_quote(topic_arn), shell_quote(topic.region));
 }
 
 }  // namespace trailwatch::audit::fix

@@ -6,6 +6,41 @@
 
 namespace trailwatch::audit {
 
+namespace {
+
+// A detail is one line (DESIGN.md): line breaks and tabs that came with a name or an AWS error message
+// become spaces. Other control characters are escaped by the JSON writer.
+std::string one_line(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return out;
+}
+
+// For a terminal: names and messages come from the account (or a hand-written export), so control
+// characters (C0, DEL and the UTF-8 encoded C1 range, which hold the escape sequences) are shown as '?'.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out += ' ';
+    } else if (c < 0x20 || c == 0x7f) {
+      out += '?';
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      out += '?';
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void write_audit_json(std::ostream& out, const AuditReport& report) {
   std::string s = "{\"schema\":\"trailwatch.audit/1\",\"account\":";
   if (report.account.empty())
@@ -28,7 +63,7 @@ void write_audit_json(std::ostream& out, const AuditReport& report) {
       s += "{\"check\":";
       append_json_string(s, f.check);
       s += fmt::format(",\"status\":\"{}\",\"detail\":", to_string(f.status));
-      append_json_string(s, f.detail);
+      append_json_string(s, one_line(f.detail));
       s += ",\"resources\":[";
       for (std::size_t k = 0; k < f.resources.size(); ++k) {
         if (k > 0) s += ',';
@@ -48,15 +83,19 @@ void write_audit_json(std::ostream& out, const AuditReport& report) {
 }
 
 void write_audit_table(std::ostream& out, const AuditReport& report) {
-  std::string s =
-      fmt::format("account   {}\nrule      {}\nstatus    {}\n",
-                  report.account.empty() ? "unknown" : report.account, kRuleId, to_string(report.status));
+  std::string s = fmt::format("account   {}\nrule      {}\nstatus    {}\n",
+                              report.account.empty() ? "unknown" : printable(report.account), kRuleId,
+                              to_string(report.status));
   for (const RegionAudit& r : report.regions) {
-    s += fmt::format("\n{:<16} {}\n", r.region, to_string(r.status));
+    s += fmt::format("\n{:<16} {}\n", printable(r.region), to_string(r.status));
     for (const Finding& f : r.findings)
-      s += fmt::format("  {:<5} {:<25} {}\n", to_string(f.status), f.check, f.detail);
+      s += fmt::format("  {:<5} {:<25} {}\n", to_string(f.status), f.check, printable(f.detail));
     if (!r.remediation.empty()) s += "  to fix:\n";
-    for (const std::string& line : r.remediation) s += "    " + line + '\n';
+    for (const std::string& line : r.remediation) {
+      s += "    ";
+      s += printable(line);
+      s += '\n';
+    }
   }
   std::size_t counts[5] = {};
   for (const RegionAudit& r : report.regions) ++counts[static_cast<int>(r.status)];

@@ -76,6 +76,14 @@ AuditReport run_audit(aws::ApiSource& source, const AuditRequest& request) {
       for (const RegionInfo& r : calls.regions(request.listing_region))
         regions.emplace_back(r.name, r.enabled());
       std::sort(regions.begin(), regions.end());
+      // An account always has regions: an empty listing audits nothing, which must not read as a PASS.
+      if (regions.empty())
+        report.regions.push_back(RegionAudit{
+            request.listing_region,
+            RegionStatus::Error,
+            {Finding{
+                "trail", CheckStatus::Fail, "ec2 DescribeRegions listed no region: nothing was audited", {}}},
+            {}});
     } catch (const CallFailure& e) {
       report.regions.push_back(failed_region(request.listing_region, e));
     }

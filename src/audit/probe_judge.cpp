@@ -59,6 +59,28 @@ std::string summarize(const std::vector<ProbeOutcome>& outcomes, bool positive, 
   return out;
 }
 
+// The probe as the audited region and account would log it: CloudTrail sends every region's events of a
+// multi-region trail to one log group, so a filter that pins $.awsRegion (or $.recipientAccountId) to another
+// value must not pass for this region.
+std::string localized(const std::string& record, std::string_view region, std::string_view account) {
+  auto plain = [](std::string_view text, bool digits_only) {
+    if (text.empty()) return false;
+    for (char c : text) {
+      bool ok = (c >= '0' && c <= '9') || (!digits_only && ((c >= 'a' && c <= 'z') || c == '-'));
+      if (!ok) return false;
+    }
+    return true;
+  };
+  std::string out = record;
+  auto replace_all = [&](std::string_view from, std::string_view to) {
+    for (std::size_t pos = out.find(from); pos != std::string::npos; pos = out.find(from, pos + to.size()))
+      out.replace(pos, from.size(), to);
+  };
+  if (plain(region, false)) replace_all(kProbeRegion, region);
+  if (plain(account, true)) replace_all(kProbeAccount, account);
+  return out;
+}
+
 }  // namespace
 
 std::string_view to_string(FilterVerdict v) {
@@ -85,7 +107,8 @@ std::string FilterJudgement::extra() const {
   return summarize(outcomes, false, true);
 }
 
-FilterJudgement judge_filter(const ConfiguredFilter& filter) {
+FilterJudgement judge_filter(const ConfiguredFilter& filter, std::string_view region,
+                             std::string_view account) {
   FilterJudgement j;
   std::vector<MetricFilter> filters;
   FieldPlan plan;
@@ -111,15 +134,17 @@ FilterJudgement judge_filter(const ConfiguredFilter& filter) {
 
   RecordReader reader(plan);
   ExtractedFields extracted;
+  std::string record;
   std::string padded;
   bool all_positives = true;
   bool any_positive = false;
   bool any_negative = false;
   for (const Probe& probe : probes()) {
     MetricEngine::EventSample sample;
-    padded.assign(probe.record).append(kRecordPadding, '\0');
-    ProbeSink sink(*engine, probe.record, extracted, sample);
-    reader.read(std::string_view(padded.data(), probe.record.size()), sink);
+    record = localized(probe.record, region, account);
+    padded.assign(record).append(kRecordPadding, '\0');
+    ProbeSink sink(*engine, record, extracted, sample);
+    reader.read(std::string_view(padded.data(), record.size()), sink);
     j.outcomes.push_back(ProbeOutcome{&probe, sample.matched, sample.value, sample.dimensions});
     if (probe.positive) {
       all_positives = all_positives && sample.matched;

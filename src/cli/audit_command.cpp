@@ -76,7 +76,8 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
       "  filter     a metric filter on that log group catches DisableKey and ScheduleKeyDeletion, judged by\n"
       "             running it over built-in CloudTrail records, so any equivalent pattern passes\n"
       "  alarm      an alarm in that region on the filter's namespace, metric and dimensions fires on ONE\n"
-      "             matching event (value, statistic, operator, threshold, M of N) and has actions enabled\n"
+      "             matching event, and on many in one period, among the log group's other events (value,\n"
+      "             defaultValue, unit, statistic, operator, threshold, M of N) and has actions enabled\n"
       "  notify     its action is an SNS topic with at least one confirmed subscription");
   cmd->add_option("--region", o.regions, "Region to audit; repeatable (default: as the AWS CLI picks one)")
       ->allow_extra_args(false);
