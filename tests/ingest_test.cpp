@@ -70,6 +70,42 @@ TEST(BufferLoader, PlainTextWithAGzipNameIsReadWithAWarning) {
   EXPECT_TRUE(loader.load_bytes("x.json", kJson).warnings.empty());
 }
 
+TEST(BufferLoader, InflatingPastTheLimitFails) {
+  const LoaderOptions options{.max_inflated_bytes = 1 << 20};
+  BufferLoader loader(64, options);
+  const std::string exact(1 << 20, ' ');
+  LoadedBuffer fits = loader.load_bytes("a.json.gz", gzip(exact));
+  EXPECT_TRUE(fits.error.empty()) << fits.error;
+  EXPECT_EQ(fits.data.size(), exact.size());
+  // A bomb (a thousandfold), one byte too many, and members that pass the limit only together.
+  for (const std::string& gz : {gzip(std::string(16 << 20, '\0')), gzip(exact + " "),
+                                gzip(exact.substr(1000)) + gzip(exact.substr(1))}) {
+    LoadedBuffer b = loader.load_bytes("a.json.gz", gz);
+    EXPECT_EQ(b.error, "inflates past the 1 MiB limit (--max-inflated-size)");
+    EXPECT_TRUE(b.data.empty());
+  }
+  EXPECT_EQ(loader.load_bytes("a.json", exact + " ").error,
+            "larger than the 1 MiB limit (--max-inflated-size)");
+  EXPECT_TRUE(loader.load_bytes("a.json", exact).error.empty());
+}
+
+TEST(BufferLoader, TheDefaultLimitIsFourGiBAndTheCliMaySetIt) {
+  EXPECT_EQ(default_loader_options().max_inflated_bytes, std::uint64_t{4} << 30);
+  set_default_loader_options({.max_inflated_bytes = 100});
+  BufferLoader loader(64);
+  EXPECT_NE(loader.load_bytes("a.json.gz", gzip(std::string(101, ' '))).error.find("100 bytes limit"),
+            std::string::npos);
+  set_default_loader_options({});
+  EXPECT_EQ(default_loader_options().max_inflated_bytes, std::uint64_t{4} << 30);
+}
+
+TEST(ByteSizeText, NamesWholeUnits) {
+  EXPECT_EQ(byte_size_text(std::uint64_t{4} << 30), "4 GiB");
+  EXPECT_EQ(byte_size_text(10 << 20), "10 MiB");
+  EXPECT_EQ(byte_size_text(1536), "1536 bytes");
+  EXPECT_EQ(byte_size_text(0), "0 bytes");
+}
+
 class TempTree : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -109,6 +145,29 @@ TEST_F(TempTree, MissingArgumentIsAnError) {
   Discovery d = discover_inputs({(root_ / "nope").string()});
   ASSERT_EQ(d.errors.size(), 1u);
   EXPECT_EQ(d.errors[0].message, "no such file or directory");
+}
+
+TEST_F(TempTree, AFileLargerThanTheLimitIsNotReadWhole) {
+  const std::string path = (root_ / "big.json").string();
+  std::ofstream(path) << std::string(5000, ' ');
+  BufferLoader loader(64, {.max_inflated_bytes = 4096});
+  EXPECT_EQ(loader.load({path, 5000}).error, "larger than the 4 KiB limit (--max-inflated-size)");
+  // Its size unknown, as for a FIFO: the read stops at the limit.
+  EXPECT_EQ(loader.load({path, 0}).error, "larger than the 4 KiB limit (--max-inflated-size)");
+  EXPECT_TRUE(BufferLoader(64, {.max_inflated_bytes = 5000}).load({path, 0}).error.empty());
+}
+
+TEST_F(TempTree, AFileThatVanishesAfterTheWalkIsAnErrorNamingTheCause) {
+  touch("AWSLogs/1/CloudTrail/us-east-1/2024/03/01/gone.json.gz");
+  Discovery d = discover_inputs({root_.string()});
+  ASSERT_EQ(d.files.size(), 1u);
+  std::filesystem::remove(d.files[0].path);
+  BufferLoader loader(64);
+  LoadedBuffer b = loader.load(d.files[0]);
+  EXPECT_EQ(b.error, "cannot open: No such file or directory");
+  EXPECT_TRUE(b.data.empty());
+  // The scan reports it under the path it was discovered as.
+  EXPECT_TRUE(d.files[0].path.ends_with("gone.json.gz"));
 }
 
 TEST(RunWorkers, EveryItemExactlyOnce) {

@@ -61,11 +61,27 @@ struct LoadedBuffer {
   std::string error;  // non-empty: unusable; `data` is empty
 };
 
+/// Limits that protect against hostile input: what one input may cost in memory.
+struct LoaderOptions {
+  /// The most bytes one input may hold once inflated (a plain file: its size). A file past it fails with a
+  /// reason instead of exhausting memory (a gzip bomb inflates a thousandfold). A stream (stdin) is read in
+  /// pieces that end on record boundaries, so there it bounds what one record or envelope may span.
+  std::uint64_t max_inflated_bytes = std::uint64_t{4} << 30;
+};
+
+/// The options a BufferLoader or StreamChunker gets when its creator passes none: LoaderOptions{} unless
+/// set_default_loader_options changed them (the CLI does so from its flags, once, before any worker starts).
+LoaderOptions default_loader_options();
+void set_default_loader_options(const LoaderOptions& options);
+
+/// "4 GiB", "10 MiB", "1000 bytes": how limits are named in messages.
+std::string byte_size_text(std::uint64_t bytes);
+
 /// Reads and inflates inputs into buffers it reuses. One per worker thread.
 class BufferLoader {
  public:
   /// `padding`: readable bytes guaranteed after every buffer handed out (for SIMD parsers).
-  explicit BufferLoader(std::size_t padding);
+  explicit BufferLoader(std::size_t padding, const LoaderOptions& options = default_loader_options());
   ~BufferLoader();
   BufferLoader(const BufferLoader&) = delete;
   BufferLoader& operator=(const BufferLoader&) = delete;
@@ -99,7 +115,10 @@ namespace trailwatch {
 /// a newline; concatenated envelopes (`zcat *.json.gz`) are cut before a `{"Records"` that starts a new one.
 class StreamChunker {
  public:
-  StreamChunker(int fd, std::size_t chunk_bytes, std::size_t padding);
+  /// A record or envelope longer than options.max_inflated_bytes is an error piece: an NDJSON line is skipped
+  /// and reading goes on after it; an envelope ends the stream (what follows it cannot be delimited).
+  StreamChunker(int fd, std::size_t chunk_bytes, std::size_t padding,
+                const LoaderOptions& options = default_loader_options());
   ~StreamChunker();
   StreamChunker(const StreamChunker&) = delete;
   StreamChunker& operator=(const StreamChunker&) = delete;

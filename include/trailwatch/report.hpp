@@ -83,7 +83,10 @@ void write_table(std::ostream& out, const ScanReport& report);
 /// One row per datapoint and one per window: kind,rule,timestamp,end,value,sample_count,alarm_at,peak,open.
 void write_csv(std::ostream& out, const ScanReport& report);
 
-/// Appends `text` to `out` as a JSON string literal (quotes included), escaping as RFC 8259 requires.
+/// Appends `text` to `out` as a JSON string literal (quotes included), escaping as RFC 8259 requires. The
+/// literal is valid UTF-8 whatever `text` holds: valid UTF-8 is copied byte for byte, each ill-formed
+/// sequence becomes U+FFFD, and control characters are escaped (\n, \r, \t by name, the rest and DEL as
+/// \u00XX).
 void append_json_string(std::string& out, std::string_view text);
 
 /// Counters that workers bump and the progress line reads.

@@ -103,6 +103,12 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
                    "Write every matched record to FILE as NDJSON (rule, file, oversize, record)");
   scan->add_option("--threads", o.threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
+  scan->add_option(
+          "--max-inflated-size", o.max_inflated_size,
+          "Fail an input that inflates past BYTES (K, M, G, T: powers of 1024); on stdin, one record "
+          "or envelope")
+      ->type_name("BYTES")
+      ->capture_default_str();
   scan->add_flag_callback(
       "--progress", [&o] { o.progress = true; }, "Show a progress line on stderr");
   scan->add_flag_callback(
@@ -138,6 +144,8 @@ int run_scan(const ScanOptions& o) {
     std::cerr << "trailwatch: " << e.message << '\n';
     return kExitUsage;
   }
+
+  set_default_loader_options(settings.loader);  // the workers' loaders take it from there
 
   auto started = std::chrono::steady_clock::now();
   FieldPlan plan;

@@ -38,6 +38,7 @@ struct ScanOptions {
   std::string output;
   std::string matches;
   unsigned threads = 0;
+  std::string max_inflated_size = "4G";
   std::optional<bool> progress;
   bool fail_on_alarm = false;
 };

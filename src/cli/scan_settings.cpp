@@ -1,5 +1,8 @@
 #include "cli/scan_settings.hpp"
 
+#include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <numeric>
@@ -138,6 +141,28 @@ AlarmSettings build_alarm(const ScanOptions& o) {
   return s;
 }
 
+// "4G", "512M", "10MiB", "1048576": a positive whole number of bytes; K, M, G and T (alone or followed by B
+// or iB) are powers of 1024, as memory is counted.
+std::uint64_t parse_byte_size(std::string_view flag, const std::string& text) {
+  std::uint64_t value = 0;
+  const char* const last = text.data() + text.size();
+  auto [end, status] = std::from_chars(text.data(), last, value);
+  std::string unit;
+  for (const char* c = end; c != last; ++c)
+    unit += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+  int shift = -1;
+  if (unit.empty() || unit == "b") {
+    shift = 0;
+  } else if (std::size_t prefix = std::string_view("kmgt").find(unit[0]); prefix != std::string_view::npos) {
+    std::string_view rest = std::string_view(unit).substr(1);
+    if (rest.empty() || rest == "b" || rest == "ib") shift = 10 * static_cast<int>(prefix + 1);
+  }
+  if (status != std::errc{} || end == text.data() || shift < 0 || value == 0 || value > (UINT64_MAX >> shift))
+    throw UsageError{std::string(flag) +
+                     " takes a size in bytes such as 512M or 4G (K, M, G, T: powers of 1024); got: " + text};
+  return value << shift;
+}
+
 RecordScope build_scope(const ScanOptions& o) {
   RecordScope scope;
   if (!o.start.empty()) {
@@ -186,6 +211,7 @@ ScanSettings build_scan_settings(const ScanOptions& o) {
   s.scope = build_scope(o);
   s.group_by = build_group_by(o.group_by);
   s.period = s.from_config ? common_period(s.config, s.alarm.period) : s.alarm.period;
+  s.loader.max_inflated_bytes = parse_byte_size("--max-inflated-size", o.max_inflated_size);
   return s;
 }
 

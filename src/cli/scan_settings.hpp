@@ -10,6 +10,7 @@
 #include "cli/scan_command.hpp"
 #include "trailwatch/account_config.hpp"
 #include "trailwatch/alarm.hpp"
+#include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
 
 namespace trailwatch::cli {
@@ -22,6 +23,7 @@ struct ScanSettings {
   AccountConfig config;  // --config: its alarms are replayed instead of `alarm`
   bool from_config = false;
   std::int64_t period = 300;  // the aggregation period: every replayed alarm's period is a multiple of it
+  LoaderOptions loader;       // --max-inflated-size
 };
 
 /// Throws UsageError (or PatternError for an invalid pattern) when the options do not make a scan.

@@ -1,7 +1,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "ingest/byte_buffer.hpp"
@@ -21,12 +23,23 @@ bool named_gzip(std::string_view name) {
   return name.ends_with(".gz");
 }
 
-// Reads the whole file into `buffer`. Returns an empty string or the reason it failed.
-std::string read_whole(int fd, std::uint64_t size_hint, ByteBuffer& buffer) {
+std::string too_large(std::uint64_t max_bytes) {
+  return "larger than the " + byte_size_text(max_bytes) + " limit (--max-inflated-size)";
+}
+
+// Reads the whole file into `buffer`, but no more than `max_bytes`: a FIFO may never end, and a plain file
+// is held whole. Returns an empty string or the reason it failed.
+std::string read_whole(int fd, std::uint64_t size_hint, std::uint64_t max_bytes, ByteBuffer& buffer) {
+  if (size_hint > max_bytes) return too_large(max_bytes);
+  // One byte past the limit tells a file of exactly `max_bytes` from a longer one.
+  const std::size_t cap = static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes, SIZE_MAX - 1)) + 1;
   buffer.clear();
-  buffer.reserve(size_hint > 0 ? size_hint : 1 << 16);
+  buffer.reserve(std::min<std::size_t>(size_hint > 0 ? size_hint : 1 << 16, cap));
   for (;;) {
-    if (buffer.size() == buffer.capacity()) buffer.reserve(buffer.capacity() * 2);
+    if (buffer.size() == buffer.capacity()) {
+      if (buffer.size() >= cap) return too_large(max_bytes);
+      buffer.reserve(buffer.capacity() <= cap / 2 ? buffer.capacity() * 2 : cap);
+    }
     ssize_t n = ::read(fd, buffer.data() + buffer.size(), buffer.capacity() - buffer.size());
     if (n == 0) return {};
     if (n < 0) {
@@ -42,13 +55,15 @@ std::string read_whole(int fd, std::uint64_t size_hint, ByteBuffer& buffer) {
 }  // namespace
 
 struct BufferLoader::Impl {
-  explicit Impl(std::size_t padding) : raw(padding), inflated(padding) {}
+  Impl(std::size_t padding, const LoaderOptions& o) : options(o), raw(padding), inflated(padding) {}
+  LoaderOptions options;
   ByteBuffer raw;
   ByteBuffer inflated;
   GzipInflater inflater;
 };
 
-BufferLoader::BufferLoader(std::size_t padding) : impl_(std::make_unique<Impl>(padding)) {}
+BufferLoader::BufferLoader(std::size_t padding, const LoaderOptions& options)
+    : impl_(std::make_unique<Impl>(padding, options)) {}
 BufferLoader::~BufferLoader() = default;
 
 LoadedBuffer BufferLoader::load(const InputFile& file) {
@@ -58,7 +73,7 @@ LoadedBuffer BufferLoader::load(const InputFile& file) {
     out.error = std::string("cannot open: ") + std::strerror(errno);
     return out;
   }
-  std::string failure = read_whole(fd, file.size, impl_->raw);
+  std::string failure = read_whole(fd, file.size, impl_->options.max_inflated_bytes, impl_->raw);
   if (!file.is_stdin()) ::close(fd);
   if (!failure.empty()) {
     out.error = failure;
@@ -76,6 +91,10 @@ LoadedBuffer BufferLoader::load_bytes(std::string_view name, std::string_view by
     return out;
   }
   if (!has_gzip_magic(bytes)) {
+    if (bytes.size() > impl_->options.max_inflated_bytes) {
+      out.error = too_large(impl_->options.max_inflated_bytes);
+      return out;
+    }
     if (named_gzip(name) && name != "-")
       out.warnings.push_back("not gzip-compressed despite its name; read as plain text");
     if (bytes.data() != impl_->raw.data()) {
@@ -86,7 +105,7 @@ LoadedBuffer BufferLoader::load_bytes(std::string_view name, std::string_view by
     return out;
   }
   out.gzip = true;
-  InflateResult inflated = impl_->inflater.inflate(bytes, impl_->inflated);
+  InflateResult inflated = impl_->inflater.inflate(bytes, impl_->inflated, impl_->options.max_inflated_bytes);
   if (!inflated.error.empty()) {
     out.error = inflated.error;
     return out;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <new>
 
+#include "trailwatch/ingest.hpp"
+
 namespace trailwatch {
 
 namespace {
@@ -40,11 +42,14 @@ GzipInflater::~GzipInflater() {
   libdeflate_free_decompressor(decompressor_);
 }
 
-InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out) {
+InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out, std::uint64_t max_bytes) {
   InflateResult result;
   out.clear();
+  // libdeflate inflates into one buffer given up front, so the limit is the most that buffer may grow to: a
+  // gzip bomb stops there, having cost at most `max_bytes` of memory.
+  const std::size_t limit = static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes, SIZE_MAX - 4096));
   const std::size_t hint = std::min(trailer_size_hint(gzip), gzip.size() * kTrustedRatio);
-  out.reserve(std::max<std::size_t>(hint, gzip.size() * 4) + 4096);
+  out.reserve(std::min(std::max<std::size_t>(hint, gzip.size() * 4) + 4096, limit));
   std::size_t offset = 0;
   while (offset < gzip.size()) {
     std::string_view member = gzip.substr(offset);
@@ -65,7 +70,11 @@ InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out) {
         break;
       }
       if (status == LIBDEFLATE_INSUFFICIENT_SPACE) {
-        out.reserve(out.capacity() * 2);
+        if (out.capacity() >= limit) {
+          result.error = "inflates past the " + byte_size_text(max_bytes) + " limit (--max-inflated-size)";
+          return result;
+        }
+        out.reserve(out.capacity() <= limit / 2 ? out.capacity() * 2 : limit);
         continue;
       }
       result.error = explain_gzip_failure(member);

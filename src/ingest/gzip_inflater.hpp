@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,9 +25,9 @@ class GzipInflater {
   GzipInflater& operator=(const GzipInflater&) = delete;
 
   /// Inflates `gzip` (which starts with the gzip magic) into `out`, replacing its contents. Every member's
-  /// CRC and length are checked. Bytes after the last member that are not another member, and truncated or
-  /// corrupt members, are errors.
-  InflateResult inflate(std::string_view gzip, ByteBuffer& out);
+  /// CRC and length are checked. Bytes after the last member that are not another member, truncated or
+  /// corrupt members, and output past `max_bytes` (all members together) are errors.
+  InflateResult inflate(std::string_view gzip, ByteBuffer& out, std::uint64_t max_bytes);
 
  private:
   libdeflate_decompressor* decompressor_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "ingest/byte_buffer.hpp"
 #include "trailwatch/ingest.hpp"
@@ -20,7 +21,12 @@ enum class StreamShape { Unknown, Ndjson, Envelopes };
 }  // namespace
 
 struct StreamChunker::Impl {
-  Impl(int f, std::size_t chunk, std::size_t padding) : fd(f), chunk_bytes(chunk), pending(padding), raw(0) {
+  Impl(int f, std::size_t chunk, std::size_t padding, std::uint64_t max_record)
+      : fd(f),
+        max_record_bytes(static_cast<std::size_t>(std::min<std::uint64_t>(max_record, SIZE_MAX / 2))),
+        chunk_bytes(std::max<std::size_t>(1, std::min(chunk, max_record_bytes))),
+        pending(padding),
+        raw(0) {
     raw.reserve(kReadSize);
   }
   ~Impl() {
@@ -28,7 +34,8 @@ struct StreamChunker::Impl {
   }
 
   int fd;
-  std::size_t chunk_bytes;
+  std::size_t max_record_bytes;  // the most one piece may grow to while a record or envelope has not ended
+  std::size_t chunk_bytes;       // what a piece is filled to before looking for a cut
   ByteBuffer pending;  // plain text not yet handed out; [0, handed) is the piece handed out last time
   std::size_t handed = 0;
   ByteBuffer raw;  // bytes read but not yet inflated
@@ -44,6 +51,7 @@ struct StreamChunker::Impl {
   std::uint64_t inflated_since_last = 0;
   std::string error;
   bool finished = false;  // an error was handed out: nothing follows it
+  bool skipping = false;  // an NDJSON line was too long: its rest is dropped up to its newline
 
   // Reads more input; returns false at the end of the input or on error.
   bool read_raw() {
@@ -74,7 +82,8 @@ struct StreamChunker::Impl {
     pending.resize(pending.size() + n);
   }
 
-  // Moves what is available from `raw` into `pending`, inflating if needed.
+  // Moves what is available from `raw` into `pending`, inflating if needed, at most about kReadSize bytes
+  // at a time: a gzip bomb on stdin must not inflate past the piece being filled.
   bool pump() {
     if (raw_offset == raw.size()) {
       if (!read_raw()) {
@@ -121,15 +130,18 @@ struct StreamChunker::Impl {
     }
     zs.next_in = reinterpret_cast<Bytef*>(raw.data() + raw_offset);
     zs.avail_in = static_cast<uInt>(raw.size() - raw_offset);
-    while (zs.avail_in > 0) {
+    std::size_t pumped = 0;
+    while (zs.avail_in > 0 && pumped < kReadSize) {
       if (pending.capacity() - pending.size() < kReadSize)
         pending.reserve(pending.capacity() * 2 + kReadSize);
+      const std::size_t room = std::min(pending.capacity() - pending.size(), kReadSize);
       zs.next_out = reinterpret_cast<Bytef*>(pending.data() + pending.size());
-      zs.avail_out = static_cast<uInt>(pending.capacity() - pending.size());
+      zs.avail_out = static_cast<uInt>(room);
       int status = ::inflate(&zs, Z_NO_FLUSH);
-      std::size_t produced = pending.capacity() - pending.size() - zs.avail_out;
+      std::size_t produced = room - zs.avail_out;
       pending.resize(pending.size() + produced);
       inflated_since_last += produced;
+      pumped += produced;
       if (status == Z_STREAM_END) {
         member_done = true;
         break;
@@ -145,6 +157,39 @@ struct StreamChunker::Impl {
     }
     raw_offset = raw.size() - zs.avail_in;
     return true;
+  }
+
+  // Drops the rest of the line that was too long, through its newline, holding no more than a pump's output.
+  void skip_long_line() {
+    for (;;) {
+      std::size_t nl = pending.view().find('\n');
+      if (nl != std::string_view::npos) {
+        std::size_t left = pending.size() - nl - 1;
+        std::memmove(pending.data(), pending.data() + nl + 1, left);
+        pending.resize(left);
+        skipping = false;
+        return;
+      }
+      pending.clear();
+      if (eof) {
+        skipping = false;
+        return;
+      }
+      pump();
+    }
+  }
+
+  // A record or envelope runs past the limit from the start of `pending`: report it rather than hold it.
+  std::string overflow() {
+    std::string limit = byte_size_text(max_record_bytes);
+    pending.clear();
+    if (shape == StreamShape::Ndjson) {
+      skipping = true;
+      return "a line longer than the " + limit + " limit (--max-inflated-size); skipped";
+    }
+    finished = true;
+    return "an envelope larger than the " + limit +
+           " limit (--max-inflated-size); the rest of the stream is not read";
   }
 
   // Where the plain text may be cut: after the last newline (NDJSON) or before the last envelope start.
@@ -167,9 +212,10 @@ struct StreamChunker::Impl {
   }
 };
 
-StreamChunker::StreamChunker(int fd, std::size_t chunk_bytes, std::size_t padding)
-    : impl_(std::make_unique<Impl>(fd, chunk_bytes, padding)) {
-  impl_->pending.reserve(std::min<std::size_t>(chunk_bytes, 64 << 20) + kReadSize);
+StreamChunker::StreamChunker(int fd, std::size_t chunk_bytes, std::size_t padding,
+                             const LoaderOptions& options)
+    : impl_(std::make_unique<Impl>(fd, chunk_bytes, padding, options.max_inflated_bytes)) {
+  impl_->pending.reserve(std::min<std::size_t>(impl_->chunk_bytes, 64 << 20) + kReadSize);
 }
 
 StreamChunker::~StreamChunker() = default;
@@ -184,6 +230,7 @@ bool StreamChunker::next(LoadedBuffer& out) {
     s.pending.resize(left);
     s.handed = 0;
   }
+  if (s.skipping) s.skip_long_line();
   std::size_t cut = 0;
   for (;;) {
     while (!s.eof && s.pending.size() < s.chunk_bytes) s.pump();
@@ -194,15 +241,22 @@ bool StreamChunker::next(LoadedBuffer& out) {
         s.shape =
             text.substr(first).starts_with(kEnvelopeStart) ? StreamShape::Envelopes : StreamShape::Ndjson;
     }
-    if (s.eof) {
+    if (s.eof && s.pending.size() <= s.max_record_bytes) {
       cut = s.pending.size();
       break;
     }
     cut = s.cut_point();
     if (cut > 0) break;
-    // One record or envelope larger than a chunk: keep reading until it ends.
-    std::size_t before = s.pending.size();
-    while (!s.eof && s.pending.size() < before + s.chunk_bytes) s.pump();
+    if (s.pending.size() > s.max_record_bytes) {
+      out.gzip = s.gzip;
+      out.bytes_read = std::exchange(s.read_since_last, 0);
+      out.bytes_inflated = std::exchange(s.inflated_since_last, 0);  // only gzip input inflates
+      out.error = s.overflow();
+      return true;
+    }
+    // One record or envelope larger than a chunk: keep reading until it ends, or passes the limit.
+    const std::size_t goal = std::min(s.pending.size() + s.chunk_bytes, s.max_record_bytes + 1);
+    while (!s.eof && s.pending.size() < goal) s.pump();
   }
   out.gzip = s.gzip;
   out.bytes_read = s.read_since_last;

@@ -2,15 +2,21 @@
 """End-to-end: a hostile corpus, built in a temporary directory at test time (nothing large is committed).
 
 A few good files with known records and matches (a .json.gz envelope, a pretty .json, an NDJSON file, a file whose
-path has spaces and non-ASCII characters, a two-member gzip, plain JSON named .json.gz, an empty envelope, duplicate
-keys, extreme numbers and a ~20 MB single record) sit beside damaged and hostile ones: gzip truncated at several
-offsets, a bad CRC, trailing garbage, an empty file, wrong envelopes, JSON cut mid-record, invalid UTF-8, NUL bytes,
-nesting 100,000 levels deep, a directory symlink loop, a FIFO and an unreadable file.
+path has spaces and non-ASCII characters, one whose name is not UTF-8, a two-member gzip, plain JSON named .json.gz, an
+empty envelope, duplicate keys, extreme numbers and a 100 MB single record) sit beside damaged and hostile ones: gzip
+truncated at several offsets, a bad CRC, trailing garbage, an empty file, wrong envelopes, JSON cut mid-record,
+invalid UTF-8 (in the content, and in a file name), NUL bytes, nesting 100,000 levels deep, a directory symlink loop, a
+FIFO and an unreadable file. A second, small tree and stdin hold gzip bombs and over-long records, scanned with
+--max-inflated-size 10M.
 
 Expected: exit 2; every bad file in input.errors exactly once with a one-line reason; the good files' records,
-matches, datapoints and matched records exact; no crash; done within a generous timeout; the same report with the
-portable kernel (TRAILWATCH_KERNEL=fallback). The unreadable-file check is skipped as root (root reads a chmod 000
-file).
+matches, datapoints and matched records exact; the report and --matches strictly UTF-8 JSON whatever the file names
+(bytes that are not UTF-8 become U+FFFD); no crash; done within a generous timeout; the same report with the
+portable kernel (TRAILWATCH_KERNEL=fallback); a bomb stops at the limit, named with it. The unreadable-file check is
+skipped as root (root reads a chmod 000 file).
+
+The single record is 100 MB (about 6 s of this test in Release, about as much under ASan), or
+TRAILWATCH_E2E_BIG_RECORD_MB megabytes: tools/valgrind_e2e.sh sets 20, since valgrind is tens of times slower.
 
 What this pins down beyond DESIGN.md: the records of a file that fails (a broken envelope, a damaged gzip stream) are
 not counted, not even those before the damage; an NDJSON file with bad lines keeps its good lines and is listed
@@ -19,13 +25,18 @@ in input.errors with the count of bad lines.
 import gzip
 import json
 import os
+import struct
 import sys
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import write, Suite, find_rule, json_differences, num, path_listed, tail  # noqa: E402
 
 ACCOUNT = "111122223333"
 TIMEOUT = 120
+BIG_RECORD_MB = int(os.environ.get("TRAILWATCH_E2E_BIG_RECORD_MB", "100"))
+LIMIT = "10M"  # --max-inflated-size for the bombs: small, so that the test is fast
+LIMIT_TEXT = "10 MiB"
 
 
 def record(minute, name="GetObject", source="s3.amazonaws.com", **extra):
@@ -48,6 +59,29 @@ def envelope(records, **kw):
 
 def ndjson(records):
     return b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records)
+
+
+def shown(name):
+    """How the report names a file: bytes that are not UTF-8 become U+FFFD (Python's "replace" substitutes maximal
+    subparts, as trailwatch does)."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
+def gzip_bomb(header, filler, count, trailer):
+    """One gzip member holding header + filler * count + trailer, built without ever holding the inflated text:
+    the filler is compressed once between two full flushes, which make its deflate blocks independent of what
+    precedes them, so its compressed bytes can simply be repeated."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = c.compress(header) + c.flush(zlib.Z_FULL_FLUSH)
+    body = c.compress(filler) + c.flush(zlib.Z_FULL_FLUSH)
+    end = c.compress(trailer) + c.flush()
+    crc = zlib.crc32(header)
+    for _ in range(count):
+        crc = zlib.crc32(filler, crc)
+    crc = zlib.crc32(trailer, crc)
+    size = len(header) + len(filler) * count + len(trailer)
+    return (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + head + body * count + end +
+            struct.pack("<II", crc, size & 0xFFFFFFFF))
 
 
 def main():
@@ -79,8 +113,11 @@ def main():
     add_good("good_numbers.json",
              b'{"Records":[' + json.dumps(kms(60))[:-1].encode() + b',"n":1e400,"z":-0,"big":123456789012345678901234567890,'
              b'"tiny":-1.5e-400}]}', 1, [60])
-    big = kms(70, requestParameters={"blob": "x" * (20 * 1024 * 1024)})
-    add_good("good_20MB_record.json", envelope([big]), 1, [70])
+    big = kms(70, requestParameters={"blob": "x" * (BIG_RECORD_MB * 1000 * 1000)})
+    add_good("good_%dMB_record.json" % BIG_RECORD_MB, envelope([big]), 1, [70])
+    del big
+    # a name that is not UTF-8 (Linux allows any bytes): the report names it with U+FFFD and stays valid JSON
+    add_good(os.fsdecode(b"good_name_\xff\xfe_\xe6\x97.json"), envelope([kms(100)]), 1, [100])
     # NDJSON with one line of invalid UTF-8: only that line fails; the file is listed in input.errors (with the
     # number of bad lines) and its other lines count, so it is "good" for the numbers and "bad" for the errors
     add_good("mixed_bad_utf8_line.ndjson", ndjson([kms(32)]).replace(b"alice", b"al\xffce") + ndjson([kms(33)]),
@@ -113,6 +150,8 @@ def main():
     bad["bad_deep_nesting.ndjson"] = b'{"a":' + b"[" * deep + b"]" * deep + b"}\n"
     bad["bad_control_char_in_skipped_string.json"] = envelope([kms(87, note="a\u0000b")]).replace(b"\\u0000", b"\x00")
     bad["bad_not_json.json"] = b"<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code></Error>"
+    bad[os.fsdecode(b"bad_name_\xff\xfe.json.gz")] = donor[:len(donor) // 2]
+    bad[os.fsdecode(b"bad_name_\x1b[31m_\xc3.json")] = b"{"  # and a control character
     for name, data in bad.items():
         write(os.path.join(d, name), data)
     unreadable = os.path.join(d, "bad_unreadable.json")
@@ -137,7 +176,7 @@ def main():
         inp = doc.get("input") or {}
         errors = inp.get("errors") or []
         for name in bad:
-            listed = [e for e in errors if path_listed([e], name)]
+            listed = [e for e in errors if path_listed([e], shown(name))]
             msg = str(listed[0].get("error", "")) if len(listed) == 1 else ""
             s.check(len(listed) == 1 and msg.strip() and "\n" not in msg,
                     "%s: input.errors lists %s once with a one-line reason" % (label, name),
@@ -148,13 +187,17 @@ def main():
                 s.check(len(listed) == 1 and "1 record(s)" in str(listed[0].get("error")),
                         "%s: %s is listed once, with its one bad line" % (label, name), repr(listed))
                 continue
-            s.check(not path_listed(errors, name), "%s: the good file %s is not an error" % (label, name),
-                    repr([e for e in errors if path_listed([e], name)]))
+            s.check(not path_listed(errors, shown(name)), "%s: the good file %a is not an error" % (label, name),
+                    repr([e for e in errors if path_listed([e], shown(name))]))
+        s.check(any(str(e.get("path")).endswith("/bad_name_\ufffd\ufffd.json.gz") for e in errors) and
+                any(str(e.get("path")).endswith("/bad_name_\x1b[31m_\ufffd.json") for e in errors),
+                "%s: file names that are not UTF-8 are listed with U+FFFD for each bad byte" % label,
+                ascii([e.get("path") for e in errors if "bad_name" in str(e.get("path"))]))
         s.equal(len(errors), len(bad) + 1, "%s: input.errors has one entry per bad file (and the mixed one)" % label)
         s.equal(inp.get("partial"), True, "%s: input.partial" % label)
         s.equal(num(inp.get("records")), expected_records, "%s: input.records = the good files' records" % label)
         # (bad files may warn too: one byte of gzip magic is not gzip, so it is read as plain text and warned about)
-        good_names = set(g[0] for g in good)
+        good_names = set(shown(g[0]) for g in good)
         warned = sorted(os.path.basename(str(w.get("path"))) for w in inp.get("warnings") or []
                         if os.path.basename(str(w.get("path"))) in good_names)
         s.equal(warned, sorted(["good_two_members.json.gz", "good_plain_named_gz.json.gz"]),
@@ -165,7 +208,8 @@ def main():
         rule = find_rule(doc)
         if s.check(rule is not None, "%s: the default rule is reported" % label):
             s.equal(num(rule.get("matched_events")), len(expected_minutes), "%s: matched_events" % label)
-            s.equal(num(rule.get("matched_oversize")), 1, "%s: matched_oversize (the 20 MB record)" % label)
+            s.equal(num(rule.get("matched_oversize")), 1, "%s: matched_oversize (the %d MB record)" % (
+                label, BIG_RECORD_MB))
         return errors
 
     matches_path = os.path.join(s.tmp, "matches.ndjson")
@@ -183,7 +227,7 @@ def main():
     if doc is not None:
         errors = check_doc(doc, "hostile corpus")
         for e in sorted(errors, key=lambda e: str(e.get("path"))):
-            print("  error: %s: %s" % (os.path.basename(str(e.get("path"))), e.get("error")))
+            print("  error: %a: %s" % (os.path.basename(str(e.get("path"))), e.get("error")))
         matched = None
         try:
             with open(matches_path, encoding="utf-8") as f:
@@ -209,6 +253,9 @@ def main():
                 return int(t[11:13]) * 60 + int(t[14:16]) if len(t) >= 16 else None
             s.equal(sorted(minute_of(m) for m in matched), expected_minutes,
                     "--matches holds exactly the good files' matched records")
+            files = [str(m.get("file")) for m in matched if minute_of(m) == 100]
+            s.check(len(files) == 1 and files[0].endswith("/good_name_\ufffd\ufffd_\ufffd.json"),
+                    "--matches names a file whose name is not UTF-8 with U+FFFD", ascii(files))
 
     # the same scan with the portable kernel: the same report
     os.environ["TRAILWATCH_KERNEL"] = "fallback"
@@ -233,7 +280,59 @@ def main():
             inp = one.get("input") or {}
             s.check(path_listed(inp.get("errors"), name) and num(inp.get("records")) == 0,
                     "%s alone: listed, no record counted" % name, repr(inp.get("errors")))
+    check_limits(s)
     return s.finish()
+
+
+def check_limits(s):
+    """--max-inflated-size: gzip bombs and over-long records fail, named with the limit, and the rest is read."""
+    d = os.path.join(s.tmp, "limits")
+    # A bomb of 1 GiB of blanks inside a valid envelope, in about 1 MB: without a limit it is a good, empty file.
+    bomb = gzip_bomb(b'{"Records":[', b" " * (1 << 20), 1024, b"]}")
+    small = gzip_bomb(b'{"Records":[', b" " * 1000, 3, b"]}")
+    s.equal(gzip.decompress(small), b'{"Records":[' + b" " * 3000 + b"]}", "the bomb builder makes valid gzip")
+    write(os.path.join(d, "bomb.json.gz"), bomb)
+    write(os.path.join(d, "too_big_plain.json"), envelope([kms(110, requestParameters={"blob": "x" * (11 << 20)})]))
+    write(os.path.join(d, "fits.json.gz"), gzip.compress(
+        envelope([kms(111, requestParameters={"blob": "x" * (9 << 20)})]), mtime=0))
+    write(os.path.join(d, "small.json.gz"), gzip.compress(envelope([kms(112), record(113)]), mtime=0))
+    doc = s.scan_json(["--max-inflated-size", LIMIT, d], "bombs, --max-inflated-size " + LIMIT, timeout=TIMEOUT,
+                      expect_exit=2)
+    if doc is not None:
+        inp = doc.get("input") or {}
+        errors = {os.path.basename(str(e.get("path"))): e.get("error") for e in inp.get("errors") or []}
+        s.equal(errors, {"bomb.json.gz": "inflates past the %s limit (--max-inflated-size)" % LIMIT_TEXT,
+                         "too_big_plain.json": "larger than the %s limit (--max-inflated-size)" % LIMIT_TEXT},
+                "bombs: the bomb and the plain file past the limit fail, naming it")
+        s.equal(num(inp.get("records")), 3, "bombs: the files within the limit are read")
+        rule = find_rule(doc)
+        s.equal(num((rule or {}).get("matched_events")), 2, "bombs: their matches count")
+
+    # stdin is read in pieces: there the limit bounds one record or envelope
+    long_line = b'{"pad":"' + b"y" * (20 << 20) + b'"}\n'
+    doc = s.scan_json(["--max-inflated-size", LIMIT, "-"], "stdin NDJSON with a 20 MB line", timeout=TIMEOUT,
+                      expect_exit=2, stdin_bytes=ndjson([kms(120)]) + long_line + ndjson([kms(121), record(122)]))
+    if doc is not None:
+        inp = doc.get("input") or {}
+        s.equal([e.get("error") for e in inp.get("errors") or []],
+                ["a line longer than the %s limit (--max-inflated-size); skipped" % LIMIT_TEXT],
+                "stdin NDJSON: the over-long line is skipped, named with the limit")
+        s.equal(num(inp.get("records")), 3, "stdin NDJSON: the lines around it are read")
+    doc = s.scan_json(["--max-inflated-size", LIMIT, "-"], "stdin gzip bomb", timeout=TIMEOUT, expect_exit=2,
+                      stdin_bytes=bomb)
+    if doc is not None:
+        s.equal([e.get("error") for e in (doc.get("input") or {}).get("errors") or []],
+                ["an envelope larger than the %s limit (--max-inflated-size); the rest of the stream is not read"
+                 % LIMIT_TEXT], "stdin gzip bomb: stops at the limit, named with it")
+
+    # the flag takes sizes with suffixes (powers of 1024) and refuses nonsense
+    for value in ("512M", "4G", "10MiB", "1048576"):
+        s.scan_json(["--max-inflated-size", value, os.path.join(d, "small.json.gz")],
+                    "--max-inflated-size %s" % value, timeout=TIMEOUT)
+    for value in ("0", "lots", "-5", "3X"):
+        proc = s.run(["scan", "--max-inflated-size", value, os.path.join(d, "small.json.gz")], timeout=TIMEOUT)
+        if proc is not None:
+            s.equal(proc.returncode, 64, "--max-inflated-size %s is a usage error" % value)
 
 
 if __name__ == "__main__":
