@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -96,6 +97,25 @@ class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void on_record(const RecordView& record) = 0;
+  /// A record the prefilter proved cannot match any rule: read and counted, its fields not extracted.
+  virtual void on_unmatchable_record() {}
+};
+
+/// Text that every record worth evaluating contains, so that a reader may skip field extraction for the
+/// others (and `scan --fast` whole buffers). A record is a candidate when, for some rule, every clause of
+/// that rule has at least one of its literals in the record's JSON text. build() adds to each clause the JSON
+/// escape sequences that could spell one of its literals in a value (`\u0044isableKey`), so a candidate test
+/// only ever rejects records that provably cannot match.
+struct LiteralPrefilter {
+  using Clause = std::vector<std::string>;
+  /// `rules`: per rule, Pattern::required_literals(). nullopt when some rule requires nothing, or when there
+  /// are too many literals for the search to be cheaper than parsing.
+  static std::optional<LiteralPrefilter> build(const std::vector<std::vector<Clause>>& rules);
+
+  std::vector<std::string> literals;  // distinct; escape sequences included
+  /// Per rule, per clause: indexes into `literals`. An empty clause is never satisfied (a rule that matches
+  /// nothing).
+  std::vector<std::vector<std::vector<std::uint32_t>>> rules;
 };
 
 enum class RecordFormat : std::uint8_t { Envelope, Ndjson, Empty };
@@ -121,7 +141,8 @@ struct FieldTrie;
 /// environment variable TRAILWATCH_KERNEL=fallback forces the portable one.
 class RecordReader {
  public:
-  RecordReader(const FieldPlan& plan, RecordLimits limits = {});
+  /// `prefilter` (optional, must outlive the reader): records that cannot match are counted, not extracted.
+  RecordReader(const FieldPlan& plan, RecordLimits limits = {}, const LiteralPrefilter* prefilter = nullptr);
   ~RecordReader();
   RecordReader(const RecordReader&) = delete;
   RecordReader& operator=(const RecordReader&) = delete;
@@ -130,6 +151,10 @@ class RecordReader {
   /// bytes. A structural error in an envelope makes the whole buffer an error (result.error), because the
   /// records after it cannot be delimited with certainty; in NDJSON only the bad line fails.
   ReadResult read(std::string_view data, RecordSink& sink);
+
+  /// False when the prefilter proves that no record of `data` can match: the buffer needs no JSON work
+  /// (`scan --fast`). True without a prefilter. The search is kept for a read() of the same buffer.
+  bool may_match(std::string_view data);
 
   /// "haswell" or "fallback": the simdjson kernel this reader runs.
   const char* kernel() const;

@@ -40,6 +40,7 @@ struct ScanOptions {
   unsigned threads = 0;
   std::optional<bool> progress;
   bool fail_on_alarm = false;
+  bool fast = false;
 };
 
 /// Adds the `scan` subcommand to `app`; the options are written into `options`.

@@ -31,14 +31,16 @@ void MatchesWriter::write(const std::vector<MetricFilter>& filters, const std::s
   *out_ << text;
 }
 
-ScanWorker::ScanWorker(const FieldPlan& plan, const MetricEngine& engine, MatchesWriter& matches,
-                       ScanProgress& progress, const std::atomic<bool>& stop)
+ScanWorker::ScanWorker(const FieldPlan& plan, const MetricEngine& engine, const LiteralPrefilter* prefilter,
+                       bool fast, MatchesWriter& matches, ScanProgress& progress,
+                       const std::atomic<bool>& stop)
     : engine_(engine),
+      fast_(fast),
       matches_(matches),
       progress_(progress),
       stop_(stop),
       loader_(kRecordPadding),
-      reader_(plan),
+      reader_(plan, {}, prefilter),
       aggregator_(engine, matches.enabled()) {}
 
 void ScanWorker::read(const InputFile& file) {
@@ -75,6 +77,11 @@ bool ScanWorker::read_buffer(const std::string& path, LoadedBuffer& buffer) {
   if (!buffer.error.empty()) {
     errors.push_back({path, buffer.error});
     return false;
+  }
+  if (fast_ && !reader_.may_match(buffer.data)) {
+    ++buffers_skipped;
+    bytes_skipped += buffer.data.size();
+    return true;
   }
   aggregator_.begin_file();
   ReadResult result = reader_.read(buffer.data, aggregator_);
