@@ -197,6 +197,26 @@ TEST(PrefilteredReading, ABufferIsSkippedOnlyWhenNoRecordCouldMatch) {
   EXPECT_TRUE(may_match(R"({"eventSource":"kms.amazonaws.com","eventName":"ScheduleKeyDeletion"})"));
 }
 
+TEST(PrefilteredReading, ReadOrSkipJudgesEachBufferAfreshThoughItsMemoryIsReused) {
+  PrefilteredReader r(kCmkPattern);
+  RecordReader reader(r.plan, {}, &*r.prefilter);
+  const std::string quiet = R"({"Records":[{"eventSource":"kms.amazonaws.com","eventName":"EnableKey"}]} )";
+  const std::string loud = R"({"Records":[{"eventSource":"kms.amazonaws.com","eventName":"DisableKey"}]})";
+  ASSERT_EQ(quiet.size(), loud.size());
+  std::string buffer = padded(quiet);  // one allocation, rewritten in place, as a worker's buffer is
+  bool skipped = false;
+  CountingSink first(r.pattern);
+  reader.read_or_skip(std::string_view(buffer.data(), quiet.size()), first, skipped);
+  EXPECT_TRUE(skipped);
+  EXPECT_EQ(first.delivered + first.skipped, 0);
+  std::copy(loud.begin(), loud.end(), buffer.begin());  // same address and length
+  CountingSink second(r.pattern);
+  ReadResult result = reader.read_or_skip(std::string_view(buffer.data(), quiet.size()), second, skipped);
+  EXPECT_FALSE(skipped);
+  EXPECT_EQ(result.records, 1u);
+  EXPECT_EQ(second.matched, 1);
+}
+
 TEST(PrefilteredReading, ANeverMatchingRuleSkipsEverything) {
   auto prefilter = LiteralPrefilter::build({{{}}});
   ASSERT_TRUE(prefilter);

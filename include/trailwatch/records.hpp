@@ -152,8 +152,11 @@ class RecordReader {
   /// records after it cannot be delimited with certainty; in NDJSON only the bad line fails.
   ReadResult read(std::string_view data, RecordSink& sink);
 
-  /// False when the prefilter proves that no record of `data` can match: the buffer needs no JSON work
-  /// (`scan --fast`). True without a prefilter. The search is kept for a read() of the same buffer.
+  /// `scan --fast`: as read(), except that a buffer in which the prefilter proves no record can match is not
+  /// parsed at all: `skipped` is set and nothing is read or counted.
+  ReadResult read_or_skip(std::string_view data, RecordSink& sink, bool& skipped);
+
+  /// False when the prefilter proves that no record of `data` can match. True without a prefilter.
   bool may_match(std::string_view data);
 
   /// "haswell" or "fallback": the simdjson kernel this reader runs.

@@ -78,13 +78,16 @@ bool ScanWorker::read_buffer(const std::string& path, LoadedBuffer& buffer) {
     errors.push_back({path, buffer.error});
     return false;
   }
-  if (fast_ && !reader_.may_match(buffer.data)) {
+  aggregator_.begin_file();
+  bool skipped = false;
+  ReadResult result = fast_ ? reader_.read_or_skip(buffer.data, aggregator_, skipped)
+                            : reader_.read(buffer.data, aggregator_);
+  if (skipped) {
     ++buffers_skipped;
     bytes_skipped += buffer.data.size();
+    aggregator_.commit_file();
     return true;
   }
-  aggregator_.begin_file();
-  ReadResult result = reader_.read(buffer.data, aggregator_);
   progress_.records.fetch_add(result.records, std::memory_order_relaxed);
   if (!result.error.empty()) {
     // The records before the damage are dropped with the rest: an envelope cannot be trusted past an error.

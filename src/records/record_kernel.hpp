@@ -13,7 +13,7 @@ namespace trailwatch {
 class RecordReader::Kernel {
  public:
   virtual ~Kernel() = default;
-  virtual ReadResult read(std::string_view data, RecordSink& sink) = 0;
+  virtual ReadResult read(std::string_view data, RecordSink& sink, bool skip_unmatchable, bool* skipped) = 0;
   virtual bool may_match(std::string_view data) = 0;
   virtual const char* name() const = 0;
 };

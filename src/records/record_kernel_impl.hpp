@@ -109,11 +109,21 @@ simdjson_inline std::uint32_t block_bits(LiteralBlock a) {
 // Every occurrence of every literal in a buffer, per literal, in order.
 class LiteralSearch {
  public:
+  /// `first_only`: stop at the first occurrence of any literal (a presence test).
   LiteralSearch(std::string_view data, const std::vector<std::string>& literals,
-                std::vector<std::vector<std::size_t>>& hits)
-      : data_(data), literals_(literals), hits_(hits) {}
+                std::vector<std::vector<std::size_t>>& hits, bool first_only = false)
+      : data_(data), literals_(literals), hits_(hits), first_only_(first_only) {}
 
-  void run() {
+  /// True when some literal occurs.
+  bool run() {
+    scan();
+    for (const auto& h : hits_)
+      if (!h.empty()) return true;
+    return false;
+  }
+
+ private:
+  void scan() {
     hits_.resize(literals_.size());
     for (auto& h : hits_) h.clear();
     if (literals_.empty()) return;
@@ -152,16 +162,17 @@ class LiteralSearch {
         break;
     }
 #endif
-    for (; i < data_.size(); ++i) verify(i);
+    for (; i < data_.size() && !found_; ++i) verify(i);
   }
 
- private:
   void verify(std::size_t at) {
     for (std::size_t l = 0; l < literals_.size(); ++l) {
       const std::string& literal = literals_[l];
       if (at + literal.size() <= data_.size() && data_[at] == literal[0] &&
-          std::memcmp(data_.data() + at, literal.data(), literal.size()) == 0)
+          std::memcmp(data_.data() + at, literal.data(), literal.size()) == 0) {
         hits_[l].push_back(at);
+        found_ = first_only_;
+      }
     }
   }
 
@@ -184,8 +195,10 @@ class LiteralSearch {
       LiteralBlock found = block_pair(at0, atd, firsts[0], seconds[0]);
       for (std::size_t l = 1; l < N; ++l)
         found = block_or(found, block_pair(at0, atd, firsts[l], seconds[l]));
-      for (std::uint32_t mask = block_bits(found); mask != 0; mask &= mask - 1)
+      for (std::uint32_t mask = block_bits(found); mask != 0; mask &= mask - 1) {
         verify(i + static_cast<std::size_t>(__builtin_ctz(mask)));
+        if (found_) return data_.size();
+      }
     }
     return i;
   }
@@ -194,6 +207,8 @@ class LiteralSearch {
   std::string_view data_;
   const std::vector<std::string>& literals_;
   std::vector<std::vector<std::size_t>>& hits_;
+  bool first_only_;
+  bool found_ = false;
 };
 
 class Kernel final : public RecordReader::Kernel {
@@ -202,34 +217,42 @@ class Kernel final : public RecordReader::Kernel {
       : trie_(trie),
         limits_(limits),
         prefilter_(prefilter),
+        clause_literals_(literals_by_clause(prefilter)),
         values_(trie.selectors),
         scratch_(trie.depth + 2),
         seen_(trie.depth + 2) {}
 
   const char* name() const override { return TW_KERNEL_NAME; }
 
+  // A presence test per clause, each stopping at its first occurrence: a clause that is everywhere (an
+  // eventSource) costs a few bytes of search, and only a clause that is absent is searched to the end.
   bool may_match(std::string_view data) override {
     if (prefilter_ == nullptr) return true;
-    search(data);
-    for (const auto& rule : prefilter_->rules) {
+    for (const auto& rule : clause_literals_) {
       bool every_clause = true;
-      for (const auto& clause : rule) {
-        bool any = false;
-        for (std::uint32_t l : clause) any |= !hits_[l].empty();
-        if (!any) {
+      for (const auto& clause : rule)
+        if (clause.empty() || !LiteralSearch(data, clause, presence_hits_, true).run()) {
           every_clause = false;
           break;
         }
-      }
       if (every_clause) return true;
     }
     return false;
   }
 
-  ReadResult read(std::string_view data, RecordSink& sink) override {
+  ReadResult read(std::string_view data, RecordSink& sink, bool skip_unmatchable, bool* skipped) override {
     ReadResult result;
+    if (skipped != nullptr) *skipped = false;
     if (prefilter_ != nullptr) {
-      search(data);
+      // Where no record can match, every record is counted unread and no occurrence list is needed; with
+      // skip_unmatchable (--fast) the buffer is not even parsed.
+      buffer_may_match_ = may_match(data);
+      if (!buffer_may_match_ && skip_unmatchable) {
+        if (skipped != nullptr) *skipped = true;
+        return result;
+      }
+      searched_ = data;
+      if (buffer_may_match_) LiteralSearch(data, prefilter_->literals, hits_).run();
       cursors_.assign(hits_.size(), 0);
     }
     // Editors on Windows save UTF-8 with a byte order mark; JSON parsers must not see it.
@@ -260,16 +283,24 @@ class Kernel final : public RecordReader::Kernel {
   }
 
  private:
-  // The search runs once per buffer, whether may_match() or read() asks first.
-  void search(std::string_view data) {
-    if (searched_.data() == data.data() && searched_.size() == data.size()) return;
-    LiteralSearch(data, prefilter_->literals, hits_).run();
-    searched_ = data;
+  static std::vector<std::vector<std::vector<std::string>>> literals_by_clause(
+      const LiteralPrefilter* prefilter) {
+    std::vector<std::vector<std::vector<std::string>>> out;
+    if (prefilter == nullptr) return out;
+    for (const auto& rule : prefilter->rules) {
+      auto& clauses = out.emplace_back();
+      for (const auto& clause : rule) {
+        auto& literals = clauses.emplace_back();
+        for (std::uint32_t l : clause) literals.push_back(prefilter->literals[l]);
+      }
+    }
+    return out;
   }
 
   // Whether the record at [begin, end) of the searched buffer holds, for some rule, a literal of every
   // clause. Records arrive in order, so each literal's hits are walked once per buffer.
   bool candidate(const char* begin_ptr, const char* end_ptr) {
+    if (!buffer_may_match_) return false;
     const auto begin = static_cast<std::size_t>(begin_ptr - searched_.data());
     const auto end = static_cast<std::size_t>(end_ptr - searched_.data());
     for (const auto& rule : prefilter_->rules) {
@@ -690,6 +721,9 @@ class Kernel final : public RecordReader::Kernel {
   const FieldTrie& trie_;
   RecordLimits limits_;
   const LiteralPrefilter* prefilter_;
+  std::vector<std::vector<std::vector<std::string>>> clause_literals_;  // per rule, per clause: its literals
+  std::vector<std::vector<std::size_t>> presence_hits_;
+  bool buffer_may_match_ = true;
   std::string_view searched_;                   // the buffer hits_ describe
   std::vector<std::vector<std::size_t>> hits_;  // per literal: offsets into searched_
   std::vector<std::size_t> cursors_;            // per literal: the first hit not before the current record

@@ -55,7 +55,11 @@ RecordReader::RecordReader(const FieldPlan& plan, RecordLimits limits, const Lit
 RecordReader::~RecordReader() = default;
 
 ReadResult RecordReader::read(std::string_view data, RecordSink& sink) {
-  return kernel_->read(data, sink);
+  return kernel_->read(data, sink, false, nullptr);
+}
+
+ReadResult RecordReader::read_or_skip(std::string_view data, RecordSink& sink, bool& skipped) {
+  return kernel_->read(data, sink, true, &skipped);
 }
 
 bool RecordReader::may_match(std::string_view data) {
