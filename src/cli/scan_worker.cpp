@@ -8,8 +8,9 @@ namespace trailwatch::cli {
 
 namespace {
 
-// Big enough that per-piece overhead vanishes, small enough that memory stays modest on any machine.
-constexpr std::size_t kStreamChunkBytes = 64 << 20;
+// Big enough that per-piece overhead vanishes (16 and 64 MiB read stdin equally fast), small enough that a
+// stream of any length is read in about 40 MB.
+constexpr std::size_t kStreamChunkBytes = 16 << 20;
 
 }  // namespace
 
