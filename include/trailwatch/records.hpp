@@ -124,14 +124,19 @@ enum class RecordFormat : std::uint8_t { Envelope, Ndjson, Empty };
 struct ReadResult {
   RecordFormat format = RecordFormat::Empty;
   std::uint64_t records = 0;         // records handed to the sink
-  std::uint64_t records_failed = 0;  // NDJSON lines that were not a JSON object (the rest still read)
+  std::uint64_t records_failed = 0;  // bad NDJSON lines, envelope elements that are not objects, records over
+                                     // the size limit (the rest still read)
   std::string error;               // non-empty: the buffer as a whole is unusable (records must be discarded)
   std::string first_record_error;  // NDJSON: the first bad line's reason, for the report
 };
 
 /// Limits that protect against hostile input.
 struct RecordLimits {
+  /// Deeper nesting fails the record (NDJSON) or the buffer (an envelope, which cannot be delimited past it).
   std::size_t max_depth = 1024;
+  /// A larger record is counted as failed and passed over. CloudTrail's own records stay far below
+  /// (CloudWatch Logs takes at most 256 KB); the limit is for inputs that are not what they claim to be.
+  std::size_t max_record_size = std::size_t{128} << 20;
 };
 
 struct FieldTrie;

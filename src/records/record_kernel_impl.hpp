@@ -473,6 +473,10 @@ class Kernel final : public RecordReader::Kernel {
           SIMDJSON_TRY(object.raw_json().get(raw));
           raw = trim_right(raw);
           if (too_deep(raw)) return simdjson::DEPTH_ERROR;
+          if (too_large(raw.size(),
+                        "Records element " + std::to_string(result.records + result.records_failed + 1),
+                        result))
+            continue;
           ++result.records;
           if (!candidate(raw.data(), raw.data() + raw.size())) {
             sink.on_unmatchable_record();
@@ -486,8 +490,13 @@ class Kernel final : public RecordReader::Kernel {
         SIMDJSON_TRY(walk_object(object, root_, 0));
         SIMDJSON_TRY(object.raw_json().get(raw));
         if (too_deep(raw)) return simdjson::DEPTH_ERROR;
+        raw = trim_right(raw);
+        if (too_large(raw.size(),
+                      "Records element " + std::to_string(result.records + result.records_failed + 1),
+                      result))
+          continue;
         ++result.records;
-        deliver(sink, trim_right(raw));
+        deliver(sink, raw);
       }
     }
     if (!seen_records && result.error.empty()) result.error = "no \"Records\" array in the envelope";
@@ -509,6 +518,7 @@ class Kernel final : public RecordReader::Kernel {
       while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t' || line[lead] == '\r')) ++lead;
       line.remove_prefix(lead);
       if (line.empty()) continue;
+      if (too_large(line.size(), "line " + std::to_string(line_number), result)) continue;
       // The rest of the buffer plus its padding stays readable after the line, which is all simdjson needs.
       std::size_t capacity = remaining - lead + kRecordPadding;
       auto error = read_line(line, capacity, sink, result);
@@ -543,6 +553,17 @@ class Kernel final : public RecordReader::Kernel {
     ++result.records;
     deliver(sink, line);
     return simdjson::SUCCESS;
+  }
+
+  // A record over the size limit is counted as failed and passed over; the records around it are read.
+  bool too_large(std::size_t size, const std::string& which, ReadResult& result) const {
+    if (size <= limits_.max_record_size) return false;
+    ++result.records_failed;
+    if (result.first_record_error.empty())
+      result.first_record_error = which + " is " + std::to_string(size) +
+                                  " bytes, over the record size limit of " +
+                                  std::to_string(limits_.max_record_size) + " (--max-record-size)";
+    return true;
   }
 
   // simdjson On-Demand does not apply the parser's depth limit to the values it skips, so a record is checked
