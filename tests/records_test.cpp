@@ -143,6 +143,30 @@ TEST_P(RecordsTest, BadNdjsonLineFailsAloneButBrokenEnvelopeFailsWhole) {
   EXPECT_FALSE(env.error.empty());
 }
 
+TEST_P(RecordsTest, ARecordOverTheSizeLimitFailsAloneWithItsNumber) {
+  FieldPlan plan;
+  SelectorId name = plan.add(path({"eventName"}));
+  RecordLimits limits;
+  limits.max_record_size = 40;
+  RecordReader reader(plan, limits);
+  const std::string big = R"({"eventName":"B","padding":")" + std::string(100, 'x') + "\"}";
+  Seen seen;
+  CollectingSink sink(name, seen);
+  ReadResult env =
+      read_text(reader, R"({"Records":[{"eventName":"A"},)" + big + R"(,{"eventName":"C"}]})", sink);
+  EXPECT_EQ(env.error, "");
+  EXPECT_EQ(env.records, 2u);
+  EXPECT_EQ(env.records_failed, 1u);
+  EXPECT_NE(env.first_record_error.find("Records element 2 is 130 bytes, over the record size limit of 40"),
+            std::string::npos)
+      << env.first_record_error;
+  ReadResult nd = read_text(reader, "{\"eventName\":\"A\"}\n" + big + "\n{\"eventName\":\"C\"}\n", sink);
+  EXPECT_EQ(nd.records, 2u);
+  EXPECT_EQ(nd.records_failed, 1u);
+  EXPECT_NE(nd.first_record_error.find("line 2 is 130 bytes"), std::string::npos) << nd.first_record_error;
+  EXPECT_EQ(seen.event_names, (std::vector<std::string>{"A", "C", "A", "C"}));
+}
+
 TEST_P(RecordsTest, ShapesThatAreNotCloudTrailAreErrors) {
   FieldPlan plan;
   plan.add(path({"eventName"}));

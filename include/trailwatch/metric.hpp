@@ -143,6 +143,10 @@ class MetricEngine {
   /// Evaluates filter `filter` on one event. `extracted` is scratch space reused across calls.
   void evaluate(std::size_t filter, const EventView& event, ExtractedFields& extracted,
                 EventSample& out) const;
+  /// The literals a record must hold to publish anything for some filter, when that can be said: not when a
+  /// filter publishes a default value (every record does), a scope (--start/--end, --account/--region) must
+  /// look at every record, or a pattern names no literal text.
+  std::optional<LiteralPrefilter> literal_prefilter() const;
   const GroupBy& group_by() const { return group_by_; }
   const RecordScope& scope() const { return scope_; }
   std::int64_t period() const { return period_; }
@@ -206,6 +210,7 @@ class MetricAggregator : public RecordSink {
   const ScanTally& tally() const { return committed_; }
 
   void on_record(const RecordView& record) override;
+  void on_unmatchable_record() override;
 
  private:
   bool in_scope(const FieldValues& fields) const;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "trailwatch/records.hpp"
 
@@ -111,6 +112,12 @@ class Pattern {
 
   /// The pattern text as given.
   const std::string& text() const;
+
+  /// Literal text every match holds in the decoded text of some value: clauses (all required) of literals
+  /// (any one suffices). No clause: nothing can be said (term, regex and delimited patterns, negations). An
+  /// empty clause: the pattern matches nothing. Feeds the prefilter (LiteralPrefilter), which must only ever
+  /// skip records that cannot match.
+  std::vector<std::vector<std::string>> required_literals() const;
 
   struct Impl;
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -96,6 +97,25 @@ class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void on_record(const RecordView& record) = 0;
+  /// A record the prefilter proved cannot match any rule: read and counted, its fields not extracted.
+  virtual void on_unmatchable_record() {}
+};
+
+/// Text that every record worth evaluating contains, so that a reader may skip field extraction for the
+/// others (and `scan --fast` whole buffers). A record is a candidate when, for some rule, every clause of
+/// that rule has at least one of its literals in the record's JSON text. build() adds to each clause the JSON
+/// escape sequences that could spell one of its literals in a value (`\u0044isableKey`), so a candidate test
+/// only ever rejects records that provably cannot match.
+struct LiteralPrefilter {
+  using Clause = std::vector<std::string>;
+  /// `rules`: per rule, Pattern::required_literals(). nullopt when some rule requires nothing, or when there
+  /// are too many literals for the search to be cheaper than parsing.
+  static std::optional<LiteralPrefilter> build(const std::vector<std::vector<Clause>>& rules);
+
+  std::vector<std::string> literals;  // distinct; escape sequences included
+  /// Per rule, per clause: indexes into `literals`. An empty clause is never satisfied (a rule that matches
+  /// nothing).
+  std::vector<std::vector<std::vector<std::uint32_t>>> rules;
 };
 
 enum class RecordFormat : std::uint8_t { Envelope, Ndjson, Empty };
@@ -104,14 +124,19 @@ enum class RecordFormat : std::uint8_t { Envelope, Ndjson, Empty };
 struct ReadResult {
   RecordFormat format = RecordFormat::Empty;
   std::uint64_t records = 0;         // records handed to the sink
-  std::uint64_t records_failed = 0;  // NDJSON lines that were not a JSON object (the rest still read)
+  std::uint64_t records_failed = 0;  // bad NDJSON lines, envelope elements that are not objects, records over
+                                     // the size limit (the rest still read)
   std::string error;               // non-empty: the buffer as a whole is unusable (records must be discarded)
   std::string first_record_error;  // NDJSON: the first bad line's reason, for the report
 };
 
 /// Limits that protect against hostile input.
 struct RecordLimits {
+  /// Deeper nesting fails the record (NDJSON) or the buffer (an envelope, which cannot be delimited past it).
   std::size_t max_depth = 1024;
+  /// A larger record is counted as failed and passed over. CloudTrail's own records stay far below
+  /// (CloudWatch Logs takes at most 256 KB); the limit is for inputs that are not what they claim to be.
+  std::size_t max_record_size = std::size_t{128} << 20;
 };
 
 struct FieldTrie;
@@ -121,7 +146,8 @@ struct FieldTrie;
 /// environment variable TRAILWATCH_KERNEL=fallback forces the portable one.
 class RecordReader {
  public:
-  RecordReader(const FieldPlan& plan, RecordLimits limits = {});
+  /// `prefilter` (optional, must outlive the reader): records that cannot match are counted, not extracted.
+  RecordReader(const FieldPlan& plan, RecordLimits limits = {}, const LiteralPrefilter* prefilter = nullptr);
   ~RecordReader();
   RecordReader(const RecordReader&) = delete;
   RecordReader& operator=(const RecordReader&) = delete;
@@ -130,6 +156,13 @@ class RecordReader {
   /// bytes. A structural error in an envelope makes the whole buffer an error (result.error), because the
   /// records after it cannot be delimited with certainty; in NDJSON only the bad line fails.
   ReadResult read(std::string_view data, RecordSink& sink);
+
+  /// `scan --fast`: as read(), except that a buffer in which the prefilter proves no record can match is not
+  /// parsed at all: `skipped` is set and nothing is read or counted.
+  ReadResult read_or_skip(std::string_view data, RecordSink& sink, bool& skipped);
+
+  /// False when the prefilter proves that no record of `data` can match. True without a prefilter.
+  bool may_match(std::string_view data);
 
   /// "haswell" or "fallback": the simdjson kernel this reader runs.
   const char* kernel() const;

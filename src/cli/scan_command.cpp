@@ -115,6 +115,10 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       "--no-progress", [&o] { o.progress = false; },
       "Never show it (default: shown when stderr is a terminal)");
   scan->add_flag("--fail-on-alarm", o.fail_on_alarm, "Exit 1 when any alarm window was found");
+  scan->add_flag(
+      "--fast", o.fast,
+      "Skip JSON work on files that cannot hold a match: same matches, datapoints and windows, but "
+      "records are not counted (input.records is null). Default: every record parsed and counted");
   scan->footer(
       "Exit codes: 0 done; 1 --fail-on-alarm and an alarm fired; 2 some input could not be read (each is "
       "listed);\n"
@@ -161,6 +165,14 @@ int run_scan(const ScanOptions& o) {
     return kExitUsage;
   }
   const MetricEngine& engine = *engine_holder;
+  // The literals every match holds let a worker skip field extraction for the other records (always exact),
+  // and with --fast whole files.
+  const std::optional<LiteralPrefilter> prefilter = engine.literal_prefilter();
+  const bool fast = o.fast && prefilter.has_value();
+  if (o.fast && !fast)
+    std::cerr
+        << "trailwatch: --fast has no effect here (a default value, --start/--end/--account/--region, or a "
+           "pattern with no literal text needs every record read); reading everything\n";
 
   std::unique_ptr<AtomicFile> matches_file;
   if (!o.matches.empty()) {
@@ -202,7 +214,8 @@ int run_scan(const ScanOptions& o) {
         [&](unsigned w, std::size_t item) {
           // Built on the worker's own thread, the first time it runs, so its buffers stay local to it.
           if (!workers[w])
-            workers[w] = std::make_unique<ScanWorker>(plan, engine, matches, progress, g_interrupted);
+            workers[w] = std::make_unique<ScanWorker>(plan, engine, prefilter ? &*prefilter : nullptr, fast,
+                                                      matches, progress, g_interrupted);
           workers[w]->read(discovery.files[item]);
         },
         &g_interrupted);
@@ -212,6 +225,7 @@ int run_scan(const ScanOptions& o) {
   ScanReport report;
   InputSummary& in = report.input;
   in.kernel = kernel;
+  in.mode = fast ? "fast" : "full";
   in.threads = threads;
   in.files = progress.files_done.load();  // fewer than discovered when interrupted
   in.skipped = discovery.skipped;
@@ -224,6 +238,8 @@ int run_scan(const ScanOptions& o) {
     in.files_failed += worker->files_failed;
     in.bytes_read += worker->bytes_read;
     in.bytes_inflated += worker->bytes_inflated;
+    in.buffers_skipped += worker->buffers_skipped;
+    in.bytes_skipped += worker->bytes_skipped;
     in.warnings.insert(in.warnings.end(), worker->warnings.begin(), worker->warnings.end());
     in.errors.insert(in.errors.end(), worker->errors.begin(), worker->errors.end());
   }

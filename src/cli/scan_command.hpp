@@ -41,6 +41,7 @@ struct ScanOptions {
   std::string max_inflated_size = "4G";
   std::optional<bool> progress;
   bool fail_on_alarm = false;
+  bool fast = false;
 };
 
 /// Adds the `scan` subcommand to `app`; the options are written into `options`.

@@ -32,8 +32,10 @@ class MatchesWriter {
 class ScanWorker {
  public:
   /// `stop` is checked between the pieces of a stream.
-  ScanWorker(const FieldPlan& plan, const MetricEngine& engine, MatchesWriter& matches,
-             ScanProgress& progress, const std::atomic<bool>& stop);
+  /// `prefilter` (may be null): records that cannot match are counted without extracting their fields;
+  /// `fast`: buffers that cannot match are not parsed at all.
+  ScanWorker(const FieldPlan& plan, const MetricEngine& engine, const LiteralPrefilter* prefilter, bool fast,
+             MatchesWriter& matches, ScanProgress& progress, const std::atomic<bool>& stop);
 
   /// Reads one input: a file whole, or stdin piece by piece.
   void read(const InputFile& file);
@@ -44,6 +46,8 @@ class ScanWorker {
   std::uint64_t files_failed = 0;
   std::uint64_t bytes_read = 0;
   std::uint64_t bytes_inflated = 0;
+  std::uint64_t buffers_skipped = 0;  // --fast: inflated, then proven unable to match
+  std::uint64_t bytes_skipped = 0;
 
  private:
   /// Returns false if the buffer could not be used.
@@ -51,6 +55,7 @@ class ScanWorker {
   void read_stream(const InputFile& file);
 
   const MetricEngine& engine_;
+  bool fast_;
   MatchesWriter& matches_;
   ScanProgress& progress_;
   const std::atomic<bool>& stop_;

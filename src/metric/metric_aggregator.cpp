@@ -81,6 +81,11 @@ std::string_view MetricAggregator::compact_text(const RecordView& record) {
   return {compact_.data(), length};
 }
 
+void MetricAggregator::on_unmatchable_record() {
+  ++record_index_;
+  ++pending_.records;
+}
+
 void MetricAggregator::on_record(const RecordView& record) {
   ++record_index_;
   ++pending_.records;

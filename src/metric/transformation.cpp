@@ -169,6 +169,16 @@ MetricEngine::MetricEngine(std::vector<MetricFilter>& filters, RecordScope scope
   }
 }
 
+std::optional<LiteralPrefilter> MetricEngine::literal_prefilter() const {
+  if (scope_.start || scope_.end || !scope_.accounts.empty() || !scope_.regions.empty()) return std::nullopt;
+  std::vector<std::vector<LiteralPrefilter::Clause>> rules;
+  for (const MetricFilter& filter : filters_) {
+    if (filter.metric.default_value) return std::nullopt;
+    rules.push_back(filter.pattern.required_literals());
+  }
+  return LiteralPrefilter::build(rules);
+}
+
 void MetricEngine::evaluate(std::size_t filter, const EventView& event, ExtractedFields& extracted,
                             EventSample& out) const {
   const MetricFilter& f = filters_[filter];

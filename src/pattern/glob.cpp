@@ -41,6 +41,16 @@ Glob Glob::compile(std::string_view value, bool middle_star_is_wildcard) {
   return glob;
 }
 
+std::string_view Glob::longest_piece() const {
+  if (!has_star_) return chars_;
+  std::string_view chars = chars_;
+  std::string_view best = chars.substr(0, prefix_);
+  for (const auto& [offset, length] : middle_)
+    if (length > best.size()) best = chars.substr(offset, length);
+  if (suffix_ > best.size()) best = chars.substr(chars.size() - suffix_);
+  return best;
+}
+
 bool Glob::matches_wildcard(std::string_view text) const noexcept {
   const char* chars = chars_.data();
   const std::size_t size = text.size();

@@ -32,6 +32,8 @@ class Glob {
   bool is_literal() const { return !has_star_; }
   /// The value itself, when is_literal().
   std::string_view literal() const { return chars_; }
+  /// The longest run of characters between wildcards: text that every matching value contains.
+  std::string_view longest_piece() const;
 
  private:
   bool matches_wildcard(std::string_view text) const noexcept;

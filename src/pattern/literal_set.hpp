@@ -19,6 +19,7 @@ class LiteralSet {
   void finish();
   bool contains(std::string_view text) const noexcept;
   std::size_t size() const { return literals_.size(); }
+  const std::vector<std::string>& literals() const { return literals_; }
 
  private:
   std::vector<std::string>

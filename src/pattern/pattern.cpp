@@ -9,6 +9,7 @@
 #include "pattern/json_parser.hpp"
 #include "pattern/program.hpp"
 #include "pattern/regex.hpp"
+#include "pattern/required_literals.hpp"
 #include "pattern/term_pattern.hpp"
 
 namespace trailwatch {
@@ -159,6 +160,11 @@ bool Pattern::needs_message() const {
 
 const std::string& Pattern::text() const {
   return impl_->text;
+}
+
+std::vector<std::vector<std::string>> Pattern::required_literals() const {
+  if (impl_->kind != Kind::Json) return {};
+  return pattern_detail::required_literals(impl_->program);
 }
 
 }  // namespace trailwatch

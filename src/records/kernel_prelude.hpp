@@ -3,6 +3,10 @@
 // the copies the linker keeps are safe to run everywhere.
 #pragma once
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <cassert>

@@ -13,7 +13,8 @@ namespace trailwatch {
 class RecordReader::Kernel {
  public:
   virtual ~Kernel() = default;
-  virtual ReadResult read(std::string_view data, RecordSink& sink) = 0;
+  virtual ReadResult read(std::string_view data, RecordSink& sink, bool skip_unmatchable, bool* skipped) = 0;
+  virtual bool may_match(std::string_view data) = 0;
   virtual const char* name() const = 0;
 };
 
@@ -22,11 +23,13 @@ enum class BufferShape { Blank, Envelope, Ndjson, BareArray, WrongEnvelopeKey, N
 BufferShape detect_shape(std::string_view data);
 
 namespace kernel_fallback {
-std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits);
+std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits,
+                                           const LiteralPrefilter* prefilter);
 }
 #if TRAILWATCH_HAVE_HASWELL_KERNEL
 namespace kernel_haswell {
-std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits);
+std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits,
+                                           const LiteralPrefilter* prefilter);
 bool supported_by_cpu();
 }  // namespace kernel_haswell
 #endif

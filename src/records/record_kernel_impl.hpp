@@ -36,19 +36,225 @@ bool has_trailing_content(od::document& doc) {
   return !doc.current_location().get(location);
 }
 
+// A key as written when it holds no escape (nearly always), else unescaped: copying every key into the
+// parser's string buffer cost a fifth of the record walk. Stage 1 has checked that the key's string is
+// closed, and the document is followed by kRecordPadding readable bytes, so 16-byte loads stay in bounds.
+simdjson_inline simdjson::simdjson_result<std::string_view> key_of(od::field& field) {
+  const char* begin = field.key().raw();
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (const char* p = begin;; p += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const unsigned quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quote)));
+    const unsigned escapes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash)));
+    if (quotes == 0) {
+      if (escapes != 0) return field.unescaped_key();
+      continue;
+    }
+    const unsigned first_quote = static_cast<unsigned>(__builtin_ctz(quotes));
+    if ((escapes & ((1u << first_quote) - 1)) != 0) return field.unescaped_key();
+    return std::string_view(begin, static_cast<std::size_t>(p - begin) + first_quote);
+  }
+#else
+  const char* end = begin;
+  while (*end != '"') {
+    if (*end == '\\') return field.unescaped_key();
+    ++end;
+  }
+  return std::string_view(begin, static_cast<std::size_t>(end - begin));
+#endif
+}
+
+#if defined(__AVX2__)
+using LiteralBlock = __m256i;
+constexpr std::size_t kLiteralBlockWidth = 32;
+simdjson_inline LiteralBlock block_load(const char* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const LiteralBlock*>(p));
+}
+simdjson_inline LiteralBlock block_splat(char c) {
+  return _mm256_set1_epi8(c);
+}
+simdjson_inline LiteralBlock block_pair(LiteralBlock at0, LiteralBlock atd, LiteralBlock first,
+                                        LiteralBlock second) {
+  return _mm256_and_si256(_mm256_cmpeq_epi8(at0, first), _mm256_cmpeq_epi8(atd, second));
+}
+simdjson_inline LiteralBlock block_or(LiteralBlock a, LiteralBlock b) {
+  return _mm256_or_si256(a, b);
+}
+simdjson_inline std::uint32_t block_bits(LiteralBlock a) {
+  return static_cast<std::uint32_t>(_mm256_movemask_epi8(a));
+}
+#elif defined(__SSE2__)
+using LiteralBlock = __m128i;
+constexpr std::size_t kLiteralBlockWidth = 16;
+simdjson_inline LiteralBlock block_load(const char* p) {
+  return _mm_loadu_si128(reinterpret_cast<const LiteralBlock*>(p));
+}
+simdjson_inline LiteralBlock block_splat(char c) {
+  return _mm_set1_epi8(c);
+}
+simdjson_inline LiteralBlock block_pair(LiteralBlock at0, LiteralBlock atd, LiteralBlock first,
+                                        LiteralBlock second) {
+  return _mm_and_si128(_mm_cmpeq_epi8(at0, first), _mm_cmpeq_epi8(atd, second));
+}
+simdjson_inline LiteralBlock block_or(LiteralBlock a, LiteralBlock b) {
+  return _mm_or_si128(a, b);
+}
+simdjson_inline std::uint32_t block_bits(LiteralBlock a) {
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(a));
+}
+#endif
+
+// Every occurrence of every literal in a buffer, per literal, in order.
+class LiteralSearch {
+ public:
+  /// `first_only`: stop at the first occurrence of any literal (a presence test).
+  LiteralSearch(std::string_view data, const std::vector<std::string>& literals,
+                std::vector<std::vector<std::size_t>>& hits, bool first_only = false)
+      : data_(data), literals_(literals), hits_(hits), first_only_(first_only) {}
+
+  /// True when some literal occurs.
+  bool run() {
+    scan();
+    for (const auto& h : hits_)
+      if (!h.empty()) return true;
+    return false;
+  }
+
+ private:
+  void scan() {
+    hits_.resize(literals_.size());
+    for (auto& h : hits_) h.clear();
+    if (literals_.empty()) return;
+    std::size_t shortest = SIZE_MAX;
+    for (const std::string& literal : literals_) shortest = std::min(shortest, literal.size());
+    if (shortest == 0) return;
+    std::size_t i = 0;
+#if defined(__AVX2__) || defined(__SSE2__)
+    // The literal count as a template argument keeps every splatted byte in a register.
+    switch (literals_.size()) {
+      case 1:
+        i = blocks<1>(shortest - 1);
+        break;
+      case 2:
+        i = blocks<2>(shortest - 1);
+        break;
+      case 3:
+        i = blocks<3>(shortest - 1);
+        break;
+      case 4:
+        i = blocks<4>(shortest - 1);
+        break;
+      case 5:
+        i = blocks<5>(shortest - 1);
+        break;
+      case 6:
+        i = blocks<6>(shortest - 1);
+        break;
+      case 7:
+        i = blocks<7>(shortest - 1);
+        break;
+      case 8:
+        i = blocks<8>(shortest - 1);
+        break;
+      default:
+        break;
+    }
+#endif
+    for (; i < data_.size() && !found_; ++i) verify(i);
+  }
+
+  void verify(std::size_t at) {
+    for (std::size_t l = 0; l < literals_.size(); ++l) {
+      const std::string& literal = literals_[l];
+      if (at + literal.size() <= data_.size() && data_[at] == literal[0] &&
+          std::memcmp(data_.data() + at, literal.data(), literal.size()) == 0) {
+        hits_[l].push_back(at);
+        found_ = first_only_;
+      }
+    }
+  }
+
+#if defined(__AVX2__) || defined(__SSE2__)
+  // Vector compares of each literal's byte 0 and byte `d` (one offset for all, so two loads per block serve
+  // every literal) find the few places worth a full compare. Returns where the scalar tail starts.
+  template <std::size_t N>
+  std::size_t blocks(std::size_t d) {
+    LiteralBlock firsts[N];
+    LiteralBlock seconds[N];
+    for (std::size_t l = 0; l < N; ++l) {
+      firsts[l] = block_splat(literals_[l][0]);
+      seconds[l] = block_splat(literals_[l][d]);
+    }
+    const char* p = data_.data();
+    std::size_t i = 0;
+    for (; i + kLiteralBlockWidth + d <= data_.size(); i += kLiteralBlockWidth) {
+      const LiteralBlock at0 = block_load(p + i);
+      const LiteralBlock atd = block_load(p + i + d);
+      LiteralBlock found = block_pair(at0, atd, firsts[0], seconds[0]);
+      for (std::size_t l = 1; l < N; ++l)
+        found = block_or(found, block_pair(at0, atd, firsts[l], seconds[l]));
+      for (std::uint32_t mask = block_bits(found); mask != 0; mask &= mask - 1) {
+        verify(i + static_cast<std::size_t>(__builtin_ctz(mask)));
+        if (found_) return data_.size();
+      }
+    }
+    return i;
+  }
+#endif
+
+  std::string_view data_;
+  const std::vector<std::string>& literals_;
+  std::vector<std::vector<std::size_t>>& hits_;
+  bool first_only_;
+  bool found_ = false;
+};
+
 class Kernel final : public RecordReader::Kernel {
  public:
-  Kernel(const FieldTrie& trie, RecordLimits limits)
+  Kernel(const FieldTrie& trie, RecordLimits limits, const LiteralPrefilter* prefilter)
       : trie_(trie),
         limits_(limits),
+        prefilter_(prefilter),
+        clause_literals_(literals_by_clause(prefilter)),
         values_(trie.selectors),
         scratch_(trie.depth + 2),
         seen_(trie.depth + 2) {}
 
   const char* name() const override { return TW_KERNEL_NAME; }
 
-  ReadResult read(std::string_view data, RecordSink& sink) override {
+  // A presence test per clause, each stopping at its first occurrence: a clause that is everywhere (an
+  // eventSource) costs a few bytes of search, and only a clause that is absent is searched to the end.
+  bool may_match(std::string_view data) override {
+    if (prefilter_ == nullptr) return true;
+    for (const auto& rule : clause_literals_) {
+      bool every_clause = true;
+      for (const auto& clause : rule)
+        if (clause.empty() || !LiteralSearch(data, clause, presence_hits_, true).run()) {
+          every_clause = false;
+          break;
+        }
+      if (every_clause) return true;
+    }
+    return false;
+  }
+
+  ReadResult read(std::string_view data, RecordSink& sink, bool skip_unmatchable, bool* skipped) override {
     ReadResult result;
+    if (skipped != nullptr) *skipped = false;
+    if (prefilter_ != nullptr) {
+      // Where no record can match, every record is counted unread and no occurrence list is needed; with
+      // skip_unmatchable (--fast) the buffer is not even parsed.
+      buffer_may_match_ = may_match(data);
+      if (!buffer_may_match_ && skip_unmatchable) {
+        if (skipped != nullptr) *skipped = true;
+        return result;
+      }
+      searched_ = data;
+      if (buffer_may_match_) LiteralSearch(data, prefilter_->literals, hits_).run();
+      cursors_.assign(hits_.size(), 0);
+    }
     // Editors on Windows save UTF-8 with a byte order mark; JSON parsers must not see it.
     if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);
     switch (detect_shape(data)) {
@@ -77,15 +283,105 @@ class Kernel final : public RecordReader::Kernel {
   }
 
  private:
+  static std::vector<std::vector<std::vector<std::string>>> literals_by_clause(
+      const LiteralPrefilter* prefilter) {
+    std::vector<std::vector<std::vector<std::string>>> out;
+    if (prefilter == nullptr) return out;
+    for (const auto& rule : prefilter->rules) {
+      auto& clauses = out.emplace_back();
+      for (const auto& clause : rule) {
+        auto& literals = clauses.emplace_back();
+        for (std::uint32_t l : clause) literals.push_back(prefilter->literals[l]);
+      }
+    }
+    return out;
+  }
+
+  // Whether the record at [begin, end) of the searched buffer holds, for some rule, a literal of every
+  // clause. Records arrive in order, so each literal's hits are walked once per buffer.
+  bool candidate(const char* begin_ptr, const char* end_ptr) {
+    if (!buffer_may_match_) return false;
+    const auto begin = static_cast<std::size_t>(begin_ptr - searched_.data());
+    const auto end = static_cast<std::size_t>(end_ptr - searched_.data());
+    for (const auto& rule : prefilter_->rules) {
+      bool every_clause = true;
+      for (const auto& clause : rule) {
+        bool any = false;
+        for (std::uint32_t l : clause) {
+          const std::vector<std::size_t>& hits = hits_[l];
+          std::size_t& cursor = cursors_[l];
+          while (cursor < hits.size() && hits[cursor] < begin) ++cursor;
+          if (cursor < hits.size() && hits[cursor] < end) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) {
+          every_clause = false;
+          break;
+        }
+      }
+      if (every_clause) return true;
+    }
+    return false;
+  }
+
+  // A candidate record of an envelope, already skipped over by the envelope's iteration, read again on its
+  // own. Only candidates pay for this, and they are few.
+  simdjson::error_code walk_record_text(std::string_view raw) {
+    const std::size_t capacity =
+        static_cast<std::size_t>(searched_.data() + searched_.size() - raw.data()) + kRecordPadding;
+    if (record_parser_.capacity() < raw.size())
+      SIMDJSON_TRY(record_parser_.allocate(std::max<std::size_t>(raw.size(), 1 << 16), limits_.max_depth));
+    od::document doc;
+    SIMDJSON_TRY(record_parser_.iterate(raw.data(), raw.size(), capacity).get(doc));
+    od::object object;
+    SIMDJSON_TRY(doc.get_object().get(object));
+    values_.reset_all();
+    return walk_object(object, root_, 0);
+  }
+
   simdjson::error_code ensure_capacity(std::size_t len) {
     if (parser_.capacity() >= len && allocated_) return simdjson::SUCCESS;
     allocated_ = true;
     return parser_.allocate(std::max<std::size_t>(len, 1 << 16), limits_.max_depth);
   }
 
-  // A buffer may hold several envelopes back to back (`zcat *.json.gz | trailwatch scan -`), so envelopes are
-  // read as a document stream; one stage-1 pass covers the whole buffer.
+  // A file holds one envelope: it is read as one document, which costs one stage-1 pass. A buffer may also
+  // hold several envelopes back to back (`zcat *.json.gz | trailwatch scan -`): what follows the first one is
+  // read as a document stream. (A document stream over a whole file measured 4x slower than one document.)
   void read_envelope(std::string_view data, RecordSink& sink, ReadResult& result) {
+    if (auto e = ensure_capacity(data.size()); e) {
+      result.error = std::string("cannot allocate the JSON parser: ") + simdjson::error_message(e);
+      return;
+    }
+    od::document doc;
+    auto error = parser_.iterate(data.data(), data.size(), data.size() + kRecordPadding).get(doc);
+    if (!error) error = iterate_envelope(doc, sink, result);
+    if (error) {
+      // Nothing delivered yet (a stage-1 failure, or damage before the first record): the stream reader
+      // says precisely where, and handles garbage after a complete envelope.
+      if (result.records == 0 && result.records_failed == 0) return read_envelope_stream(data, sink, result);
+      result.error = describe(error);
+      const char* location = nullptr;
+      if (!doc.current_location().get(location))
+        result.error += " near byte " + std::to_string(location - data.data());
+      return;
+    }
+    if (!result.error.empty()) return;
+    const char* location = nullptr;
+    if (doc.current_location().get(location)) return;  // nothing after the envelope
+    std::string_view rest = data.substr(static_cast<std::size_t>(location - data.data()));
+    if (!starts_envelope(location, data)) {
+      result.error = "trailing content after the {\"Records\":[...]} object, near byte " +
+                     std::to_string(location - data.data());
+      return;
+    }
+    read_envelope_stream(rest, sink, result, location - data.data());
+  }
+
+  void read_envelope_stream(std::string_view data, RecordSink& sink, ReadResult& result,
+                            std::ptrdiff_t offset = 0) {
     std::size_t batch = std::max<std::size_t>(data.size(), 1 << 16);
     if (auto e = ensure_capacity(batch); e) {
       result.error = std::string("cannot allocate the JSON parser: ") + simdjson::error_message(e);
@@ -104,7 +400,7 @@ class Kernel final : public RecordReader::Kernel {
           const char* location = nullptr;
           if (envelopes > 1 && !doc.current_location().get(location) && !starts_envelope(location, data)) {
             result.error = "trailing content after the {\"Records\":[...]} object, near byte " +
-                           std::to_string(location - data.data());
+                           std::to_string(location - data.data() + offset);
             return;
           }
           error = iterate_envelope(doc, sink, result);
@@ -127,7 +423,8 @@ class Kernel final : public RecordReader::Kernel {
     }
     if (error) {
       result.error = describe(error);
-      if (stopped_at != nullptr) result.error += " near byte " + std::to_string(stopped_at - data.data());
+      if (stopped_at != nullptr)
+        result.error += " near byte " + std::to_string(stopped_at - data.data() + offset);
     }
   }
 
@@ -137,7 +434,8 @@ class Kernel final : public RecordReader::Kernel {
                BufferShape::Envelope;
   }
 
-  simdjson::error_code iterate_envelope(od::document_reference& doc, RecordSink& sink, ReadResult& result) {
+  template <typename Document>
+  simdjson::error_code iterate_envelope(Document& doc, RecordSink& sink, ReadResult& result) {
     od::object envelope;
     SIMDJSON_TRY(doc.get_object().get(envelope));
     bool seen_records = false;
@@ -145,7 +443,7 @@ class Kernel final : public RecordReader::Kernel {
       od::field field;
       SIMDJSON_TRY(std::move(member).get(field));
       std::string_view key;
-      SIMDJSON_TRY(field.unescaped_key().get(key));
+      SIMDJSON_TRY(key_of(field).get(key));
       if (key != "Records") continue;
       if (seen_records) {
         result.error = "two \"Records\" keys in the envelope";
@@ -170,13 +468,35 @@ class Kernel final : public RecordReader::Kernel {
         }
         od::object object;
         SIMDJSON_TRY(record.get_object().get(object));
+        std::string_view raw;
+        if (prefilter_ != nullptr) {
+          SIMDJSON_TRY(object.raw_json().get(raw));
+          raw = trim_right(raw);
+          if (too_deep(raw)) return simdjson::DEPTH_ERROR;
+          if (too_large(raw.size(),
+                        "Records element " + std::to_string(result.records + result.records_failed + 1),
+                        result))
+            continue;
+          ++result.records;
+          if (!candidate(raw.data(), raw.data() + raw.size())) {
+            sink.on_unmatchable_record();
+            continue;
+          }
+          SIMDJSON_TRY(walk_record_text(raw));
+          deliver(sink, raw);
+          continue;
+        }
         values_.reset_all();
         SIMDJSON_TRY(walk_object(object, root_, 0));
-        std::string_view raw;
         SIMDJSON_TRY(object.raw_json().get(raw));
         if (too_deep(raw)) return simdjson::DEPTH_ERROR;
+        raw = trim_right(raw);
+        if (too_large(raw.size(),
+                      "Records element " + std::to_string(result.records + result.records_failed + 1),
+                      result))
+          continue;
         ++result.records;
-        deliver(sink, trim_right(raw));
+        deliver(sink, raw);
       }
     }
     if (!seen_records && result.error.empty()) result.error = "no \"Records\" array in the envelope";
@@ -198,6 +518,7 @@ class Kernel final : public RecordReader::Kernel {
       while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t' || line[lead] == '\r')) ++lead;
       line.remove_prefix(lead);
       if (line.empty()) continue;
+      if (too_large(line.size(), "line " + std::to_string(line_number), result)) continue;
       // The rest of the buffer plus its padding stays readable after the line, which is all simdjson needs.
       std::size_t capacity = remaining - lead + kRecordPadding;
       auto error = read_line(line, capacity, sink, result);
@@ -216,6 +537,15 @@ class Kernel final : public RecordReader::Kernel {
     SIMDJSON_TRY(parser_.iterate(line.data(), line.size(), capacity).get(doc));
     od::object object;
     SIMDJSON_TRY(doc.get_object().get(object));
+    if (prefilter_ != nullptr && !candidate(line.data(), line.data() + line.size())) {
+      std::string_view skipped;
+      SIMDJSON_TRY(object.raw_json().get(skipped));
+      if (has_trailing_content(doc)) return simdjson::TRAILING_CONTENT;
+      if (too_deep(line)) return simdjson::DEPTH_ERROR;
+      ++result.records;
+      sink.on_unmatchable_record();
+      return simdjson::SUCCESS;
+    }
     values_.reset_all();
     SIMDJSON_TRY(walk_object(object, root_, 0));
     if (has_trailing_content(doc)) return simdjson::TRAILING_CONTENT;
@@ -223,6 +553,17 @@ class Kernel final : public RecordReader::Kernel {
     ++result.records;
     deliver(sink, line);
     return simdjson::SUCCESS;
+  }
+
+  // A record over the size limit is counted as failed and passed over; the records around it are read.
+  bool too_large(std::size_t size, const std::string& which, ReadResult& result) const {
+    if (size <= limits_.max_record_size) return false;
+    ++result.records_failed;
+    if (result.first_record_error.empty())
+      result.first_record_error = which + " is " + std::to_string(size) +
+                                  " bytes, over the record size limit of " +
+                                  std::to_string(limits_.max_record_size) + " (--max-record-size)";
+    return true;
   }
 
   // simdjson On-Demand does not apply the parser's depth limit to the values it skips, so a record is checked
@@ -351,7 +692,7 @@ class Kernel final : public RecordReader::Kernel {
       od::field field;
       SIMDJSON_TRY(std::move(member).get(field));
       std::string_view key;
-      SIMDJSON_TRY(field.unescaped_key().get(key));
+      SIMDJSON_TRY(key_of(field).get(key));
       next.clear();
       for (std::uint32_t n : nodes) {
         const FieldTrieNode& node = trie_.nodes[n];
@@ -400,6 +741,14 @@ class Kernel final : public RecordReader::Kernel {
   static constexpr std::uint32_t root_ = 0;
   const FieldTrie& trie_;
   RecordLimits limits_;
+  const LiteralPrefilter* prefilter_;
+  std::vector<std::vector<std::vector<std::string>>> clause_literals_;  // per rule, per clause: its literals
+  std::vector<std::vector<std::size_t>> presence_hits_;
+  bool buffer_may_match_ = true;
+  std::string_view searched_;                   // the buffer hits_ describe
+  std::vector<std::vector<std::size_t>> hits_;  // per literal: offsets into searched_
+  std::vector<std::size_t> cursors_;            // per literal: the first hit not before the current record
+  od::parser record_parser_;                    // re-reads candidate records of an envelope
   od::parser parser_;
   bool allocated_ = false;
   FieldValues values_;
@@ -411,8 +760,9 @@ class Kernel final : public RecordReader::Kernel {
 
 }  // namespace
 
-std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits) {
-  return std::make_unique<Kernel>(trie, limits);
+std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits,
+                                           const LiteralPrefilter* prefilter) {
+  return std::make_unique<Kernel>(trie, limits, prefilter);
 }
 
 }  // namespace trailwatch::TW_KERNEL_NS

@@ -17,11 +17,13 @@ bool force_fallback() {
   return requested != nullptr && std::strcmp(requested, "fallback") == 0;
 }
 
-std::unique_ptr<RecordReader::Kernel> make_kernel(const FieldTrie& trie, RecordLimits limits) {
+std::unique_ptr<RecordReader::Kernel> make_kernel(const FieldTrie& trie, RecordLimits limits,
+                                                  const LiteralPrefilter* prefilter) {
 #if TRAILWATCH_HAVE_HASWELL_KERNEL
-  if (!force_fallback() && kernel_haswell::supported_by_cpu()) return kernel_haswell::make(trie, limits);
+  if (!force_fallback() && kernel_haswell::supported_by_cpu())
+    return kernel_haswell::make(trie, limits, prefilter);
 #endif
-  return kernel_fallback::make(trie, limits);
+  return kernel_fallback::make(trie, limits, prefilter);
 }
 
 }  // namespace
@@ -47,13 +49,21 @@ BufferShape detect_shape(std::string_view data) {
   return BufferShape::Ndjson;
 }
 
-RecordReader::RecordReader(const FieldPlan& plan, RecordLimits limits)
-    : trie_(std::make_unique<FieldTrie>(plan)), kernel_(make_kernel(*trie_, limits)) {}
+RecordReader::RecordReader(const FieldPlan& plan, RecordLimits limits, const LiteralPrefilter* prefilter)
+    : trie_(std::make_unique<FieldTrie>(plan)), kernel_(make_kernel(*trie_, limits, prefilter)) {}
 
 RecordReader::~RecordReader() = default;
 
 ReadResult RecordReader::read(std::string_view data, RecordSink& sink) {
-  return kernel_->read(data, sink);
+  return kernel_->read(data, sink, false, nullptr);
+}
+
+ReadResult RecordReader::read_or_skip(std::string_view data, RecordSink& sink, bool& skipped) {
+  return kernel_->read(data, sink, true, &skipped);
+}
+
+bool RecordReader::may_match(std::string_view data) {
+  return kernel_->may_match(data);
 }
 
 const char* RecordReader::kernel() const {

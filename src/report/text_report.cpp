@@ -39,9 +39,14 @@ std::string dimensions_text(const std::map<std::string, std::string>& dimensions
 void write_table(std::ostream& out, const ScanReport& report) {
   const InputSummary& in = report.input;
   std::string s;
+  // --fast does not count records (it skips the buffers that cannot match), so it reports what it skipped.
+  const std::string records = in.mode == "fast"
+                                  ? fmt::format("{} skipped unparsed (cannot match, {})", in.buffers_skipped,
+                                                human_bytes(in.bytes_skipped))
+                                  : fmt::format("{} records", in.records);
   s += fmt::format(
-      "input     {} files ({} failed), {} records, {} read, {} inflated, {:.2f} s, {} thread(s), {} kernel\n",
-      in.files, in.files_failed, in.records, human_bytes(in.bytes_read), human_bytes(in.bytes_inflated),
+      "input     {} files ({} failed), {}, {} read, {} inflated, {:.2f} s, {} thread(s), {} kernel\n",
+      in.files, in.files_failed, records, human_bytes(in.bytes_read), human_bytes(in.bytes_inflated),
       in.seconds, in.threads, in.kernel);
   if (in.records_failed > 0) s += fmt::format("          {} records failed\n", in.records_failed);
   if (in.records_out_of_range > 0)
