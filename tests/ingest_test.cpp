@@ -89,14 +89,11 @@ TEST(BufferLoader, InflatingPastTheLimitFails) {
   EXPECT_TRUE(loader.load_bytes("a.json", exact).error.empty());
 }
 
-TEST(BufferLoader, TheDefaultLimitIsFourGiBAndTheCliMaySetIt) {
-  EXPECT_EQ(default_loader_options().max_inflated_bytes, std::uint64_t{4} << 30);
-  set_default_loader_options({.max_inflated_bytes = 100});
-  BufferLoader loader(64);
+TEST(BufferLoader, TheDefaultLimitIsFourGiB) {
+  EXPECT_EQ(LoaderOptions{}.max_inflated_bytes, std::uint64_t{4} << 30);
+  BufferLoader loader(64, {.max_inflated_bytes = 100});
   EXPECT_NE(loader.load_bytes("a.json.gz", gzip(std::string(101, ' '))).error.find("100 bytes limit"),
             std::string::npos);
-  set_default_loader_options({});
-  EXPECT_EQ(default_loader_options().max_inflated_bytes, std::uint64_t{4} << 30);
 }
 
 TEST(ByteSizeText, NamesWholeUnits) {

@@ -1,7 +1,8 @@
-// AWS access for `trailwatch audit`: credentials as the AWS CLI finds them, Signature Version 4, HTTPS through
-// libcurl, the JSON and Query protocols, pagination and throttling retries. The audit logic sees only ApiSource:
-// one call in, the response body out as the AWS CLI prints it with `--output json` (pages merged), so a live
-// account, a folder written by `--save-dir` and a folder written by hand with the AWS CLI all look the same.
+// AWS access for `trailwatch audit`: credentials as the AWS CLI finds them, Signature Version 4, HTTPS
+// through libcurl, the JSON and Query protocols, pagination and throttling retries. The audit logic sees only
+// ApiSource: one call in, the response body out as the AWS CLI prints it with `--output json` (pages merged),
+// so a live account, a folder written by `--save-dir` and a folder written by hand with the AWS CLI all look
+// the same.
 #pragma once
 
 #include <memory>
@@ -12,9 +13,9 @@
 namespace trailwatch::aws {
 
 /// One API call the audit makes. `service` and `operation` are named as the AWS CLI's JSON output files are
-/// (`cloudtrail`, `logs`, `cloudwatch`, `sns`, `ec2`, `sts`; `DescribeTrails`, ...). `argument` is the one request
-/// argument the operation takes (a trail ARN, a topic ARN), empty for none. `resource` is the name that goes into
-/// the --save-dir file name (`cloudtrail.GetTrailStatus.<resource>.json`), empty for none.
+/// (`cloudtrail`, `logs`, `cloudwatch`, `sns`, `ec2`, `sts`; `DescribeTrails`, ...). `argument` is the one
+/// request argument the operation takes (a trail ARN, a topic ARN), empty for none. `resource` is the name
+/// that goes into the --save-dir file name (`cloudtrail.GetTrailStatus.<resource>.json`), empty for none.
 ///
 /// The supported calls (the live source builds the request for each):
 ///   cloudtrail DescribeTrails          (includeShadowTrails = true)
@@ -60,17 +61,19 @@ class ApiSource {
 
 /// How to reach AWS. Unset fields fall back as the AWS CLI does.
 struct ClientConfig {
-  std::optional<std::string> profile;       // --profile, else AWS_PROFILE, else "default"
-  std::optional<std::string> endpoint_url;  // overrides every service endpoint (tests, AWS-compatible servers)
-  std::optional<std::string> ca_bundle;     // PEM file for TLS verification (else AWS_CA_BUNDLE, else system)
-  int max_attempts = 5;                     // per call, throttling and 5xx retried with jittered backoff
+  std::optional<std::string> profile;  // --profile, else AWS_PROFILE, else "default"
+  std::optional<std::string>
+      endpoint_url;                      // overrides every service endpoint (tests, AWS-compatible servers)
+  std::optional<std::string> ca_bundle;  // PEM file for TLS verification (else AWS_CA_BUNDLE, else system)
+  int max_attempts = 5;                  // per call, throttling and 5xx retried with jittered backoff
 };
 
 /// The region to use when none is given on the command line: AWS_REGION, AWS_DEFAULT_REGION, the profile's
 /// `region`, else us-east-1.
 std::string default_region(const ClientConfig& config);
 
-/// A source that calls AWS (or config.endpoint_url). Credentials are resolved on construction; throws ApiError
+/// A source that calls AWS (or config.endpoint_url). Credentials are resolved on construction; throws
+/// ApiError
 /// ("NoCredentials", ...) when there are none.
 std::unique_ptr<ApiSource> make_live_source(const ClientConfig& config);
 

@@ -69,11 +69,6 @@ struct LoaderOptions {
   std::uint64_t max_inflated_bytes = std::uint64_t{4} << 30;
 };
 
-/// The options a BufferLoader or StreamChunker gets when its creator passes none: LoaderOptions{} unless
-/// set_default_loader_options changed them (the CLI does so from its flags, once, before any worker starts).
-LoaderOptions default_loader_options();
-void set_default_loader_options(const LoaderOptions& options);
-
 /// "4 GiB", "10 MiB", "1000 bytes": how limits are named in messages.
 std::string byte_size_text(std::uint64_t bytes);
 
@@ -81,7 +76,7 @@ std::string byte_size_text(std::uint64_t bytes);
 class BufferLoader {
  public:
   /// `padding`: readable bytes guaranteed after every buffer handed out (for SIMD parsers).
-  explicit BufferLoader(std::size_t padding, const LoaderOptions& options = default_loader_options());
+  explicit BufferLoader(std::size_t padding, const LoaderOptions& options = {});
   ~BufferLoader();
   BufferLoader(const BufferLoader&) = delete;
   BufferLoader& operator=(const BufferLoader&) = delete;
@@ -117,8 +112,7 @@ class StreamChunker {
  public:
   /// A record or envelope longer than options.max_inflated_bytes is an error piece: an NDJSON line is skipped
   /// and reading goes on after it; an envelope ends the stream (what follows it cannot be delimited).
-  StreamChunker(int fd, std::size_t chunk_bytes, std::size_t padding,
-                const LoaderOptions& options = default_loader_options());
+  StreamChunker(int fd, std::size_t chunk_bytes, std::size_t padding, const LoaderOptions& options = {});
   ~StreamChunker();
   StreamChunker(const StreamChunker&) = delete;
   StreamChunker& operator=(const StreamChunker&) = delete;

@@ -109,6 +109,15 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
           "or envelope")
       ->type_name("BYTES")
       ->capture_default_str();
+  scan->add_option("--max-record-size", o.max_record_size,
+                   "Count a record larger than BYTES as failed (named in input.errors) and read on")
+      ->type_name("BYTES")
+      ->capture_default_str();
+  scan->add_option("--max-depth", o.max_depth,
+                   "Fail a record nested deeper than N levels (a whole envelope: past it, records cannot be "
+                   "delimited)")
+      ->capture_default_str()
+      ->check(CLI::Range(2u, 100000u));
   scan->add_flag_callback(
       "--progress", [&o] { o.progress = true; }, "Show a progress line on stderr");
   scan->add_flag_callback(
@@ -149,8 +158,6 @@ int run_scan(const ScanOptions& o) {
     return kExitUsage;
   }
 
-  set_default_loader_options(settings.loader);  // the workers' loaders take it from there
-
   auto started = std::chrono::steady_clock::now();
   FieldPlan plan;
   std::unique_ptr<MetricEngine> engine_holder;
@@ -173,6 +180,8 @@ int run_scan(const ScanOptions& o) {
     std::cerr
         << "trailwatch: --fast has no effect here (a default value, --start/--end/--account/--region, or a "
            "pattern with no literal text needs every record read); reading everything\n";
+  const ScanWorker::Setup setup{plan, engine,          prefilter ? &*prefilter : nullptr,
+                                fast, settings.loader, settings.limits};
 
   std::unique_ptr<AtomicFile> matches_file;
   if (!o.matches.empty()) {
@@ -213,9 +222,7 @@ int run_scan(const ScanOptions& o) {
         threads, discovery.files.size(),
         [&](unsigned w, std::size_t item) {
           // Built on the worker's own thread, the first time it runs, so its buffers stay local to it.
-          if (!workers[w])
-            workers[w] = std::make_unique<ScanWorker>(plan, engine, prefilter ? &*prefilter : nullptr, fast,
-                                                      matches, progress, g_interrupted);
+          if (!workers[w]) workers[w] = std::make_unique<ScanWorker>(setup, matches, progress, g_interrupted);
           workers[w]->read(discovery.files[item]);
         },
         &g_interrupted);

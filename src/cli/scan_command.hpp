@@ -39,6 +39,8 @@ struct ScanOptions {
   std::string matches;
   unsigned threads = 0;
   std::string max_inflated_size = "4G";
+  std::string max_record_size = "128M";
+  unsigned max_depth = 1024;
   std::optional<bool> progress;
   bool fail_on_alarm = false;
   bool fast = false;

@@ -212,6 +212,8 @@ ScanSettings build_scan_settings(const ScanOptions& o) {
   s.group_by = build_group_by(o.group_by);
   s.period = s.from_config ? common_period(s.config, s.alarm.period) : s.alarm.period;
   s.loader.max_inflated_bytes = parse_byte_size("--max-inflated-size", o.max_inflated_size);
+  s.limits.max_record_size = parse_byte_size("--max-record-size", o.max_record_size);
+  s.limits.max_depth = o.max_depth;
   return s;
 }
 

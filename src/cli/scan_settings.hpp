@@ -24,6 +24,7 @@ struct ScanSettings {
   bool from_config = false;
   std::int64_t period = 300;  // the aggregation period: every replayed alarm's period is a multiple of it
   LoaderOptions loader;       // --max-inflated-size
+  RecordLimits limits;        // --max-record-size, --max-depth
 };
 
 /// Throws UsageError (or PatternError for an invalid pattern) when the options do not make a scan.

@@ -32,17 +32,17 @@ void MatchesWriter::write(const std::vector<MetricFilter>& filters, const std::s
   *out_ << text;
 }
 
-ScanWorker::ScanWorker(const FieldPlan& plan, const MetricEngine& engine, const LiteralPrefilter* prefilter,
-                       bool fast, MatchesWriter& matches, ScanProgress& progress,
+ScanWorker::ScanWorker(const Setup& setup, MatchesWriter& matches, ScanProgress& progress,
                        const std::atomic<bool>& stop)
-    : engine_(engine),
-      fast_(fast),
+    : engine_(setup.engine),
+      fast_(setup.fast),
       matches_(matches),
       progress_(progress),
       stop_(stop),
-      loader_(kRecordPadding),
-      reader_(plan, {}, prefilter),
-      aggregator_(engine, matches.enabled()) {}
+      loader_options_(setup.loader),
+      loader_(kRecordPadding, setup.loader),
+      reader_(setup.plan, setup.limits, setup.prefilter),
+      aggregator_(setup.engine, matches.enabled()) {}
 
 void ScanWorker::read(const InputFile& file) {
   if (file.is_stdin()) {
@@ -55,7 +55,7 @@ void ScanWorker::read(const InputFile& file) {
 }
 
 void ScanWorker::read_stream(const InputFile& file) {
-  StreamChunker chunker(STDIN_FILENO, kStreamChunkBytes, kRecordPadding);
+  StreamChunker chunker(STDIN_FILENO, kStreamChunkBytes, kRecordPadding, loader_options_);
   LoadedBuffer piece;
   bool failed = false;
   std::size_t pieces = 0;

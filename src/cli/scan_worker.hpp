@@ -31,11 +31,20 @@ class MatchesWriter {
 
 class ScanWorker {
  public:
+  /// What every worker of a scan shares.
+  struct Setup {
+    const FieldPlan& plan;
+    const MetricEngine& engine;
+    /// May be null. Records that cannot match are counted without extracting their fields.
+    const LiteralPrefilter* prefilter;
+    bool fast;  // --fast: buffers that cannot match are not parsed at all
+    LoaderOptions loader;
+    RecordLimits limits;
+  };
+
   /// `stop` is checked between the pieces of a stream.
-  /// `prefilter` (may be null): records that cannot match are counted without extracting their fields;
-  /// `fast`: buffers that cannot match are not parsed at all.
-  ScanWorker(const FieldPlan& plan, const MetricEngine& engine, const LiteralPrefilter* prefilter, bool fast,
-             MatchesWriter& matches, ScanProgress& progress, const std::atomic<bool>& stop);
+  ScanWorker(const Setup& setup, MatchesWriter& matches, ScanProgress& progress,
+             const std::atomic<bool>& stop);
 
   /// Reads one input: a file whole, or stdin piece by piece.
   void read(const InputFile& file);
@@ -59,6 +68,7 @@ class ScanWorker {
   MatchesWriter& matches_;
   ScanProgress& progress_;
   const std::atomic<bool>& stop_;
+  LoaderOptions loader_options_;
   BufferLoader loader_;
   RecordReader reader_;
   MetricAggregator aggregator_;

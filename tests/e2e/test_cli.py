@@ -2,7 +2,8 @@
 """End-to-end: the command line on the bundled sample (testdata/sample, truth in testdata/sample.truth.json).
 
 Help texts; an invalid --pattern (exit 64, a caret under the offending character); an ad-hoc --pattern; -o FILE;
---matches FILE; --fail-on-alarm; --start/--end; a path that does not exist; the README's first command.
+--matches FILE; --fail-on-alarm; --start/--end; a path that does not exist; the README's first command;
+--max-record-size and --max-depth.
 """
 import json
 import os
@@ -58,6 +59,28 @@ def check_bad_pattern(s):
             "caret columns relative to the pattern: %r\nstderr:\n%s" % (carets, tail(err)))
 
 
+def check_record_limits(s, corpus):
+    """Records over --max-record-size fail alone, each file naming the first; --max-depth fails deep records."""
+    sizes = [size for _record, size in read_tree(corpus)["pairs"]]
+    limit = sorted(sizes)[len(sizes) // 2]  # about half the records are larger
+    doc = s.scan_json(["--max-record-size", str(limit), corpus], "--max-record-size %d" % limit, expect_exit=2)
+    if doc:
+        inp = doc["input"]
+        s.check(0 < num(inp["records_failed"]) < len(sizes) and num(inp["records"]) + num(inp["records_failed"]) ==
+                len(sizes), "--max-record-size: larger records fail, the others are read",
+                "records %r, failed %r of %d" % (inp["records"], inp["records_failed"], len(sizes)))
+        s.check(any("--max-record-size" in e["error"] for e in inp["errors"]),
+                "--max-record-size: input.errors names the limit", repr(inp["errors"][:2]))
+    doc = s.scan_json(["--max-depth", "2", corpus], "--max-depth 2", expect_exit=2)
+    if doc:
+        s.check(any("deeper than the limit" in e["error"] for e in doc["input"]["errors"]),
+                "--max-depth 2: CloudTrail records (userIdentity is an object) are too deep",
+                repr(doc["input"]["errors"][:2]))
+    proc = s.run(["scan", "--max-record-size", "lots", corpus], label="--max-record-size lots")
+    if proc:
+        s.equal(proc.returncode, 64, "--max-record-size lots: usage error")
+
+
 def main():
     s = Suite(__doc__)
     sample_abs = os.path.join(s.source_dir, SAMPLE)
@@ -73,6 +96,7 @@ def main():
 
     check_help(s)
     check_bad_pattern(s)
+    check_record_limits(s, os.path.join(s.source_dir, SAMPLE))
 
     # the README's first command
     proc = s.run(["scan", SAMPLE], label="README: trailwatch scan testdata/sample", cwd=s.source_dir, timeout=60)
