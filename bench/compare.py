@@ -126,7 +126,9 @@ def ensure_corpus(args, work):
 
 def truth_periods(corpus):
     """Matches per period from the generator's ground truth, if there is one (gen_archive or gen_corpus)."""
-    for path in (corpus.rstrip("/") + ".truth.json", os.path.join(corpus, "ground_truth.json")):
+    parent = os.path.dirname(os.path.abspath(corpus))  # gen_corpus writes OUT/ground_truth.json beside AWSLogs
+    for path in (corpus.rstrip("/") + ".truth.json", os.path.join(corpus, "ground_truth.json"),
+                 os.path.join(parent, "ground_truth.json")):
         if not os.path.isfile(path):
             continue
         with open(path, encoding="utf-8") as f:
