@@ -5,6 +5,7 @@
 #include <map>
 
 #include "trailwatch/aws.hpp"
+#include "trailwatch/report.hpp"
 
 namespace trailwatch::aws {
 namespace {
@@ -24,44 +25,8 @@ simdjson::dom::object parse_object(simdjson::dom::parser& parser, std::string_vi
 }  // namespace
 
 std::string json_quote(std::string_view text) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(text.size() + 2);
-  out.push_back('"');
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kDigits[c >> 4]);
-          out.push_back(kDigits[c & 0xf]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
+  append_json_string(out, text);
   return out;
 }
 

@@ -8,7 +8,7 @@
 
 namespace trailwatch::aws {
 
-/// `text` as a JSON string literal, quotes included (control characters escaped; UTF-8 passes through).
+/// `text` as a JSON string literal, quotes included, by the report writer's rules (always valid UTF-8).
 std::string json_quote(std::string_view text);
 
 /// The string member `key` of the JSON object `body`, nullopt when absent, null, empty or not a string.

@@ -140,6 +140,7 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       "                  --metric-name ConsoleLoginFailures ~/AWSLogs\n"
       "  trailwatch scan --start 2024-03-01 --end 2024-03-02 --region us-east-1 ~/AWSLogs\n"
       "  trailwatch scan --rule cis --group-by account,region ~/AWSLogs\n"
+      "  trailwatch scan --fast ~/AWSLogs        same answer, files that cannot match skipped unparsed\n"
       "  aws logs describe-metric-filters > filters.json; aws cloudwatch describe-alarms > alarms.json\n"
       "  trailwatch scan --config filters.json --config alarms.json ~/AWSLogs\n"
       "  zcat 111122223333_CloudTrail_us-east-1_*.json.gz | trailwatch scan -");
