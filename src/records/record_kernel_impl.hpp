@@ -189,6 +189,26 @@ class LiteralSearch {
     }
     const char* p = data_.data();
     std::size_t i = 0;
+    // Two blocks per step: one test of both masks, usually zero, for every 2 x kLiteralBlockWidth bytes.
+    for (; i + 2 * kLiteralBlockWidth + d <= data_.size(); i += 2 * kLiteralBlockWidth) {
+      const LiteralBlock a0 = block_load(p + i);
+      const LiteralBlock ad = block_load(p + i + d);
+      const LiteralBlock b0 = block_load(p + i + kLiteralBlockWidth);
+      const LiteralBlock bd = block_load(p + i + kLiteralBlockWidth + d);
+      LiteralBlock found_a = block_pair(a0, ad, firsts[0], seconds[0]);
+      LiteralBlock found_b = block_pair(b0, bd, firsts[0], seconds[0]);
+      for (std::size_t l = 1; l < N; ++l) {
+        found_a = block_or(found_a, block_pair(a0, ad, firsts[l], seconds[l]));
+        found_b = block_or(found_b, block_pair(b0, bd, firsts[l], seconds[l]));
+      }
+      const std::uint64_t mask =
+          block_bits(found_a) | (static_cast<std::uint64_t>(block_bits(found_b)) << kLiteralBlockWidth);
+      if (mask == 0) continue;
+      for (std::uint64_t m = mask; m != 0; m &= m - 1) {
+        verify(i + static_cast<std::size_t>(__builtin_ctzll(m)));
+        if (found_) return data_.size();
+      }
+    }
     for (; i + kLiteralBlockWidth + d <= data_.size(); i += kLiteralBlockWidth) {
       const LiteralBlock at0 = block_load(p + i);
       const LiteralBlock atd = block_load(p + i + d);
