@@ -493,9 +493,7 @@ class Kernel final : public RecordReader::Kernel {
           SIMDJSON_TRY(object.raw_json().get(raw));
           raw = trim_right(raw);
           if (too_deep(raw)) return simdjson::DEPTH_ERROR;
-          if (too_large(raw.size(),
-                        "Records element " + std::to_string(result.records + result.records_failed + 1),
-                        result))
+          if (too_large(raw.size(), "Records element", result.records + result.records_failed + 1, result))
             continue;
           ++result.records;
           if (!candidate(raw.data(), raw.data() + raw.size())) {
@@ -511,9 +509,7 @@ class Kernel final : public RecordReader::Kernel {
         SIMDJSON_TRY(object.raw_json().get(raw));
         if (too_deep(raw)) return simdjson::DEPTH_ERROR;
         raw = trim_right(raw);
-        if (too_large(raw.size(),
-                      "Records element " + std::to_string(result.records + result.records_failed + 1),
-                      result))
+        if (too_large(raw.size(), "Records element", result.records + result.records_failed + 1, result))
           continue;
         ++result.records;
         deliver(sink, raw);
@@ -538,7 +534,7 @@ class Kernel final : public RecordReader::Kernel {
       while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t' || line[lead] == '\r')) ++lead;
       line.remove_prefix(lead);
       if (line.empty()) continue;
-      if (too_large(line.size(), "line " + std::to_string(line_number), result)) continue;
+      if (too_large(line.size(), "line", line_number, result)) continue;
       // The rest of the buffer plus its padding stays readable after the line, which is all simdjson needs.
       std::size_t capacity = remaining - lead + kRecordPadding;
       auto error = read_line(line, capacity, sink, result);
@@ -576,12 +572,13 @@ class Kernel final : public RecordReader::Kernel {
   }
 
   // A record over the size limit is counted as failed and passed over; the records around it are read.
-  bool too_large(std::size_t size, const std::string& which, ReadResult& result) const {
+  // (Called for every record: the message is built only for a failure.)
+  bool too_large(std::size_t size, const char* what, std::uint64_t number, ReadResult& result) const {
     if (size <= limits_.max_record_size) return false;
     ++result.records_failed;
     if (result.first_record_error.empty())
-      result.first_record_error = which + " is " + std::to_string(size) +
-                                  " bytes, over the record size limit of " +
+      result.first_record_error = std::string(what) + " " + std::to_string(number) + " is " +
+                                  std::to_string(size) + " bytes, over the record size limit of " +
                                   std::to_string(limits_.max_record_size) + " (--max-record-size)";
     return true;
   }
