@@ -16,8 +16,8 @@
 namespace trailwatch {
 namespace {
 
-// `matching`: every 100th record is a DisableKey from kms; otherwise every 100th is a kms Decrypt (the source is
-// everywhere in real logs, the names are not).
+// `matching`: every 100th record is a DisableKey from kms; otherwise every 100th is a kms Decrypt (the source
+// is everywhere in real logs, the names are not).
 std::string make_envelope(std::size_t records, bool matching) {
   std::string s = "{\"Records\":[";
   for (std::size_t i = 0; i < records; ++i) {
