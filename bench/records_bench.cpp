@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "gzip_fixture.hpp"
@@ -59,12 +60,18 @@ struct CountingSink : RecordSink {
 };
 
 // The default rule bound to a plan, over a padded in-memory envelope, as a scan worker would hold them.
+// `matching`: as make_envelope's. `prefilter` is what the rule yields, as a scan would use it.
 struct ScanFixture {
-  std::string json = make_envelope(5000, true) + std::string(kRecordPadding, '\0');
+  explicit ScanFixture(bool matching = true)
+      : json(make_envelope(5000, matching) + std::string(kRecordPadding, '\0')) {
+    if (!prefilter) throw std::logic_error("the default rule gives no literal prefilter");
+  }
+  std::string json;
   std::string_view data{json.data(), json.size() - kRecordPadding};
   FieldPlan plan;
   std::vector<MetricFilter> filters = default_rule();
   MetricEngine engine{filters, {}, 300, plan};
+  std::optional<LiteralPrefilter> prefilter = engine.literal_prefilter();
 
   static std::vector<MetricFilter> default_rule() {
     const BuiltinRule* rule = find_builtin_rule("kms-cmk-disable-or-delete");
@@ -104,17 +111,8 @@ BENCHMARK(BM_ScanRecords);
 // (each candidate is read again on its own), arg 1 a buffer where no record can match (counted, not
 // extracted).
 void BM_ScanRecordsPrefiltered(benchmark::State& state) {
-  ScanFixture f;
-  if (state.range(0) == 1) {
-    f.json = make_envelope(5000, false) + std::string(kRecordPadding, '\0');
-    f.data = std::string_view{f.json.data(), f.json.size() - kRecordPadding};
-  }
-  std::optional<LiteralPrefilter> prefilter = f.engine.literal_prefilter();
-  if (!prefilter) {
-    state.SkipWithError("the default rule gave no prefilter");
-    return;
-  }
-  RecordReader reader(f.plan, {}, &*prefilter);
+  ScanFixture f(state.range(0) == 0);
+  RecordReader reader(f.plan, {}, &*f.prefilter);
   MetricAggregator aggregator(f.engine, false);
   for (auto _ : state) {
     aggregator.begin_file();
@@ -127,15 +125,8 @@ BENCHMARK(BM_ScanRecordsPrefiltered)->Arg(0)->Arg(1);
 
 // The presence test of --fast on a buffer where no record can match: the whole cost --fast adds to inflating.
 void BM_MayMatchNoCandidate(benchmark::State& state) {
-  ScanFixture f;
-  f.json = make_envelope(5000, false) + std::string(kRecordPadding, '\0');
-  f.data = std::string_view{f.json.data(), f.json.size() - kRecordPadding};
-  std::optional<LiteralPrefilter> prefilter = f.engine.literal_prefilter();
-  if (!prefilter) {
-    state.SkipWithError("the default rule gave no prefilter");
-    return;
-  }
-  RecordReader reader(f.plan, {}, &*prefilter);
+  ScanFixture f(false);
+  RecordReader reader(f.plan, {}, &*f.prefilter);
   for (auto _ : state) benchmark::DoNotOptimize(reader.may_match(f.data));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * f.data.size()));
   state.SetLabel(reader.kernel());
