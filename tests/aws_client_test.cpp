@@ -3,22 +3,17 @@
 
 #include <deque>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "audit/aws_client.hpp"
 #include "audit/aws_live_source.hpp"
+#include "testdata_file.hpp"
 #include "trailwatch/aws.hpp"
 
 namespace trailwatch::aws {
 namespace {
 
 std::string body(const std::string& name) {
-  std::ifstream in(std::filesystem::path(TW_TESTDATA) / "aws" / name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return testing_support::read_testdata(std::filesystem::path("aws") / name);
 }
 
 std::string header(const HttpRequest& request, const std::string& name) {

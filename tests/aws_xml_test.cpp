@@ -2,23 +2,18 @@
 #include <simdjson.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "audit/aws_errors.hpp"
 #include "audit/aws_json.hpp"
 #include "audit/aws_sts.hpp"
 #include "audit/xml_to_json.hpp"
+#include "testdata_file.hpp"
 
 namespace trailwatch::aws {
 namespace {
 
 std::string body(const std::string& name) {
-  std::ifstream in(std::filesystem::path(TW_TESTDATA) / "aws" / name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return testing_support::read_testdata(std::filesystem::path("aws") / name);
 }
 
 // Parsed with a fresh parser so that the document outlives the call.
