@@ -8,8 +8,8 @@ namespace trailwatch::cli {
 
 namespace {
 
-// Big enough that per-piece overhead vanishes (16 and 64 MiB read stdin equally fast), small enough that a
-// stream of any length is read in about 40 MB.
+// Measured on 3.25 GB of NDJSON piped in (medians of 3): 16 MiB pieces 9.3 s and 28 MB peak RSS, 64 MiB
+// pieces 8.7 s and 78 MB. The difference is within the noise here; the memory is not.
 constexpr std::size_t kStreamChunkBytes = 16 << 20;
 
 }  // namespace
