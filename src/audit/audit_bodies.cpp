@@ -17,6 +17,15 @@ auto with_context(std::string_view operation, F&& read) {
   }
 }
 
+// Parses `json` as an object and hands its root to `read`, naming `operation` in any error.
+template <typename F>
+auto read_body(std::string_view operation, std::string_view json, F&& read) {
+  return with_context(operation, [&] {
+    body::dom::parser parser;
+    return read(body::parse_object(parser, json, "the body"));
+  });
+}
+
 }  // namespace
 
 std::optional<Arn> parse_arn(std::string_view text) {
@@ -36,9 +45,7 @@ std::optional<Arn> parse_arn(std::string_view text) {
 }
 
 std::vector<Trail> parse_trails(std::string_view json) {
-  return with_context("DescribeTrails", [&] {
-    body::dom::parser parser;
-    body::dom::element root = body::parse_object(parser, json, "the body");
+  return read_body("DescribeTrails", json, [&](body::dom::element root) {
     std::vector<Trail> trails;
     for (body::dom::element e : body::list(root, "trailList")) {
       Trail t;
@@ -63,9 +70,7 @@ std::vector<Trail> parse_trails(std::string_view json) {
 }
 
 TrailStatus parse_trail_status(std::string_view json) {
-  return with_context("GetTrailStatus", [&] {
-    body::dom::parser parser;
-    body::dom::element root = body::parse_object(parser, json, "the body");
+  return read_body("GetTrailStatus", json, [&](body::dom::element root) {
     TrailStatus s;
     s.is_logging = body::flag(root, "IsLogging", false);
     s.latest_logs_delivery = body::timestamp(root, "LatestCloudWatchLogsDeliveryTime");
@@ -89,9 +94,7 @@ std::vector<ConfiguredFilter> parse_metric_filters(std::string_view json) {
 }
 
 std::vector<AlarmDefinition> parse_alarms(std::string_view json) {
-  return with_context("DescribeAlarms", [&] {
-    body::dom::parser parser;
-    body::dom::element root = body::parse_object(parser, json, "the body");
+  return read_body("DescribeAlarms", json, [&](body::dom::element root) {
     std::vector<body::dom::element> entries = body::list(root, "MetricAlarms");
     std::vector<AlarmDefinition> alarms;
     if (entries.empty()) return alarms;
@@ -120,9 +123,7 @@ std::vector<AlarmDefinition> parse_alarms(std::string_view json) {
 }
 
 std::vector<Subscription> parse_subscriptions(std::string_view json) {
-  return with_context("ListSubscriptionsByTopic", [&] {
-    body::dom::parser parser;
-    body::dom::element root = body::parse_object(parser, json, "the body");
+  return read_body("ListSubscriptionsByTopic", json, [&](body::dom::element root) {
     std::vector<Subscription> subscriptions;
     for (body::dom::element e : body::list(root, "Subscriptions"))
       subscriptions.push_back(Subscription{body::text(e, "SubscriptionArn"), body::text(e, "Protocol"),
@@ -132,9 +133,7 @@ std::vector<Subscription> parse_subscriptions(std::string_view json) {
 }
 
 std::vector<RegionInfo> parse_regions(std::string_view json) {
-  return with_context("DescribeRegions", [&] {
-    body::dom::parser parser;
-    body::dom::element root = body::parse_object(parser, json, "the body");
+  return read_body("DescribeRegions", json, [&](body::dom::element root) {
     std::vector<RegionInfo> regions;
     for (body::dom::element e : body::list(root, "Regions")) {
       RegionInfo r{body::text(e, "RegionName"), body::text(e, "OptInStatus")};
@@ -146,9 +145,7 @@ std::vector<RegionInfo> parse_regions(std::string_view json) {
 }
 
 std::string parse_caller_account(std::string_view json) {
-  return with_context("GetCallerIdentity", [&] {
-    body::dom::parser parser;
-    body::dom::element root = body::parse_object(parser, json, "the body");
+  return read_body("GetCallerIdentity", json, [&](body::dom::element root) {
     std::string account = body::text(root, "Account");
     if (account.empty()) throw std::runtime_error("no \"Account\"");
     return account;
