@@ -488,30 +488,26 @@ class Kernel final : public RecordReader::Kernel {
         }
         od::object object;
         SIMDJSON_TRY(record.get_object().get(object));
+        // Without a prefilter the fields are extracted on the way through; with one, only a candidate's are,
+        // by reading its text again once the object has been skipped over.
+        if (prefilter_ == nullptr) {
+          values_.reset_all();
+          SIMDJSON_TRY(walk_object(object, root_, 0));
+        }
         std::string_view raw;
+        SIMDJSON_TRY(object.raw_json().get(raw));
+        raw = trim_right(raw);
+        if (too_deep(raw)) return simdjson::DEPTH_ERROR;
+        if (too_large(raw.size(), "Records element", result.records + result.records_failed + 1, result))
+          continue;
+        ++result.records;
         if (prefilter_ != nullptr) {
-          SIMDJSON_TRY(object.raw_json().get(raw));
-          raw = trim_right(raw);
-          if (too_deep(raw)) return simdjson::DEPTH_ERROR;
-          if (too_large(raw.size(), "Records element", result.records + result.records_failed + 1, result))
-            continue;
-          ++result.records;
           if (!candidate(raw.data(), raw.data() + raw.size())) {
             sink.on_unmatchable_record();
             continue;
           }
           SIMDJSON_TRY(walk_record_text(raw));
-          deliver(sink, raw);
-          continue;
         }
-        values_.reset_all();
-        SIMDJSON_TRY(walk_object(object, root_, 0));
-        SIMDJSON_TRY(object.raw_json().get(raw));
-        if (too_deep(raw)) return simdjson::DEPTH_ERROR;
-        raw = trim_right(raw);
-        if (too_large(raw.size(), "Records element", result.records + result.records_failed + 1, result))
-          continue;
-        ++result.records;
         deliver(sink, raw);
       }
     }
