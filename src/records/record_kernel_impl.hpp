@@ -549,20 +549,22 @@ class Kernel final : public RecordReader::Kernel {
     SIMDJSON_TRY(parser_.iterate(line.data(), line.size(), capacity).get(doc));
     od::object object;
     SIMDJSON_TRY(doc.get_object().get(object));
-    if (prefilter_ != nullptr && !candidate(line.data(), line.data() + line.size())) {
+    // A line whose text holds no literal a match needs is checked and counted, its fields not extracted.
+    const bool extract = prefilter_ == nullptr || candidate(line.data(), line.data() + line.size());
+    if (extract) {
+      values_.reset_all();
+      SIMDJSON_TRY(walk_object(object, root_, 0));
+    } else {
       std::string_view skipped;
       SIMDJSON_TRY(object.raw_json().get(skipped));
-      if (has_trailing_content(doc)) return simdjson::TRAILING_CONTENT;
-      if (too_deep(line)) return simdjson::DEPTH_ERROR;
-      ++result.records;
-      sink.on_unmatchable_record();
-      return simdjson::SUCCESS;
     }
-    values_.reset_all();
-    SIMDJSON_TRY(walk_object(object, root_, 0));
     if (has_trailing_content(doc)) return simdjson::TRAILING_CONTENT;
     if (too_deep(line)) return simdjson::DEPTH_ERROR;
     ++result.records;
+    if (!extract) {
+      sink.on_unmatchable_record();
+      return simdjson::SUCCESS;
+    }
     deliver(sink, line);
     return simdjson::SUCCESS;
   }
