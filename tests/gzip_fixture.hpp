@@ -22,4 +22,16 @@ inline std::string gzip(const std::string& text) {
   return out;
 }
 
+/// One gzip member holding `text` whose header carries the optional header CRC (FHCRC), right or wrong.
+inline std::string gzip_with_header_crc(const std::string& text, bool crc_right) {
+  std::string member = gzip(text);
+  constexpr std::size_t kFixedHeader = 10;
+  member[3] = static_cast<char>(member[3] | 0x02);
+  const auto crc =
+      crc32(0L, reinterpret_cast<const Bytef*>(member.data()), kFixedHeader) ^ (crc_right ? 0 : 1);
+  const char stored[2] = {static_cast<char>(crc & 0xff), static_cast<char>((crc >> 8) & 0xff)};
+  member.insert(kFixedHeader, stored, 2);
+  return member;
+}
+
 }  // namespace trailwatch::testing_support

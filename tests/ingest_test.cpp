@@ -61,6 +61,20 @@ TEST(BufferLoader, DamageIsNamed) {
   EXPECT_NE(loader.load_bytes("e.gz", "").error.find("empty"), std::string::npos);
 }
 
+// libdeflate does not check the optional header CRC; the loader must, as zlib does when the file is streamed.
+TEST(BufferLoader, AWrongHeaderCrcIsAnErrorAndARightOneIsRead) {
+  BufferLoader loader(64);
+  LoadedBuffer right = loader.load_bytes("r.gz", testing_support::gzip_with_header_crc(kJson, true));
+  EXPECT_TRUE(right.error.empty()) << right.error;
+  EXPECT_EQ(right.data, kJson);
+  LoadedBuffer wrong = loader.load_bytes("w.gz", testing_support::gzip_with_header_crc(kJson, false));
+  EXPECT_EQ(wrong.error, "bad gzip header CRC");
+  EXPECT_TRUE(wrong.data.empty());
+  LoadedBuffer second =
+      loader.load_bytes("2.gz", gzip(kJson) + testing_support::gzip_with_header_crc(kJson, false));
+  EXPECT_EQ(second.error, "gzip member 2: bad gzip header CRC");
+}
+
 TEST(BufferLoader, PlainTextWithAGzipNameIsReadWithAWarning) {
   BufferLoader loader(64);
   LoadedBuffer b = loader.load_bytes("x.json.gz", kJson);

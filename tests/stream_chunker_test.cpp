@@ -108,6 +108,14 @@ TEST(StreamChunker, DamagedGzipStreamsAreErrors) {
   EXPECT_NE(chunk(bad, 1 << 20).error.find("CRC"), std::string::npos);
 }
 
+TEST(StreamChunker, AWrongHeaderCrcIsAnError) {
+  Pieces right = chunk(testing_support::gzip_with_header_crc(ndjson(20), true), 1 << 20);
+  EXPECT_EQ(right.error, "");
+  EXPECT_EQ(joined(right), ndjson(20));
+  EXPECT_EQ(chunk(testing_support::gzip_with_header_crc(ndjson(20), false), 1 << 20).error,
+            "bad gzip header CRC");
+}
+
 TEST(StreamChunker, ALineLongerThanTheLimitIsSkipped) {
   const LoaderOptions options{.max_inflated_bytes = 1 << 20};
   const std::string big = "{\"pad\":\"" + std::string(3 << 20, 'y') + "\"}\n";

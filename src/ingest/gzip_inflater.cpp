@@ -32,6 +32,32 @@ std::size_t trailer_size_hint(std::string_view gzip) {
          static_cast<std::size_t>(tail[2]) << 16 | static_cast<std::size_t>(tail[3]) << 24;
 }
 
+// libdeflate skips a member's optional header CRC (FHCRC) while zlib, which reads streams, checks it: without
+// this check one file would be accepted as a whole and rejected when piped in. A header cut short is left to
+// the inflater, which reports it as truncated.
+bool header_crc_matches(std::string_view member) {
+  constexpr unsigned char kFhcrc = 0x02, kFextra = 0x04, kFname = 0x08, kFcomment = 0x10;
+  constexpr std::size_t kFixedHeader = 10;
+  if (member.size() < kFixedHeader) return true;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(member.data());
+  const unsigned char flags = bytes[3];
+  if ((flags & kFhcrc) == 0) return true;
+  std::size_t at = kFixedHeader;
+  if (flags & kFextra) {
+    if (member.size() < at + 2) return true;
+    at += 2 + (static_cast<std::size_t>(bytes[at]) | static_cast<std::size_t>(bytes[at + 1]) << 8);
+  }
+  for (unsigned char text_field : {kFname, kFcomment}) {
+    if ((flags & text_field) == 0) continue;
+    while (at < member.size() && bytes[at] != 0) ++at;
+    ++at;  // the terminating NUL
+  }
+  if (member.size() < at + 2) return true;
+  const std::uint32_t crc = static_cast<std::uint32_t>(crc32(0L, bytes, static_cast<uInt>(at)));
+  const unsigned stored = static_cast<unsigned>(bytes[at]) | static_cast<unsigned>(bytes[at + 1]) << 8;
+  return (crc & 0xffffu) == stored;
+}
+
 }  // namespace
 
 GzipInflater::GzipInflater() : decompressor_(libdeflate_alloc_decompressor()) {
@@ -57,6 +83,13 @@ InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out, std:
       result.error = std::to_string(member.size()) + " trailing bytes after the gzip data";
       return result;
     }
+    auto fail_member = [&] {
+      result.error = explain_gzip_failure(member);
+      if (result.members > 0)
+        result.error = "gzip member " + std::to_string(result.members + 1) + ": " + result.error;
+      return result;
+    };
+    if (!header_crc_matches(member)) return fail_member();
     for (;;) {
       std::size_t consumed = 0;
       std::size_t produced = 0;
@@ -77,10 +110,7 @@ InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out, std:
         out.reserve(out.capacity() <= limit / 2 ? out.capacity() * 2 : limit);
         continue;
       }
-      result.error = explain_gzip_failure(member);
-      if (result.members > 0)
-        result.error = "gzip member " + std::to_string(result.members + 1) + ": " + result.error;
-      return result;
+      return fail_member();
     }
   }
   return result;
@@ -102,22 +132,18 @@ std::string explain_gzip_failure(std::string_view member) {
       return "truncated gzip data (the file ends inside the compressed stream)";
     }
   }
-  std::string reason;
-  if (status == Z_STREAM_END) {
-    reason = "corrupt gzip data";
-  } else if (stream.msg != nullptr) {
-    std::string msg = stream.msg;
-    if (msg == "incorrect data check")
-      reason = "bad gzip CRC (the data does not match its checksum)";
-    else if (msg == "incorrect length check")
-      reason = "bad gzip length trailer";
-    else
-      reason = "corrupt gzip data: " + msg;
-  } else {
-    reason = "corrupt gzip data";
-  }
+  std::string reason = status == Z_STREAM_END ? "corrupt gzip data" : gzip_error_reason(stream.msg);
   inflateEnd(&stream);
   return reason;
+}
+
+std::string gzip_error_reason(const char* zlib_msg) {
+  if (zlib_msg == nullptr) return "corrupt gzip data";
+  const std::string_view msg = zlib_msg;
+  if (msg == "incorrect data check") return "bad gzip CRC (the data does not match its checksum)";
+  if (msg == "incorrect length check") return "bad gzip length trailer";
+  if (msg == "header crc mismatch") return "bad gzip header CRC";
+  return "corrupt gzip data: " + std::string(msg);
 }
 
 }  // namespace trailwatch

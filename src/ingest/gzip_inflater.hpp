@@ -36,4 +36,8 @@ class GzipInflater {
 /// Why zlib rejects this gzip member: used only to explain a failure, since libdeflate says just "bad data".
 std::string explain_gzip_failure(std::string_view member);
 
+/// The one-line reason for zlib's error message `zlib_msg` (null when zlib gave none), worded alike whether
+/// the file was read whole or streamed.
+std::string gzip_error_reason(const char* zlib_msg);
+
 }  // namespace trailwatch

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "ingest/byte_buffer.hpp"
+#include "ingest/gzip_inflater.hpp"
 #include "trailwatch/ingest.hpp"
 
 namespace trailwatch {
@@ -147,9 +148,7 @@ struct StreamChunker::Impl {
         break;
       }
       if (status != Z_OK && status != Z_BUF_ERROR) {
-        std::string msg = zs.msg != nullptr ? zs.msg : "corrupt data";
-        error = msg == "incorrect data check" ? "bad gzip CRC (the data does not match its checksum)"
-                                              : "corrupt gzip data: " + msg;
+        error = gzip_error_reason(zs.msg);
         eof = true;
         return false;
       }
