@@ -107,12 +107,14 @@ void BM_ScanRecords(benchmark::State& state) {
 }
 BENCHMARK(BM_ScanRecords);
 
-// The same scan with the prefilter the default rule yields: arg 0 a buffer with a match every 100 records
-// (each candidate is read again on its own), arg 1 a buffer where no record can match (counted, not
-// extracted).
+// The same scan with the prefilter the default rule yields: first arg 0 a buffer with a match every 100
+// records (each candidate is read again on its own), 1 a buffer where no record can match (counted, not
+// extracted); second arg 1 with trailwatch's envelope scanner (the default), 0 with simdjson's structural
+// index and skip loop instead.
 void BM_ScanRecordsPrefiltered(benchmark::State& state) {
   ScanFixture f(state.range(0) == 0);
   RecordReader reader(f.plan, {}, &*f.prefilter);
+  reader.use_envelope_scanner(state.range(1) == 1);
   MetricAggregator aggregator(f.engine, false);
   for (auto _ : state) {
     aggregator.begin_file();
@@ -121,7 +123,7 @@ void BM_ScanRecordsPrefiltered(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * f.data.size()));
 }
-BENCHMARK(BM_ScanRecordsPrefiltered)->Arg(0)->Arg(1);
+BENCHMARK(BM_ScanRecordsPrefiltered)->ArgsProduct({{0, 1}, {0, 1}});
 
 // The presence test of --fast on a buffer where no record can match: the whole cost --fast adds to inflating.
 void BM_MayMatchNoCandidate(benchmark::State& state) {

@@ -3,6 +3,10 @@
 // message. The buffer is followed by kRecordPadding readable bytes, as the ingest layer guarantees. Nothing
 // may crash, leak or hang; every view handed to the sink must point into the input or the reader's own
 // buffers, and a buffer-level error must come without records being kept.
+// The same bytes also go to two readers with the CIS CMK rule's literal prefilter, one delimiting envelopes
+// with trailwatch's scanner and one with simdjson: on valid JSON, and wherever simdjson's reader reports no
+// error (for the buffer or a record), both must hand over the same records in the same order
+// (tests/envelope_scanner_test.cpp says why only there).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +15,12 @@
 #include <string_view>
 #include <vector>
 
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+
+#include "trailwatch/pattern.hpp"
 #include "trailwatch/records.hpp"
 
 namespace {
@@ -86,6 +96,66 @@ class CheckingSink final : public RecordSink {
   volatile std::uint64_t sum_ = 0;
 };
 
+// Every call a reader makes, as text.
+class TranscriptSink final : public RecordSink {
+ public:
+  void on_record(const RecordView& record) override {
+    transcript += "record ";
+    transcript += record.raw;
+    for (std::size_t id = 0; id < record.fields.size(); ++id)
+      for (const JsonValue& value : record.fields.get(static_cast<trailwatch::SelectorId>(id))) {
+        transcript += ' ';
+        transcript += value.text;
+      }
+    transcript += '\n';
+  }
+  void on_unmatchable_record() override { transcript += "unmatchable\n"; }
+  std::string transcript;
+};
+
+struct PrefilteredReaders {
+  PrefilteredReaders()
+      : pattern(trailwatch::Pattern::parse(
+            "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || "
+            "($.eventName = ScheduleKeyDeletion)) }")) {
+    pattern.bind(plan);
+    prefilter = trailwatch::LiteralPrefilter::build({pattern.required_literals()});
+    if (!prefilter) std::abort();
+    scanning.emplace(plan, trailwatch::RecordLimits{}, &*prefilter);
+    plain.emplace(plan, trailwatch::RecordLimits{}, &*prefilter);
+    plain->use_envelope_scanner(false);
+  }
+  trailwatch::Pattern pattern;
+  FieldPlan plan;
+  std::optional<trailwatch::LiteralPrefilter> prefilter;
+  std::optional<RecordReader> scanning;
+  std::optional<RecordReader> plain;
+};
+
+std::string outcome(RecordReader& reader, std::string_view data, bool& error) {
+  TranscriptSink sink;
+  const ReadResult result = reader.read(data, sink);
+  error = !result.error.empty() || result.records_failed > 0;
+  return sink.transcript + std::to_string(result.records) + " " + std::to_string(result.records_failed) +
+         " " + result.error + " " + result.first_record_error;
+}
+
+bool valid_json(std::string_view data) {
+  static simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  return parser.parse(data.data(), data.size()).get(root) == simdjson::SUCCESS;
+}
+
+void scanner_agrees_with_simdjson(std::string_view data) {
+  static PrefilteredReaders readers;
+  bool scanned_error = false;
+  bool plain_error = false;
+  const std::string scanned = outcome(*readers.scanning, data, scanned_error);
+  const std::string plain = outcome(*readers.plain, data, plain_error);
+  if (plain_error && !valid_json(data)) return;
+  if (scanned != plain) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -99,5 +169,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const ReadResult result = reader.read(std::string_view(copy.get(), size), sink);
   if (result.records != sink.records) std::abort();
   if (result.records_failed > 0 && result.first_record_error.empty()) std::abort();
+  scanner_agrees_with_simdjson(std::string_view(copy.get(), size));
   return 0;
 }

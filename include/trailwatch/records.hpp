@@ -164,6 +164,11 @@ class RecordReader {
   /// False when the prefilter proves that no record of `data` can match. True without a prefilter.
   bool may_match(std::string_view data);
 
+  /// With a prefilter, a buffer holding one plainly written envelope is delimited by a scanner of
+  /// trailwatch's own instead of simdjson's structural index (on by default; anything else goes to simdjson).
+  /// For tests and benchmarks that compare the two: both must give the same results.
+  void use_envelope_scanner(bool use);
+
   /// "haswell" or "fallback": the simdjson kernel this reader runs.
   const char* kernel() const;
 

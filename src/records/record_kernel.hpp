@@ -16,6 +16,7 @@ class RecordReader::Kernel {
   virtual ReadResult read(std::string_view data, RecordSink& sink, bool skip_unmatchable, bool* skipped) = 0;
   virtual bool may_match(std::string_view data) = 0;
   virtual const char* name() const = 0;
+  virtual void use_envelope_scanner(bool use) = 0;
 };
 
 /// Where the first non-blank byte says what the buffer holds.

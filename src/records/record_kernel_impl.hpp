@@ -231,6 +231,16 @@ class LiteralSearch {
   bool found_ = false;
 };
 
+}  // namespace
+
+}  // namespace trailwatch::TW_KERNEL_NS
+
+#include "records/envelope_scanner_impl.hpp"
+
+namespace trailwatch::TW_KERNEL_NS {
+
+namespace {
+
 class Kernel final : public RecordReader::Kernel {
  public:
   Kernel(const FieldTrie& trie, RecordLimits limits, const LiteralPrefilter* prefilter)
@@ -243,6 +253,8 @@ class Kernel final : public RecordReader::Kernel {
         seen_(trie.depth + 2) {}
 
   const char* name() const override { return TW_KERNEL_NAME; }
+
+  void use_envelope_scanner(bool use) override { use_envelope_scanner_ = use; }
 
   // A presence test per clause, each stopping at its first occurrence: a clause that is everywhere (an
   // eventSource) costs a few bytes of search, and only a clause that is absent is searched to the end.
@@ -292,6 +304,9 @@ class Kernel final : public RecordReader::Kernel {
         return result;
       case BufferShape::Envelope:
         result.format = RecordFormat::Envelope;
+        // Without a prefilter every record is walked anyway, which the On-Demand path does in one go.
+        if (prefilter_ != nullptr && use_envelope_scanner_ && read_plain_envelope(data, sink, result))
+          return result;
         read_envelope(data, sink, result);
         return result;
       case BufferShape::Ndjson:
@@ -365,6 +380,57 @@ class Kernel final : public RecordReader::Kernel {
     if (parser_.capacity() >= len && allocated_) return simdjson::SUCCESS;
     allocated_ = true;
     return parser_.allocate(std::max<std::size_t>(len, 1 << 16), limits_.max_depth);
+  }
+
+  // Scans the whole buffer before delivering anything, so that a buffer the scanner gives up on (returning
+  // false) has had no effect and the On-Demand path can read it from the start. Records are then handed out
+  // as that path would: the same counts, the same order, candidates walked, the others counted.
+  bool read_plain_envelope(std::string_view data, RecordSink& sink, ReadResult& result) {
+    plain_candidates_.clear();
+    ReadResult scanned;
+    std::uint64_t unmatchable = 0;
+    const bool plain = scan_plain_envelope(data, [&](std::size_t begin, std::size_t end, std::size_t depth) {
+      return on_plain_record(data, begin, end, depth, scanned, unmatchable);
+    });
+    if (!plain) {
+      cursors_.assign(hits_.size(), 0);  // candidate() moved them on
+      return false;
+    }
+    result.records_failed = scanned.records_failed;
+    result.first_record_error = std::move(scanned.first_record_error);
+    for (const PlainCandidate& record : plain_candidates_) {
+      for (std::uint64_t i = 0; i < record.unmatchable_before; ++i) sink.on_unmatchable_record();
+      result.records += record.unmatchable_before + 1;
+      const std::string_view raw = data.substr(record.begin, record.end - record.begin);
+      if (auto error = walk_record_text(raw); error) {
+        result.error = describe(error) + " near byte " + std::to_string(skip_blanks(data, record.end));
+        return true;
+      }
+      deliver(sink, raw);
+    }
+    for (std::uint64_t i = 0; i < unmatchable; ++i) sink.on_unmatchable_record();
+    result.records += unmatchable;
+    return true;
+  }
+
+  // A record the scanner found: counted, and kept for delivery when it can match. Once per record, so a call
+  // (not inlined into the scanner's block loop) costs little.
+  simdjson_never_inline bool on_plain_record(std::string_view data, std::size_t begin, std::size_t end,
+                                             std::size_t depth, ReadResult& scanned,
+                                             std::uint64_t& unmatchable) {
+    // The envelope and its array are two levels more; the On-Demand path words a depth error.
+    if (depth + 2 > limits_.max_depth) return false;
+    const std::size_t size = end - begin;
+    if (too_large(size, "Records element", scanned.records + scanned.records_failed + 1, scanned))
+      return true;
+    ++scanned.records;
+    if (candidate(data.data() + begin, data.data() + end)) {
+      plain_candidates_.push_back({begin, end, unmatchable});
+      unmatchable = 0;
+    } else {
+      ++unmatchable;
+    }
+    return true;
   }
 
   // A file holds one envelope: it is read as one document, which costs one stage-1 pass. A buffer may also
@@ -764,6 +830,13 @@ class Kernel final : public RecordReader::Kernel {
   std::vector<std::vector<std::size_t>> hits_;  // per literal: offsets into searched_
   std::vector<std::size_t> cursors_;            // per literal: the first hit not before the current record
   od::parser record_parser_;                    // re-reads candidate records of an envelope
+  bool use_envelope_scanner_ = true;
+  struct PlainCandidate {
+    std::size_t begin;
+    std::size_t end;
+    std::uint64_t unmatchable_before;  // records since the previous candidate that cannot match
+  };
+  std::vector<PlainCandidate> plain_candidates_;
   od::parser parser_;
   bool allocated_ = false;
   FieldValues values_;

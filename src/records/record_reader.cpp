@@ -66,6 +66,10 @@ bool RecordReader::may_match(std::string_view data) {
   return kernel_->may_match(data);
 }
 
+void RecordReader::use_envelope_scanner(bool use) {
+  kernel_->use_envelope_scanner(use);
+}
+
 const char* RecordReader::kernel() const {
   return kernel_->name();
 }

@@ -1,0 +1,313 @@
+// The envelope scanner: finds the records of a buffer that holds exactly one plainly written
+// {"Records":[{...},{...}]} in one pass over 64-byte blocks, without simdjson's stage 1 or its skip loop.
+// Part of the record kernel (included by record_kernel_impl.hpp, once per instruction set); not a normal
+// header: no include guard on purpose.
+//
+// Why: with a prefilter, the reader only needs each record's extent and a count for the records that cannot
+// match, and simdjson's structural index plus its skip loop cost a third of a scan's time for that. This
+// scanner tracks strings (escapes included) and bracket depth only, with the same checks simdjson's path
+// applies to a skipped record: UTF-8, closed strings, no control characters in strings, balanced brackets,
+// records separated by commas. It vouches for a buffer only when it is sure the On-Demand path would accept
+// it and delimit the same records; on anything else it gives up before a record is delivered, and that path
+// reads the buffer and words the error.
+
+namespace trailwatch::TW_KERNEL_NS {
+
+namespace {
+
+// One bit per byte of a 64-byte block. Backslashes, control characters and non-ASCII bytes are rare in
+// CloudTrail's JSON: one test says whether a block has any (`rare`), and only then are their masks made.
+struct BlockMasks {
+  std::uint64_t quote = 0;
+  std::uint64_t open = 0;   // '{' or '['
+  std::uint64_t close = 0;  // '}' or ']'
+  bool rare = false;
+  std::uint64_t backslash = 0;  // these three only when `rare`
+  std::uint64_t control = 0;    // below 0x20
+  std::uint64_t high = 0;       // not ASCII
+};
+
+#if defined(__AVX2__)
+simdjson_inline std::uint64_t bits_of(__m256i low, __m256i high) {
+  return static_cast<std::uint32_t>(_mm256_movemask_epi8(low)) |
+         static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(high))) << 32;
+}
+
+simdjson_inline BlockMasks classify(const char* p) {
+  const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+  const __m256i quote = _mm256_set1_epi8('"');
+  const __m256i backslash = _mm256_set1_epi8('\\');
+  // '[' and ']' are '{' and '}' with bit 5 clear.
+  const __m256i case_bit = _mm256_set1_epi8(0x20);
+  const __m256i open = _mm256_set1_epi8('{');
+  const __m256i close = _mm256_set1_epi8('}');
+  // As signed bytes, control characters and non-ASCII bytes are both below 0x20.
+  const __m256i space = _mm256_set1_epi8(0x20);
+  const __m256i lo_folded = _mm256_or_si256(lo, case_bit);
+  const __m256i hi_folded = _mm256_or_si256(hi, case_bit);
+  BlockMasks m;
+  m.quote = bits_of(_mm256_cmpeq_epi8(lo, quote), _mm256_cmpeq_epi8(hi, quote));
+  m.open = bits_of(_mm256_cmpeq_epi8(lo_folded, open), _mm256_cmpeq_epi8(hi_folded, open));
+  m.close = bits_of(_mm256_cmpeq_epi8(lo_folded, close), _mm256_cmpeq_epi8(hi_folded, close));
+  const __m256i lo_backslash = _mm256_cmpeq_epi8(lo, backslash);
+  const __m256i hi_backslash = _mm256_cmpeq_epi8(hi, backslash);
+  const __m256i lo_low = _mm256_cmpgt_epi8(space, lo);
+  const __m256i hi_low = _mm256_cmpgt_epi8(space, hi);
+  const __m256i rare =
+      _mm256_or_si256(_mm256_or_si256(lo_backslash, hi_backslash), _mm256_or_si256(lo_low, hi_low));
+  if (_mm256_testz_si256(rare, rare)) return m;
+  m.rare = true;
+  m.backslash = bits_of(lo_backslash, hi_backslash);
+  m.high = bits_of(lo, hi);
+  m.control = bits_of(lo_low, hi_low) & ~m.high;
+  return m;
+}
+#elif defined(__SSE2__)
+simdjson_inline BlockMasks classify(const char* p) {
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i open = _mm_set1_epi8('{');
+  const __m128i close = _mm_set1_epi8('}');
+  const __m128i space = _mm_set1_epi8(0x20);
+  BlockMasks m;
+  for (int part = 0; part < 4; ++part) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * part));
+    const __m128i folded = _mm_or_si128(bytes, case_bit);
+    const int shift = 16 * part;
+    auto bits = [shift](__m128i v) {
+      return static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(v))) << shift;
+    };
+    m.quote |= bits(_mm_cmpeq_epi8(bytes, quote));
+    m.open |= bits(_mm_cmpeq_epi8(folded, open));
+    m.close |= bits(_mm_cmpeq_epi8(folded, close));
+    m.backslash |= bits(_mm_cmpeq_epi8(bytes, backslash));
+    const std::uint64_t high = bits(bytes);
+    m.high |= high;
+    m.control |= bits(_mm_cmpgt_epi8(space, bytes)) & ~high;
+  }
+  m.rare = (m.backslash | m.control | m.high) != 0;
+  return m;
+}
+#else
+simdjson_inline BlockMasks classify(const char* p) {
+  BlockMasks m;
+  for (int i = 0; i < 64; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    if (c == '"') m.quote |= bit;
+    if (c == '\\') m.backslash |= bit;
+    if ((c | 0x20) == '{') m.open |= bit;
+    if ((c | 0x20) == '}') m.close |= bit;
+    if (c < 0x20) m.control |= bit;
+    if (c >= 0x80) m.high |= bit;
+  }
+  m.rare = (m.backslash | m.control | m.high) != 0;
+  return m;
+}
+#endif
+
+// Bit i of the result is the XOR of bits 0..i: from an opening quote up to (not including) its closing one.
+simdjson_inline std::uint64_t prefix_xor(std::uint64_t bits) {
+#if defined(__PCLMUL__)
+  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_clmulepi64_si128(
+      _mm_set_epi64x(0, static_cast<long long>(bits)), _mm_set1_epi8(static_cast<char>(0xFF)), 0)));
+#else
+  for (int shift = 1; shift < 64; shift *= 2) bits ^= bits << shift;
+  return bits;
+#endif
+}
+
+// Which bytes a backslash escapes, carried across blocks: simdjson's method (a run of backslashes escapes
+// the byte after it when the run's length is odd).
+class EscapeTracker {
+ public:
+  simdjson_inline std::uint64_t escaped(std::uint64_t backslash) {
+    if (backslash == 0) {
+      const std::uint64_t escaped = escaped_next_;
+      escaped_next_ = 0;
+      return escaped;
+    }
+    backslash &= ~escaped_next_;
+    const std::uint64_t follows_escape = backslash << 1 | escaped_next_;
+    constexpr std::uint64_t kEvenBits = 0x5555555555555555ULL;
+    const std::uint64_t odd_sequence_starts = backslash & ~kEvenBits & ~follows_escape;
+    std::uint64_t sequences_starting_on_even_bits = 0;
+    escaped_next_ =
+        __builtin_add_overflow(odd_sequence_starts, backslash, &sequences_starting_on_even_bits) ? 1 : 0;
+    const std::uint64_t invert_mask = sequences_starting_on_even_bits << 1;
+    return (kEvenBits ^ invert_mask) & follows_escape;
+  }
+
+ private:
+  std::uint64_t escaped_next_ = 0;
+};
+
+bool is_json_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+std::size_t skip_blanks(std::string_view data, std::size_t at) {
+  while (at < data.size() && is_json_blank(data[at])) ++at;
+  return at;
+}
+
+// Where the first record starts, just past `{"Records":[` (blanks allowed between tokens); npos when the
+// buffer does not start so. `empty` is set for `{"Records":[]}`.
+std::size_t first_record_offset(std::string_view data, bool& empty) {
+  std::size_t at = skip_blanks(data, 0);
+  if (at == data.size() || data[at] != '{') return std::string_view::npos;
+  at = skip_blanks(data, at + 1);
+  if (data.substr(at, 9) != "\"Records\"") return std::string_view::npos;
+  at = skip_blanks(data, at + 9);
+  if (at == data.size() || data[at] != ':') return std::string_view::npos;
+  at = skip_blanks(data, at + 1);
+  if (at == data.size() || data[at] != '[') return std::string_view::npos;
+  at = skip_blanks(data, at + 1);
+  if (at == data.size()) return std::string_view::npos;
+  empty = data[at] == ']';
+  return empty || data[at] == '{' ? at : std::string_view::npos;
+}
+
+// After a record ends at `at`: the next record's offset, or npos when the buffer does not go on plainly;
+// `last` is set when `]}` and blanks end the buffer.
+std::size_t next_record_offset(std::string_view data, std::size_t at, bool& last) {
+  at = skip_blanks(data, at);
+  if (at == data.size()) return std::string_view::npos;
+  if (data[at] == ',') {
+    at = skip_blanks(data, at + 1);
+    return at < data.size() && data[at] == '{' ? at : std::string_view::npos;
+  }
+  if (data[at] != ']') return std::string_view::npos;
+  at = skip_blanks(data, at + 1);
+  if (at == data.size() || data[at] != '}') return std::string_view::npos;
+  if (skip_blanks(data, at + 1) != data.size()) return std::string_view::npos;
+  last = true;
+  return at;
+}
+
+// Control characters are allowed only as blanks between tokens (simdjson rejects them in strings).
+bool controls_are_blanks(const char* block, std::uint64_t controls, std::uint64_t in_string) {
+  if ((controls & in_string) != 0) return false;
+  for (; controls != 0; controls &= controls - 1) {
+    const char c = block[__builtin_ctzll(controls)];
+    if (c != '\n' && c != '\r' && c != '\t') return false;
+  }
+  return true;
+}
+
+// The state of a scan between 64-byte blocks.
+class EnvelopeScan {
+ public:
+  enum class Step { More, Done, Fail };
+
+  EnvelopeScan(std::string_view data, std::size_t first_record) : data_(data), expected_(first_record) {}
+
+  /// Scans the block at offset `base` whose bytes are `block` (the data's own, or a copy of its last bytes
+  /// followed by blanks).
+  template <typename OnRecord>
+  simdjson_inline Step block(const char* block, std::size_t base, OnRecord& on_record) {
+    const BlockMasks m = classify(block);
+    std::uint64_t quotes = m.quote;
+    if (m.rare) {
+      if (!rare_bytes(m, base)) return Step::Fail;
+      quotes &= ~escapes_.escaped(m.backslash);
+    } else {
+      quotes &= ~escapes_.escaped(0);
+      if (!flush_non_ascii(base)) return Step::Fail;
+    }
+    const std::uint64_t in_string = prefix_xor(quotes) ^ in_string_carry_;
+    in_string_carry_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
+    if (m.control != 0 && !controls_are_blanks(block, m.control, in_string)) return Step::Fail;
+    const std::uint64_t opens = m.open & ~in_string;
+    const std::uint64_t closes = m.close & ~in_string;
+    // Inside a record deeper than this block has closing brackets, no record ends here: the depth moves by
+    // the counts alone, and the deepest level is bounded by all opening brackets coming first.
+    const auto open_count = static_cast<std::size_t>(__builtin_popcountll(opens));
+    const auto close_count = static_cast<std::size_t>(__builtin_popcountll(closes));
+    if (depth_ > close_count) {
+      deepest_ = std::max(deepest_, depth_ + open_count);
+      depth_ = depth_ + open_count - close_count;
+      return Step::More;
+    }
+    for (std::uint64_t brackets = opens | closes; brackets != 0; brackets &= brackets - 1) {
+      const auto bit = static_cast<unsigned>(__builtin_ctzll(brackets));
+      const std::size_t at = base + bit;
+      if ((opens >> bit) & 1) {
+        if (depth_ == 0) {
+          if (at != expected_) return Step::Fail;
+          record_begin_ = at;
+          deepest_ = 0;
+        }
+        deepest_ = std::max(deepest_, ++depth_);
+        continue;
+      }
+      if (depth_ == 0)
+        return Step::Fail;  // the array's `]` is found by next_record_offset, nothing else closes
+      if (--depth_ > 0) continue;
+      if (!on_record(record_begin_, at + 1, deepest_)) return Step::Fail;
+      bool last = false;
+      expected_ = next_record_offset(data_, at + 1, last);
+      if (expected_ == std::string_view::npos) return Step::Fail;
+      // Blanks and `]}` follow: a pending non-ASCII run is all before them.
+      if (last) return flush_non_ascii(at + 1) ? Step::Done : Step::Fail;
+    }
+    return Step::More;
+  }
+
+ private:
+  // UTF-8 is checked over each run of blocks holding non-ASCII bytes: the all-ASCII bytes around a run
+  // cannot hold part of one of its characters.
+  simdjson_inline bool rare_bytes(const BlockMasks& m, std::size_t base) {
+    if (m.high != 0) {
+      if (non_ascii_from_ == std::string_view::npos) non_ascii_from_ = base;
+      return true;
+    }
+    return flush_non_ascii(base);
+  }
+
+  simdjson_inline bool flush_non_ascii(std::size_t end) {
+    if (non_ascii_from_ == std::string_view::npos) return true;
+    const bool valid = simdjson::validate_utf8(data_.data() + non_ascii_from_, end - non_ascii_from_);
+    non_ascii_from_ = std::string_view::npos;
+    return valid;
+  }
+
+  std::string_view data_;
+  std::size_t expected_;  // where the next record must start
+  EscapeTracker escapes_;
+  std::uint64_t in_string_carry_ = 0;  // all ones when a block ends inside a string
+  std::size_t non_ascii_from_ = std::string_view::npos;
+  std::size_t depth_ = 0;  // 0 between records, 1 in a record's top level
+  std::size_t deepest_ = 0;
+  std::size_t record_begin_ = 0;
+};
+
+/// Calls `on_record(begin, end, depth)` for each record of `data` (offsets; `depth` the record's deepest
+/// nesting, 1 for a flat object) in order, and returns true, when `data` is exactly one plainly written
+/// envelope with valid UTF-8. Returns false, possibly after some calls, otherwise, or as soon as `on_record`
+/// does. Kept out of its caller so that the block loop has the registers to itself.
+template <typename OnRecord>
+simdjson_never_inline bool scan_plain_envelope(std::string_view data, OnRecord&& on_record) {
+  bool empty = false;
+  const std::size_t first = first_record_offset(data, empty);
+  if (first == std::string_view::npos) return false;
+  if (empty) return next_record_offset(data, first, empty) != std::string_view::npos;
+  EnvelopeScan scan(data, first);
+  std::size_t base = first;
+  for (; data.size() - base >= 64; base += 64) {
+    const auto step = scan.block(data.data() + base, base, on_record);
+    if (step != EnvelopeScan::Step::More) return step == EnvelopeScan::Step::Done;
+  }
+  if (base == data.size()) return false;  // the buffer ended inside the array
+  // The last bytes, followed by blanks, which are neither quotes nor brackets nor anything rare.
+  char tail[64];
+  std::memset(tail, ' ', sizeof tail);
+  std::memcpy(tail, data.data() + base, data.size() - base);
+  return scan.block(tail, base, on_record) == EnvelopeScan::Step::Done;
+}
+
+}  // namespace
+
+}  // namespace trailwatch::TW_KERNEL_NS

@@ -1,0 +1,225 @@
+// The envelope scanner must be invisible on valid JSON: a reader using it hands the sink the same records, in
+// the same order, with the same fields, and returns the same result as a reader that leaves every buffer to
+// simdjson. Both check the records that cannot match only partly (strings, brackets, UTF-8, separators):
+// simdjson's skip loop also catches some syntax errors inside them (a doubled colon after a first key, or a
+// key without quotes, after which it delimits the elements differently), the scanner does not. So on invalid
+// JSON, whenever simdjson's path reads a buffer without any error, buffer or record, the scanner's must give
+// the same answer; where simdjson's path reports an error, the scanner's may too, or read the buffer.
+// Checked on hand-made edge cases, on every truncation of an envelope, and on random mutations, with both
+// kernels.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "trailwatch/pattern.hpp"
+#include "trailwatch/records.hpp"
+
+namespace trailwatch {
+namespace {
+
+constexpr const char* kCmkPattern =
+    "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = "
+    "ScheduleKeyDeletion)) }";
+
+// Every call the reader makes, as text.
+class TranscriptSink final : public RecordSink {
+ public:
+  void on_record(const RecordView& record) override {
+    transcript += "record " + std::string(record.raw) + " fields";
+    for (std::size_t id = 0; id < record.fields.size(); ++id)
+      for (const JsonValue& value : record.fields.get(static_cast<SelectorId>(id)))
+        transcript += " " + std::to_string(id) + "=" + std::string(value.text);
+    transcript += "\n";
+  }
+  void on_unmatchable_record() override { transcript += "unmatchable\n"; }
+  std::string transcript;
+};
+
+struct Outcome {
+  std::string text;
+  bool error = false;  // for the buffer or for some record
+};
+
+Outcome outcome(RecordReader& reader, const std::string& text) {
+  // The buffer is followed by padding the reader may read, as the ingest layer guarantees.
+  std::string padded = text + std::string(kRecordPadding, '\0');
+  TranscriptSink sink;
+  const ReadResult result = reader.read(std::string_view(padded.data(), text.size()), sink);
+  return {sink.transcript + "records=" + std::to_string(result.records) +
+              " failed=" + std::to_string(result.records_failed) + " error=" + result.error +
+              " first_record_error=" + result.first_record_error +
+              " format=" + std::to_string(static_cast<int>(result.format)),
+          !result.error.empty() || result.records_failed > 0};
+}
+
+bool valid_json(std::string text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  return parser.parse(text).get(root) == simdjson::SUCCESS;
+}
+
+class EnvelopeScanner : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (GetParam() != std::string("preferred")) ::setenv("TRAILWATCH_KERNEL", GetParam(), 1);
+    pattern_ = Pattern::parse(kCmkPattern);
+    pattern_->bind(plan_);
+    prefilter_ = LiteralPrefilter::build({pattern_->required_literals()});
+    ASSERT_TRUE(prefilter_.has_value());
+    scanning_.emplace(plan_, limits_, &*prefilter_);
+    plain_.emplace(plan_, limits_, &*prefilter_);
+    plain_->use_envelope_scanner(false);
+    ::unsetenv("TRAILWATCH_KERNEL");
+  }
+
+  // See the top of the file for what "agree" means.
+  void expect_agree(const std::string& text) {
+    const Outcome scanned = outcome(*scanning_, text);
+    const Outcome plain = outcome(*plain_, text);
+    if (plain.error && !valid_json(text)) return;
+    EXPECT_EQ(scanned.text, plain.text) << "input: " << text;
+  }
+
+  std::optional<Pattern> pattern_;
+  FieldPlan plan_;
+  RecordLimits limits_{.max_depth = 12, .max_record_size = 400};
+  std::optional<LiteralPrefilter> prefilter_;
+  std::optional<RecordReader> scanning_;
+  std::optional<RecordReader> plain_;
+};
+
+const std::string kMatch = R"({"eventSource":"kms.amazonaws.com","eventName":"DisableKey","n":1})";
+const std::string kOther = R"({"eventSource":"s3.amazonaws.com","eventName":"GetObject","n":2})";
+const std::string kNearMiss = R"({"eventSource":"kms.amazonaws.com","eventName":"EnableKey","n":3})";
+
+std::string envelope(const std::vector<std::string>& records) {
+  std::string out = R"({"Records":[)";
+  for (std::size_t i = 0; i < records.size(); ++i) out += (i > 0 ? "," : "") + records[i];
+  return out + "]}";
+}
+
+TEST_P(EnvelopeScanner, PlainEnvelopesGiveTheSameRecords) {
+  expect_agree(envelope({}));
+  expect_agree(envelope({kMatch}));
+  expect_agree(envelope({kOther, kMatch, kOther, kOther, kNearMiss, kMatch, kOther}));
+  expect_agree(" \n{ \"Records\" :\t[\n" + kOther + " ,\r\n " + kMatch + "\n]\n}\n");
+  expect_agree("\xEF\xBB\xBF" + envelope({kMatch, kOther}));
+  // Escapes and brackets in strings, escaped literals, nesting, non-ASCII text.
+  expect_agree(
+      envelope({R"({"eventSource":"kms.amazonaws.com","eventName":"\u0044isableKey"})",
+                R"({"a":"}]{[","b":"\"}","c":"\\","d":"\\\"]","eventName":"DisableKey"})",
+                R"({"x":{"y":[{"z":[1,2,{"w":"kms.amazonaws.com"}]}]},"eventName":"ScheduleKeyDeletion"})",
+                R"({"eventSource":"kms.amazonaws.com","eventName":"DisableKey","u":"h\u00e9 é 𝄞 日本"})"}));
+}
+
+TEST(EnvelopeScannerOracle, ValidJsonIsToldFromInvalid) {
+  EXPECT_TRUE(valid_json(R"({"Records":[{"a":"\"]"}]})"));
+  EXPECT_FALSE(valid_json(R"({"Records":[{"a"::1}]})"));
+  EXPECT_FALSE(valid_json(R"({"Records":[{"a":1}]} x)"));
+}
+
+// The one place the two differ, which also shows that the scanner is in use: a syntax error inside a record
+// that cannot match, with strings and brackets intact.
+TEST_P(EnvelopeScanner, ASyntaxErrorInARecordThatCannotMatchIsOnlyCaughtBySimdjson) {
+  const std::string text = envelope({R"({"a"::1})", kMatch});
+  EXPECT_FALSE(outcome(*scanning_, text).error);
+  EXPECT_TRUE(outcome(*plain_, text).error);
+  // In a record that can match, both catch it: the scanner hands the record to simdjson.
+  EXPECT_TRUE(
+      outcome(*scanning_, envelope({R"({"eventName":"DisableKey","eventSource":"kms.amazonaws.com",::1})"}))
+          .error);
+}
+
+TEST_P(EnvelopeScanner, EveryBlockBoundaryGivesTheSameRecords) {
+  // Shifting the records by one byte at a time puts every quote, escape, bracket and multi-byte character
+  // on each side of the scanner's 64-byte block boundaries.
+  const std::string tricky =
+      R"({"eventName":"DisableKey","s":"a\\\"b\\","eventSource":"kms.amazonaws.com","t":"é𝄞"})";
+  for (std::size_t shift = 0; shift < 130; ++shift) {
+    const std::string pad = R"({"p":")" + std::string(shift, 'x') + "\"}";
+    expect_agree(envelope({pad, tricky, kOther, tricky}));
+  }
+}
+
+TEST_P(EnvelopeScanner, DamagedEnvelopesGiveTheSameAnswer) {
+  const std::vector<std::string> cases = {
+      envelope({kMatch}) + " trailing",
+      envelope({kMatch}) + envelope({kOther}),
+      R"({"Records":[)" + kMatch + "," + kOther + "]",
+      R"({"Records":[)" + kMatch + kOther + "]}",
+      R"({"Records":[)" + kMatch + ",," + kOther + "]}",
+      R"({"Records":[)" + kMatch + ",]}",
+      R"({"Records":[1,)" + kMatch + R"(,"x",null,[],)" + kOther + "]}",
+      R"({"Records":[[1,)" + kMatch + R"(}]})",
+      R"({"Records":[{record,"entesi":".0","333"}]})",
+      R"({"Records":[)" + kMatch + R"(,[1,)" + kMatch + R"(}]})",
+      R"({"Records":[)" + kMatch + R"(],"More":1})",
+      R"({"Before":1,"Records":[)" + kMatch + "]}",
+      R"({"Records":[)" + kMatch + R"(],"Records":[)" + kOther + "]}",
+      R"({"Records":[{"eventSource":"kms.amazonaws.com","eventName":"DisableKey","a":[}]]})",
+      R"({"Records":[{"eventSource":"kms.amazonaws.com","eventName":"DisableKey" "a":1}]})",
+      R"({"Records":[{"eventSource":"s3.amazonaws.com","eventName":"GetObject" "a":1}]})",
+      R"({"Records":[{"eventName":"DisableKey","eventSource":"kms.amazonaws.com","s":"unclosed}]})",
+      R"({"Records":[{"eventSource":"kms.amazonaws.com","eventName":"DisableKey","s":"a)" +
+          std::string("\n") + "b\"}]}",
+      R"({"Records":[{"s":")" + std::string("\x01", 1) + "\"}]}",
+      R"({"Records":[{"s":"bad )" + std::string("\xff\xfe") + "\"}," + kMatch + "]}",
+      R"({"Records":[{"s":"cut )" + std::string("\xe6\x97") + "\"}," + kMatch + "]}",
+      R"({"Records":[{"s":1)" + std::string("\x00", 1) + "}]}",
+      // Deeper than max_depth (12) with the envelope's two levels, and over max_record_size (400).
+      R"({"Records":[{"a":[[[[[[[[[1]]]]]]]]]},)" + kMatch + "]}",
+      R"({"Records":[{"a":[[[[[[[[[[[[1]]]]]]]]]]]]},)" + kMatch + "]}",
+      R"({"Records":[{"big":")" + std::string(500, 'x') + "\"}," + kMatch + "]}",
+      R"({"Records":[{"eventSource":"kms.amazonaws.com","eventName":"DisableKey","big":")" +
+          std::string(500, 'x') + "\"}," + kMatch + "]}",
+      R"({"Records":[)" + kMatch + "]}\n" + R"({"Records":[)" + kOther + "]}\n",
+  };
+  for (const std::string& text : cases) expect_agree(text);
+}
+
+TEST_P(EnvelopeScanner, EveryTruncationGivesTheSameAnswer) {
+  const std::string whole = envelope(
+      {kOther, R"({"eventSource":"kms.amazonaws.com","eventName":"DisableKey","s":"\"]}\\","t":"é"})",
+       kMatch});
+  for (std::size_t cut = 0; cut <= whole.size(); ++cut) expect_agree(whole.substr(0, cut));
+}
+
+TEST_P(EnvelopeScanner, RandomMutationsGiveTheSameAnswer) {
+  const std::string base =
+      envelope({kOther, kMatch, R"({"a":{"b":["c\"]",{"d":"\\"}]},"e":"é"})", kNearMiss});
+  const std::string alphabet =
+      std::string("{}[]\",:\\ \n\tae1") + "\xc3\xa9\xff" + std::string("\x00\x01", 2);
+  std::mt19937 random(20261127);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = base;
+    const int edits = 1 + static_cast<int>(random() % 3);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = random() % text.size();
+      const char c = alphabet[random() % alphabet.size()];
+      switch (random() % 3) {
+        case 0:
+          text[at] = c;
+          break;
+        case 1:
+          text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c);
+          break;
+        default:
+          text.erase(at, 1);
+          break;
+      }
+    }
+    expect_agree(text);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, EnvelopeScanner, ::testing::Values("preferred", "fallback"));
+
+}  // namespace
+}  // namespace trailwatch
