@@ -224,29 +224,30 @@ class EnvelopeScan {
     const std::uint64_t closes = m.close & ~in_string;
     // Inside a record deeper than this block has closing brackets, no record ends here: the depth moves by
     // the counts alone, and the deepest level is bounded by all opening brackets coming first.
-    const auto open_count = static_cast<std::size_t>(__builtin_popcountll(opens));
-    const auto close_count = static_cast<std::size_t>(__builtin_popcountll(closes));
+    const std::int64_t open_count = __builtin_popcountll(opens);
+    const std::int64_t close_count = __builtin_popcountll(closes);
     if (depth_ > close_count) {
       deepest_ = std::max(deepest_, depth_ + open_count);
       depth_ = depth_ + open_count - close_count;
       return Step::More;
     }
+    // Whether a bracket opens or closes is data the branch predictor cannot guess: the depth moves without a
+    // branch, and only a record's start and end (or damage) take one, which is rare and so well predicted.
     for (std::uint64_t brackets = opens | closes; brackets != 0; brackets &= brackets - 1) {
       const auto bit = static_cast<unsigned>(__builtin_ctzll(brackets));
+      const auto open = static_cast<std::int64_t>((opens >> bit) & 1);
+      depth_ += 2 * open - 1;
+      deepest_ = std::max(deepest_, depth_);
+      if (simdjson_likely(depth_ > 1 || (depth_ == 1 && open == 0))) continue;
       const std::size_t at = base + bit;
-      if ((opens >> bit) & 1) {
-        if (depth_ == 0) {
-          if (at != expected_) return Step::Fail;
-          record_begin_ = at;
-          deepest_ = 0;
-        }
-        deepest_ = std::max(deepest_, ++depth_);
+      if (depth_ < 0) return Step::Fail;  // the array's `]` is found by next_record_offset, nothing else closes
+      if (depth_ == 1) {  // a record starts
+        if (at != expected_) return Step::Fail;
+        record_begin_ = at;
+        deepest_ = 1;
         continue;
       }
-      if (depth_ == 0)
-        return Step::Fail;  // the array's `]` is found by next_record_offset, nothing else closes
-      if (--depth_ > 0) continue;
-      if (!on_record(record_begin_, at + 1, deepest_)) return Step::Fail;
+      if (!on_record(record_begin_, at + 1, static_cast<std::size_t>(deepest_))) return Step::Fail;
       bool last = false;
       expected_ = next_record_offset(data_, at + 1, last);
       if (expected_ == std::string_view::npos) return Step::Fail;
@@ -279,8 +280,8 @@ class EnvelopeScan {
   EscapeTracker escapes_;
   std::uint64_t in_string_carry_ = 0;  // all ones when a block ends inside a string
   std::size_t non_ascii_from_ = std::string_view::npos;
-  std::size_t depth_ = 0;  // 0 between records, 1 in a record's top level
-  std::size_t deepest_ = 0;
+  std::int64_t depth_ = 0;  // 0 between records, 1 in a record's top level
+  std::int64_t deepest_ = 0;
   std::size_t record_begin_ = 0;
 };
 
