@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -176,6 +177,66 @@ TEST(PrefilteredReading, PrettyPrintedCandidatesAreReadAgainOnTheirOwn) {
   EXPECT_EQ(result.records, 2u);
   EXPECT_EQ(sink.matched, 1);
   EXPECT_EQ(sink.skipped, 1);
+}
+
+// Records the order in which records were delivered ('C') or counted unread ('U').
+class SequenceSink : public RecordSink {
+ public:
+  void on_record(const RecordView&) override { sequence += 'C'; }
+  void on_unmatchable_record() override { sequence += 'U'; }
+  std::string sequence;
+};
+
+// The reader searches in full only one clause per rule (the one that looks rarest in the buffer) and checks
+// the others in each record's text: whichever clause that is, the candidates must be exactly the records that
+// hold, for some rule, a literal of every clause.
+TEST(PrefilteredReading, CandidatesAreTheRecordsHoldingEveryClauseWhicheverClauseIsRarer) {
+  Pattern cmk = Pattern::parse(kCmkPattern);
+  Pattern iam =
+      Pattern::parse(R"({ ($.eventSource = "iam.amazonaws.com") && ($.eventName = "DeleteUser") })");
+  FieldPlan plan;
+  cmk.bind(plan);
+  iam.bind(plan);
+  const std::vector<std::vector<LiteralPrefilter::Clause>> rules = {cmk.required_literals(),
+                                                                    iam.required_literals()};
+  const std::optional<LiteralPrefilter> prefilter = LiteralPrefilter::build(rules);
+  ASSERT_TRUE(prefilter);
+  RecordReader reader(plan, {}, &*prefilter);
+  const std::vector<std::string> sources = {"kms.amazonaws.com", "s3.amazonaws.com", "iam.amazonaws.com"};
+  const std::vector<std::string> names = {"DisableKey", "GetObject", "DeleteUser", "ScheduleKeyDeletion",
+                                          "Disable\\u004bey"};
+  std::mt19937 random(11);
+  for (int buffer = 0; buffer < 60; ++buffer) {
+    // Each buffer has its own mix, so that either clause of a rule may be the rarer one.
+    const unsigned source_bias = random() % 3;
+    const unsigned name_bias = random() % 5;
+    std::string envelope = "{\"Records\":[";
+    std::string expected;
+    for (int i = 0; i < 120; ++i) {
+      const std::string& source = sources[random() % 4 == 0 ? random() % 3 : source_bias];
+      const std::string& name = names[random() % 4 == 0 ? random() % 5 : name_bias];
+      const std::string record = random() % 2 == 0
+                                     ? R"({"eventSource":")" + source + R"(","eventName":")" + name + R"("})"
+                                     : R"({"eventName":")" + name + R"(","eventSource":")" + source + R"("})";
+      envelope += (i > 0 ? "," : "") + record;
+      bool is_candidate = false;
+      for (const auto& rule : prefilter->rules) {
+        bool every_clause = true;
+        for (const auto& clause : rule) {
+          bool any = false;
+          for (std::uint32_t l : clause) any |= record.find(prefilter->literals[l]) != std::string::npos;
+          every_clause &= any;
+        }
+        is_candidate |= every_clause;
+      }
+      expected += is_candidate ? 'C' : 'U';
+    }
+    envelope += "]}";
+    const std::string data = padded(envelope);
+    SequenceSink sink;
+    ASSERT_EQ(reader.read(std::string_view(data.data(), envelope.size()), sink).error, "");
+    EXPECT_EQ(sink.sequence, expected) << envelope;
+  }
 }
 
 TEST(PrefilteredReading, ABufferIsSkippedOnlyWhenNoRecordCouldMatch) {

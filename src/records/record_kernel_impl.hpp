@@ -256,21 +256,7 @@ class Kernel final : public RecordReader::Kernel {
 
   void use_envelope_scanner(bool use) override { use_envelope_scanner_ = use; }
 
-  // A presence test per clause, each stopping at its first occurrence: a clause that is everywhere (an
-  // eventSource) costs a few bytes of search, and only a clause that is absent is searched to the end.
-  bool may_match(std::string_view data) override {
-    if (prefilter_ == nullptr) return true;
-    for (const auto& rule : clause_literals_) {
-      bool every_clause = true;
-      for (const auto& clause : rule)
-        if (clause.empty() || !LiteralSearch(data, clause, presence_hits_, true).run()) {
-          every_clause = false;
-          break;
-        }
-      if (every_clause) return true;
-    }
-    return false;
-  }
+  bool may_match(std::string_view data) override { return prefilter_ == nullptr || plan_search(data); }
 
   ReadResult read(std::string_view data, RecordSink& sink, bool skip_unmatchable, bool* skipped) override {
     ReadResult result;
@@ -278,13 +264,13 @@ class Kernel final : public RecordReader::Kernel {
     if (prefilter_ != nullptr) {
       // Where no record can match, every record is counted unread and no occurrence list is needed; with
       // skip_unmatchable (--fast) the buffer is not even parsed.
-      buffer_may_match_ = may_match(data);
+      buffer_may_match_ = plan_search(data);
       if (!buffer_may_match_ && skip_unmatchable) {
         if (skipped != nullptr) *skipped = true;
         return result;
       }
       searched_ = data;
-      if (buffer_may_match_) LiteralSearch(data, prefilter_->literals, hits_).run();
+      if (buffer_may_match_) LiteralSearch(data, anchor_literals_, hits_).run();
       cursors_.assign(hits_.size(), 0);
     }
     // Editors on Windows save UTF-8 with a byte order mark; JSON parsers must not see it.
@@ -332,31 +318,86 @@ class Kernel final : public RecordReader::Kernel {
     return out;
   }
 
+  // A presence test per clause, each stopping at its first occurrence: a clause that is everywhere (an
+  // eventSource) costs a few bytes of search, and only a clause that is absent is searched to the end. For
+  // each rule every clause of which is present, the clause whose first occurrence comes last, likely the
+  // rarest, becomes its anchor: only the anchors' literals are then searched in full (a clause that is in
+  // every other record would make as many occurrences to list), and a record is a candidate only where an
+  // anchor occurs. Returns whether some rule can match.
+  bool plan_search(std::string_view data) {
+    constexpr auto kNone = std::numeric_limits<std::uint32_t>::max();
+    anchor_.assign(clause_literals_.size(), kNone);
+    anchor_literals_.clear();
+    anchor_slot_.assign(prefilter_->literals.size(), kNone);
+    bool any_rule = false;
+    for (std::size_t r = 0; r < clause_literals_.size(); ++r) {
+      std::uint32_t anchor = kNone;
+      std::size_t latest_first = 0;
+      for (std::size_t c = 0; c < clause_literals_[r].size(); ++c) {
+        const auto& clause = clause_literals_[r][c];
+        if (clause.empty() || !LiteralSearch(data, clause, presence_hits_, true).run()) {
+          anchor = kNone;
+          break;
+        }
+        std::size_t first = SIZE_MAX;
+        for (const auto& hits : presence_hits_)
+          if (!hits.empty()) first = std::min(first, hits.front());
+        if (anchor == kNone || first >= latest_first) {
+          anchor = static_cast<std::uint32_t>(c);
+          latest_first = first;
+        }
+      }
+      if (anchor == kNone) continue;
+      anchor_[r] = anchor;
+      any_rule = true;
+      for (std::uint32_t l : prefilter_->rules[r][anchor])
+        if (anchor_slot_[l] == kNone) {
+          anchor_slot_[l] = static_cast<std::uint32_t>(anchor_literals_.size());
+          anchor_literals_.push_back(prefilter_->literals[l]);
+        }
+    }
+    return any_rule;
+  }
+
   // Whether the record at [begin, end) of the searched buffer holds, for some rule, a literal of every
-  // clause. Records arrive in order, so each literal's hits are walked once per buffer.
+  // clause: its anchor clause from the occurrence lists (records arrive in order, so each list is walked once
+  // per buffer), the other clauses by searching the record's own text, which only records holding an anchor
+  // pay for.
   bool candidate(const char* begin_ptr, const char* end_ptr) {
     if (!buffer_may_match_) return false;
     const auto begin = static_cast<std::size_t>(begin_ptr - searched_.data());
     const auto end = static_cast<std::size_t>(end_ptr - searched_.data());
-    for (const auto& rule : prefilter_->rules) {
-      bool every_clause = true;
-      for (const auto& clause : rule) {
-        bool any = false;
-        for (std::uint32_t l : clause) {
-          const std::vector<std::size_t>& hits = hits_[l];
-          std::size_t& cursor = cursors_[l];
-          while (cursor < hits.size() && hits[cursor] < begin) ++cursor;
-          if (cursor < hits.size() && hits[cursor] < end) {
-            any = true;
-            break;
-          }
-        }
-        if (!any) {
-          every_clause = false;
+    for (std::size_t r = 0; r < anchor_.size(); ++r) {
+      if (anchor_[r] == std::numeric_limits<std::uint32_t>::max()) continue;
+      const auto& clauses = prefilter_->rules[r];
+      bool anchored = false;
+      for (std::uint32_t l : clauses[anchor_[r]]) {
+        const std::uint32_t slot = anchor_slot_[l];
+        const std::vector<std::size_t>& hits = hits_[slot];
+        std::size_t& cursor = cursors_[slot];
+        while (cursor < hits.size() && hits[cursor] < begin) ++cursor;
+        if (cursor < hits.size() && hits[cursor] < end) {
+          anchored = true;
           break;
         }
       }
+      if (!anchored) continue;
+      bool every_clause = true;
+      for (std::size_t c = 0; c < clauses.size() && every_clause; ++c)
+        if (c != anchor_[r]) every_clause = clause_starts_within(clauses[c], begin, end);
       if (every_clause) return true;
+    }
+    return false;
+  }
+
+  // Whether a literal of `clause` starts in [begin, end) of the searched buffer (it may run past `end`, as an
+  // occurrence list would count it).
+  bool clause_starts_within(const std::vector<std::uint32_t>& clause, std::size_t begin,
+                            std::size_t end) const {
+    for (std::uint32_t l : clause) {
+      const std::string& literal = prefilter_->literals[l];
+      if (searched_.substr(begin, end - begin + literal.size() - 1).find(literal) != std::string_view::npos)
+        return true;
     }
     return false;
   }
@@ -826,9 +867,12 @@ class Kernel final : public RecordReader::Kernel {
   std::vector<std::vector<std::vector<std::string>>> clause_literals_;  // per rule, per clause: its literals
   std::vector<std::vector<std::size_t>> presence_hits_;
   bool buffer_may_match_ = true;
-  std::string_view searched_;                   // the buffer hits_ describe
-  std::vector<std::vector<std::size_t>> hits_;  // per literal: offsets into searched_
-  std::vector<std::size_t> cursors_;            // per literal: the first hit not before the current record
+  std::string_view searched_;                 // the buffer hits_ describe
+  std::vector<std::uint32_t> anchor_;         // per rule: its anchor clause in this buffer, or none
+  std::vector<std::string> anchor_literals_;  // the anchor clauses' literals, searched in full
+  std::vector<std::uint32_t> anchor_slot_;    // per prefilter literal: its index in anchor_literals_, or none
+  std::vector<std::vector<std::size_t>> hits_;  // per anchor literal: offsets into searched_
+  std::vector<std::size_t> cursors_;            // per anchor literal: the first hit not before the record
   od::parser record_parser_;                    // re-reads candidate records of an envelope
   bool use_envelope_scanner_ = true;
   struct PlainCandidate {
