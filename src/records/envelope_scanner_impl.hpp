@@ -240,9 +240,9 @@ class EnvelopeScan {
       deepest_ = std::max(deepest_, depth_);
       if (simdjson_likely(depth_ > 1 || (depth_ == 1 && open == 0))) continue;
       const std::size_t at = base + bit;
-      if (depth_ < 0)
-        return Step::Fail;  // the array's `]` is found by next_record_offset, nothing else closes
-      if (depth_ == 1) {    // a record starts
+      // The array's `]` is found by next_record_offset: nothing else may close at the top.
+      if (depth_ < 0) return Step::Fail;
+      if (depth_ == 1) {  // a record starts
         if (at != expected_) return Step::Fail;
         record_begin_ = at;
         deepest_ = 1;
