@@ -6,6 +6,7 @@
 set -euo pipefail
 binary=${1:?usage: $0 BINARY}
 command -v objdump >/dev/null || { echo "objdump not found (binutils)"; exit 2; }
+[[ -f $binary ]] || { echo "no such binary: $binary"; exit 2; }
 objdump -d --no-show-raw-insn -C "$binary" | awk '
   /^[0-9a-f]+ <.*>:$/ { fn = $0; sub(/^[0-9a-f]+ </, "", fn); sub(/>:$/, "", fn); next }
   /%ymm|%zmm/ {
