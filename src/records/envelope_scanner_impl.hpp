@@ -27,67 +27,42 @@ struct BlockMasks {
   std::uint64_t high = 0;       // not ASCII
 };
 
-#if defined(__AVX2__)
-simdjson_inline std::uint64_t bits_of(__m256i low, __m256i high) {
-  return static_cast<std::uint32_t>(_mm256_movemask_epi8(low)) |
-         static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(high))) << 32;
-}
-
+#if defined(__AVX2__) || defined(__SSE2__)
 simdjson_inline BlockMasks classify(const char* p) {
-  const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-  const __m256i quote = _mm256_set1_epi8('"');
-  const __m256i backslash = _mm256_set1_epi8('\\');
+  constexpr std::size_t kParts = 64 / kByteBlockWidth;
+  const ByteBlock quote = block_splat('"');
+  const ByteBlock backslash = block_splat('\\');
   // '[' and ']' are '{' and '}' with bit 5 clear.
-  const __m256i case_bit = _mm256_set1_epi8(0x20);
-  const __m256i open = _mm256_set1_epi8('{');
-  const __m256i close = _mm256_set1_epi8('}');
+  const ByteBlock case_bit = block_splat(0x20);
+  const ByteBlock open = block_splat('{');
+  const ByteBlock close = block_splat('}');
   // As signed bytes, control characters and non-ASCII bytes are both below 0x20.
-  const __m256i space = _mm256_set1_epi8(0x20);
-  const __m256i lo_folded = _mm256_or_si256(lo, case_bit);
-  const __m256i hi_folded = _mm256_or_si256(hi, case_bit);
+  const ByteBlock space = block_splat(0x20);
+  ByteBlock bytes[kParts];
+  ByteBlock backslashes[kParts];
+  ByteBlock lows[kParts];
+  ByteBlock rare = block_splat(0);
   BlockMasks m;
-  m.quote = bits_of(_mm256_cmpeq_epi8(lo, quote), _mm256_cmpeq_epi8(hi, quote));
-  m.open = bits_of(_mm256_cmpeq_epi8(lo_folded, open), _mm256_cmpeq_epi8(hi_folded, open));
-  m.close = bits_of(_mm256_cmpeq_epi8(lo_folded, close), _mm256_cmpeq_epi8(hi_folded, close));
-  const __m256i lo_backslash = _mm256_cmpeq_epi8(lo, backslash);
-  const __m256i hi_backslash = _mm256_cmpeq_epi8(hi, backslash);
-  const __m256i lo_low = _mm256_cmpgt_epi8(space, lo);
-  const __m256i hi_low = _mm256_cmpgt_epi8(space, hi);
-  const __m256i rare =
-      _mm256_or_si256(_mm256_or_si256(lo_backslash, hi_backslash), _mm256_or_si256(lo_low, hi_low));
-  if (_mm256_testz_si256(rare, rare)) return m;
-  m.rare = true;
-  m.backslash = bits_of(lo_backslash, hi_backslash);
-  m.high = bits_of(lo, hi);
-  m.control = bits_of(lo_low, hi_low) & ~m.high;
-  return m;
-}
-#elif defined(__SSE2__)
-simdjson_inline BlockMasks classify(const char* p) {
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i case_bit = _mm_set1_epi8(0x20);
-  const __m128i open = _mm_set1_epi8('{');
-  const __m128i close = _mm_set1_epi8('}');
-  const __m128i space = _mm_set1_epi8(0x20);
-  BlockMasks m;
-  for (int part = 0; part < 4; ++part) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * part));
-    const __m128i folded = _mm_or_si128(bytes, case_bit);
-    const int shift = 16 * part;
-    auto bits = [shift](__m128i v) {
-      return static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(v))) << shift;
-    };
-    m.quote |= bits(_mm_cmpeq_epi8(bytes, quote));
-    m.open |= bits(_mm_cmpeq_epi8(folded, open));
-    m.close |= bits(_mm_cmpeq_epi8(folded, close));
-    m.backslash |= bits(_mm_cmpeq_epi8(bytes, backslash));
-    const std::uint64_t high = bits(bytes);
-    m.high |= high;
-    m.control |= bits(_mm_cmpgt_epi8(space, bytes)) & ~high;
+  for (std::size_t part = 0; part < kParts; ++part) {
+    const std::size_t shift = part * kByteBlockWidth;
+    bytes[part] = block_load(p + shift);
+    const ByteBlock folded = block_or(bytes[part], case_bit);
+    m.quote |= std::uint64_t{block_bits(block_eq(bytes[part], quote))} << shift;
+    m.open |= std::uint64_t{block_bits(block_eq(folded, open))} << shift;
+    m.close |= std::uint64_t{block_bits(block_eq(folded, close))} << shift;
+    backslashes[part] = block_eq(bytes[part], backslash);
+    lows[part] = block_signed_less(bytes[part], space);
+    rare = block_or(rare, block_or(backslashes[part], lows[part]));
   }
-  m.rare = (m.backslash | m.control | m.high) != 0;
+  if (!block_any(rare)) return m;
+  m.rare = true;
+  for (std::size_t part = 0; part < kParts; ++part) {
+    const std::size_t shift = part * kByteBlockWidth;
+    m.backslash |= std::uint64_t{block_bits(backslashes[part])} << shift;
+    m.high |= std::uint64_t{block_bits(bytes[part])} << shift;
+    m.control |= std::uint64_t{block_bits(lows[part])} << shift;
+  }
+  m.control &= ~m.high;
   return m;
 }
 #else

@@ -2,6 +2,8 @@
 // Included by exactly one translation unit per instruction set, after <simdjson.h>, with TW_KERNEL_NS naming
 // the namespace of that copy. Not a normal header: no include guard on purpose.
 
+#include "records/byte_block_impl.hpp"
+
 namespace trailwatch::TW_KERNEL_NS {
 
 namespace od = simdjson::ondemand;
@@ -66,43 +68,10 @@ simdjson_inline simdjson::simdjson_result<std::string_view> key_of(od::field& fi
 #endif
 }
 
-#if defined(__AVX2__)
-using LiteralBlock = __m256i;
-constexpr std::size_t kLiteralBlockWidth = 32;
-simdjson_inline LiteralBlock block_load(const char* p) {
-  return _mm256_loadu_si256(reinterpret_cast<const LiteralBlock*>(p));
-}
-simdjson_inline LiteralBlock block_splat(char c) {
-  return _mm256_set1_epi8(c);
-}
-simdjson_inline LiteralBlock block_pair(LiteralBlock at0, LiteralBlock atd, LiteralBlock first,
-                                        LiteralBlock second) {
-  return _mm256_and_si256(_mm256_cmpeq_epi8(at0, first), _mm256_cmpeq_epi8(atd, second));
-}
-simdjson_inline LiteralBlock block_or(LiteralBlock a, LiteralBlock b) {
-  return _mm256_or_si256(a, b);
-}
-simdjson_inline std::uint32_t block_bits(LiteralBlock a) {
-  return static_cast<std::uint32_t>(_mm256_movemask_epi8(a));
-}
-#elif defined(__SSE2__)
-using LiteralBlock = __m128i;
-constexpr std::size_t kLiteralBlockWidth = 16;
-simdjson_inline LiteralBlock block_load(const char* p) {
-  return _mm_loadu_si128(reinterpret_cast<const LiteralBlock*>(p));
-}
-simdjson_inline LiteralBlock block_splat(char c) {
-  return _mm_set1_epi8(c);
-}
-simdjson_inline LiteralBlock block_pair(LiteralBlock at0, LiteralBlock atd, LiteralBlock first,
-                                        LiteralBlock second) {
-  return _mm_and_si128(_mm_cmpeq_epi8(at0, first), _mm_cmpeq_epi8(atd, second));
-}
-simdjson_inline LiteralBlock block_or(LiteralBlock a, LiteralBlock b) {
-  return _mm_or_si128(a, b);
-}
-simdjson_inline std::uint32_t block_bits(LiteralBlock a) {
-  return static_cast<std::uint32_t>(_mm_movemask_epi8(a));
+#if defined(__AVX2__) || defined(__SSE2__)
+// Where byte 0 of a literal is at `at0` and its byte d at `atd`.
+simdjson_inline ByteBlock block_pair(ByteBlock at0, ByteBlock atd, ByteBlock first, ByteBlock second) {
+  return block_and(block_eq(at0, first), block_eq(atd, second));
 }
 #endif
 
@@ -181,38 +150,38 @@ class LiteralSearch {
   // every literal) find the few places worth a full compare. Returns where the scalar tail starts.
   template <std::size_t N>
   std::size_t blocks(std::size_t d) {
-    LiteralBlock firsts[N];
-    LiteralBlock seconds[N];
+    ByteBlock firsts[N];
+    ByteBlock seconds[N];
     for (std::size_t l = 0; l < N; ++l) {
       firsts[l] = block_splat(literals_[l][0]);
       seconds[l] = block_splat(literals_[l][d]);
     }
     const char* p = data_.data();
     std::size_t i = 0;
-    // Two blocks per step: one test of both masks, usually zero, for every 2 x kLiteralBlockWidth bytes.
-    for (; i + 2 * kLiteralBlockWidth + d <= data_.size(); i += 2 * kLiteralBlockWidth) {
-      const LiteralBlock a0 = block_load(p + i);
-      const LiteralBlock ad = block_load(p + i + d);
-      const LiteralBlock b0 = block_load(p + i + kLiteralBlockWidth);
-      const LiteralBlock bd = block_load(p + i + kLiteralBlockWidth + d);
-      LiteralBlock found_a = block_pair(a0, ad, firsts[0], seconds[0]);
-      LiteralBlock found_b = block_pair(b0, bd, firsts[0], seconds[0]);
+    // Two blocks per step: one test of both masks, usually zero, for every 2 x kByteBlockWidth bytes.
+    for (; i + 2 * kByteBlockWidth + d <= data_.size(); i += 2 * kByteBlockWidth) {
+      const ByteBlock a0 = block_load(p + i);
+      const ByteBlock ad = block_load(p + i + d);
+      const ByteBlock b0 = block_load(p + i + kByteBlockWidth);
+      const ByteBlock bd = block_load(p + i + kByteBlockWidth + d);
+      ByteBlock found_a = block_pair(a0, ad, firsts[0], seconds[0]);
+      ByteBlock found_b = block_pair(b0, bd, firsts[0], seconds[0]);
       for (std::size_t l = 1; l < N; ++l) {
         found_a = block_or(found_a, block_pair(a0, ad, firsts[l], seconds[l]));
         found_b = block_or(found_b, block_pair(b0, bd, firsts[l], seconds[l]));
       }
       const std::uint64_t mask =
-          block_bits(found_a) | (static_cast<std::uint64_t>(block_bits(found_b)) << kLiteralBlockWidth);
+          block_bits(found_a) | (static_cast<std::uint64_t>(block_bits(found_b)) << kByteBlockWidth);
       if (mask == 0) continue;
       for (std::uint64_t m = mask; m != 0; m &= m - 1) {
         verify(i + static_cast<std::size_t>(__builtin_ctzll(m)));
         if (found_) return data_.size();
       }
     }
-    for (; i + kLiteralBlockWidth + d <= data_.size(); i += kLiteralBlockWidth) {
-      const LiteralBlock at0 = block_load(p + i);
-      const LiteralBlock atd = block_load(p + i + d);
-      LiteralBlock found = block_pair(at0, atd, firsts[0], seconds[0]);
+    for (; i + kByteBlockWidth + d <= data_.size(); i += kByteBlockWidth) {
+      const ByteBlock at0 = block_load(p + i);
+      const ByteBlock atd = block_load(p + i + d);
+      ByteBlock found = block_pair(at0, atd, firsts[0], seconds[0]);
       for (std::size_t l = 1; l < N; ++l)
         found = block_or(found, block_pair(at0, atd, firsts[l], seconds[l]));
       for (std::uint32_t mask = block_bits(found); mask != 0; mask &= mask - 1) {
