@@ -119,10 +119,6 @@ class EscapeTracker {
   std::uint64_t escaped_next_ = 0;
 };
 
-bool is_json_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 std::size_t skip_blanks(std::string_view data, std::size_t at) {
   while (at < data.size() && is_json_blank(data[at])) ++at;
   return at;

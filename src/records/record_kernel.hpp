@@ -19,6 +19,11 @@ class RecordReader::Kernel {
   virtual void use_envelope_scanner(bool use) = 0;
 };
 
+/// JSON's insignificant whitespace.
+inline bool is_json_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /// Where the first non-blank byte says what the buffer holds.
 enum class BufferShape { Blank, Envelope, Ndjson, BareArray, WrongEnvelopeKey, NotJson };
 BufferShape detect_shape(std::string_view data);

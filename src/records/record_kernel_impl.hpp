@@ -11,8 +11,7 @@ namespace od = simdjson::ondemand;
 namespace {
 
 std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
-    s.remove_suffix(1);
+  while (!s.empty() && is_json_blank(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -603,7 +602,7 @@ class Kernel final : public RecordReader::Kernel {
       ++line_number;
       line = trim_right(line);
       std::size_t lead = 0;
-      while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t' || line[lead] == '\r')) ++lead;
+      while (lead < line.size() && is_json_blank(line[lead])) ++lead;  // no '\n' within a line
       line.remove_prefix(lead);
       if (line.empty()) continue;
       if (too_large(line.size(), "line", line_number, result)) continue;

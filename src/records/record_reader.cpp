@@ -8,10 +8,6 @@ namespace trailwatch {
 
 namespace {
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 bool force_fallback() {
   const char* requested = std::getenv("TRAILWATCH_KERNEL");
   return requested != nullptr && std::strcmp(requested, "fallback") == 0;
@@ -31,14 +27,14 @@ std::unique_ptr<RecordReader::Kernel> make_kernel(const FieldTrie& trie, RecordL
 BufferShape detect_shape(std::string_view data) {
   std::size_t i = 0;
   if (data.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // a UTF-8 byte order mark, as some editors save
-  while (i < data.size() && is_blank(data[i])) ++i;
+  while (i < data.size() && is_json_blank(data[i])) ++i;
   if (i == data.size()) return BufferShape::Blank;
   if (data[i] == '[') return BufferShape::BareArray;
   if (data[i] != '{') return BufferShape::NotJson;
   // An envelope's first key is "Records"; a record's never is. Only the first key is looked at so that
   // detection costs nothing on large files.
   ++i;
-  while (i < data.size() && is_blank(data[i])) ++i;
+  while (i < data.size() && is_json_blank(data[i])) ++i;
   std::string_view rest = data.substr(i);
   if (rest.starts_with("\"Records\"")) return BufferShape::Envelope;
   if (rest.size() >= 9 && rest[0] == '"' && rest[8] == '"') {
