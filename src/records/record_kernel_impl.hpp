@@ -293,7 +293,6 @@ class Kernel final : public RecordReader::Kernel {
   // every other record would make as many occurrences to list), and a record is a candidate only where an
   // anchor occurs. Returns whether some rule can match.
   bool plan_search(std::string_view data) {
-    constexpr auto kNone = std::numeric_limits<std::uint32_t>::max();
     anchor_.assign(clause_literals_.size(), kNone);
     anchor_literals_.clear();
     anchor_slot_.assign(prefilter_->literals.size(), kNone);
@@ -336,7 +335,7 @@ class Kernel final : public RecordReader::Kernel {
     const auto begin = static_cast<std::size_t>(begin_ptr - searched_.data());
     const auto end = static_cast<std::size_t>(end_ptr - searched_.data());
     for (std::size_t r = 0; r < anchor_.size(); ++r) {
-      if (anchor_[r] == std::numeric_limits<std::uint32_t>::max()) continue;
+      if (anchor_[r] == kNone) continue;
       const auto& clauses = prefilter_->rules[r];
       bool anchored = false;
       for (std::uint32_t l : clauses[anchor_[r]]) {
@@ -835,10 +834,11 @@ class Kernel final : public RecordReader::Kernel {
   std::vector<std::vector<std::vector<std::string>>> clause_literals_;  // per rule, per clause: its literals
   std::vector<std::vector<std::size_t>> presence_hits_;
   bool buffer_may_match_ = true;
-  std::string_view searched_;                 // the buffer hits_ describe
-  std::vector<std::uint32_t> anchor_;         // per rule: its anchor clause in this buffer, or none
+  std::string_view searched_;  // the buffer hits_ describe
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::uint32_t> anchor_;         // per rule: its anchor clause in this buffer, or kNone
   std::vector<std::string> anchor_literals_;  // the anchor clauses' literals, searched in full
-  std::vector<std::uint32_t> anchor_slot_;    // per prefilter literal: its index in anchor_literals_, or none
+  std::vector<std::uint32_t> anchor_slot_;  // per prefilter literal: its index in anchor_literals_, or kNone
   std::vector<std::vector<std::size_t>> hits_;  // per anchor literal: offsets into searched_
   std::vector<std::size_t> cursors_;            // per anchor literal: the first hit not before the record
   od::parser record_parser_;                    // re-reads candidate records of an envelope
