@@ -135,7 +135,8 @@ def truth_periods(corpus):
             truth = json.load(f)
         if "datapoints" in truth:  # gen_archive
             return {epoch(p["timestamp"]): int(p["value"]) for p in truth["datapoints"]}, path
-        if "counts_per_5min" in truth:  # ../shared/tools/gen_corpus.py
+        # A corpus written by another generator (e.g. the project's shared gen_corpus.py).
+        if "counts_per_5min" in truth:
             return {epoch(k): int(v) for k, v in truth["counts_per_5min"].items()}, path
     return None, None
 

@@ -1,7 +1,7 @@
-// Runs every vector of testdata/filter-vectors.jsonl (copied from the research notes; see
-// ../shared/research/filter-pattern-spec.md §9) through the real pipeline: the pattern is parsed and bound to
-// a FieldPlan, the event is read by a RecordReader as one NDJSON line, and the pattern sees the extracted
-// fields and the event text. An event that is not a JSON object reaches the pattern without fields.
+// Runs every vector of testdata/filter-vectors.jsonl (see docs/filter-patterns.md §9) through the real
+// pipeline: the pattern is parsed and bound to a FieldPlan, the event is read by a RecordReader as one NDJSON
+// line, and the pattern sees the extracted fields and the event text. An event that is not a JSON object
+// reaches the pattern without fields.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 

@@ -1,5 +1,5 @@
-// Space-delimited patterns (spec §6): the event tokenizer (A10), slot alignment with and without '...' (A15),
-// slot conditions under the JSON rules, extracted fields, and the parser's errors.
+// Space-delimited patterns (docs/filter-patterns.md §6): the event tokenizer (A10), slot alignment with and
+// without '...' (A15), slot conditions under the JSON rules, extracted fields, and the parser's errors.
 #include <gtest/gtest.h>
 
 #include <optional>

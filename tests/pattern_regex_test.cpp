@@ -1,5 +1,5 @@
-// `%...%` regular expressions (spec §3.4): the dialect check, its translation to RE2 (one test per
-// translation decision), standalone regex patterns, and regex values in JSON patterns.
+// `%...%` regular expressions (docs/filter-patterns.md §3.4): the dialect check, its translation to RE2 (one
+// test per translation decision), standalone regex patterns, and regex values in JSON patterns.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -1,5 +1,5 @@
-// Term patterns (spec §4): substring search for words and quoted phrases, with `-` exclusions and `?`
-// alternatives, and the §10 choices A3, A5, A6, A8, A9 and A14.
+// Term patterns (docs/filter-patterns.md §4): substring search for words and quoted phrases, with `-`
+// exclusions and `?` alternatives, and the §10 choices A3, A5, A6, A8, A9 and A14.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -1,6 +1,5 @@
 // Tests of the pattern layer: JSON filter patterns parsed, bound to a FieldPlan and evaluated over hand-built
-// FieldValues. Semantics follow ../shared/research/filter-pattern-spec.md (sections 2, 3, 5 and the §10
-// choices).
+// FieldValues. Semantics follow docs/filter-patterns.md (sections 2, 3, 5 and the §10 choices).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -160,7 +159,8 @@ TEST(Values, WildcardAtStartMiddleAndEnd) {
   const Record trail{{"$.eventType", S("UpdateTrail")}};
   EXPECT_TRUE(eval("{ $.eventType = *Trail }", trail));
   EXPECT_TRUE(eval("{ $.eventType = Update* }", trail));
-  EXPECT_TRUE(eval("{ $.eventType = Up*ail }", trail));  // spec A1: a middle '*' is a wildcard
+  // docs/filter-patterns.md A1: a middle '*' is a wildcard.
+  EXPECT_TRUE(eval("{ $.eventType = Up*ail }", trail));
   EXPECT_TRUE(eval("{ $.eventType = \"U*d*T*l\" }", trail));
   EXPECT_TRUE(eval("{ $.eventType = *date* }", trail));
   EXPECT_TRUE(eval("{ $.eventType = *UpdateTrail* }", trail));
@@ -233,7 +233,7 @@ TEST(Values, NullIsNotAString) {
   EXPECT_TRUE(eval("{ $.v = null }", {{"$.v", S("null")}}));
 }
 
-// ----- the missing-field rule (spec A2)
+// ----- the missing-field rule (docs/filter-patterns.md A2)
 // ---------------------------------------------------------------------
 
 TEST(NotEqual, FailsOnMissingNullArrayAndObject) {
@@ -285,7 +285,7 @@ TEST(Numbers, StringsHoldingPlainDecimalsCompareNumerically) {
   EXPECT_TRUE(eval("{ $.status = 500 }", {{"$.status", S("500.0")}}));
   EXPECT_TRUE(eval("{ $.status = 500 }", {{"$.status", S("+500")}}));
   EXPECT_TRUE(eval("{ $.account = 123456789012 }", {{"$.account", S("123456789012")}}));
-  // "Strings containing scientific notation are not supported" (spec A4/A11).
+  // "Strings containing scientific notation are not supported" (docs/filter-patterns.md A4/A11).
   EXPECT_FALSE(eval("{ $.status >= 500 }", {{"$.status", S("5e2")}}));
   EXPECT_FALSE(eval("{ $.status = 500 }", {{"$.status", S("5e2")}}));
   EXPECT_FALSE(eval("{ $.status = 500 }", {{"$.status", S(" 500")}}));
@@ -652,7 +652,7 @@ TEST(PatternKinds, EmptyPatternMatchesEverything) {
   }
 }
 
-// Spec §2: the first and last characters after trimming choose the kind.
+// docs/filter-patterns.md §2: the first and last characters after trimming choose the kind.
 TEST(PatternKinds, KindFollowsTheFirstAndLastCharacters) {
   EXPECT_FALSE(Pattern::parse("{ $.a = 1 }").needs_message());
   EXPECT_FALSE(Pattern::parse("").needs_message());
@@ -674,7 +674,8 @@ TEST(PatternKinds, JsonPatternsSeeFieldsNotTheMessage) {
   fields.add(0, N("1"));
   EXPECT_TRUE(pattern.matches(EventView{&fields, "not even JSON"}));
   EXPECT_TRUE(pattern.matches(EventView{&fields, {}}));
-  // An event that is not a JSON object has no fields: no JSON pattern matches it (spec §2).
+  // An event that is not a JSON object has no fields: no JSON pattern matches it
+  // (docs/filter-patterns.md §2).
   EXPECT_FALSE(pattern.matches(EventView{nullptr, R"({"a":1})"}));
   ExtractedFields extracted;
   EXPECT_TRUE(pattern.matches(EventView{&fields, {}}, &extracted));
@@ -836,7 +837,7 @@ TEST(Errors, CaretMessageAtTheEndAndWithTabsAndWideCharacters) {
             "         ^");
 }
 
-// ----- the CIS texts of spec §8
+// ----- the CIS texts of docs/filter-patterns.md §8
 // ------------------------------------------------------------------------------------
 
 struct CisText {
@@ -844,7 +845,7 @@ struct CisText {
   const char* text;
 };
 
-// Verbatim from spec §8 (CIS v1.2 3.x, v1.4-v5 4.x, v6 5.x, and the Security Hub variants).
+// Verbatim from docs/filter-patterns.md §8 (CIS v1.2 3.x, v1.4-v5 4.x, v6 5.x, Security Hub variants).
 const CisText kCisTexts[] =
     {
         {"3.1", R"({ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") })"},
@@ -1023,7 +1024,8 @@ TEST(CisTexts, V3UnauthorizedPrecedenceTrap) {
   EXPECT_TRUE(eval(text, {{"$.errorCode", S("AccessDenied")},
                           {"$.sourceIPAddress", S("1.2.3.4")},
                           {"$.eventName", S("GetObject")}}));
-  // The exclusions use !=, so AccessDenied without a sourceIPAddress does not match (spec A2).
+  // The exclusions use !=, so AccessDenied without a sourceIPAddress does not match
+  // (docs/filter-patterns.md A2).
   EXPECT_FALSE(eval(text, {{"$.errorCode", S("AccessDenied")}, {"$.eventName", S("GetObject")}}));
 }
 

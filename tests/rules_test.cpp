@@ -1,6 +1,6 @@
 // Tests of the built-in rule pack: the table of rules (ids, metric names, CIS and Security Hub numbers, the
 // alarm), rule selection for `scan --rule`, what each pattern matches, and the lint of the published CIS
-// texts, which must be shown by behaviour. Texts: ../shared/research/filter-pattern-spec.md §8.
+// texts, which must be shown by behaviour. Texts: docs/filter-patterns.md §8.
 #include <gtest/gtest.h>
 
 #include <set>

@@ -7,8 +7,8 @@ namespace trailwatch::pattern_detail {
 
 namespace {
 
-// A field is a string value node to the JSON rules (spec §6.3): `= 4*` globs its text, `> 1000` needs a plain
-// decimal, and the numeric tests fail on a token such as Apache's "-".
+// A field is a string value node to the JSON rules (docs/filter-patterns.md §6.3): `= 4*` globs its text,
+// `> 1000` needs a plain decimal, and the numeric tests fail on a token such as Apache's "-".
 bool holds(const DelimitedSlot& slot, std::string_view field) noexcept {
   if (slot.condition.conditions.empty()) return true;
   const JsonValue value{JsonKind::String, field};
@@ -26,7 +26,7 @@ bool DelimitedProgram::matches(std::string_view message, ExtractedFields::Impl* 
   return ellipsis ? match_ellipsis(message, extracted) : match_fixed(message, extracted);
 }
 
-// Slot i takes field i; the last slot takes the rest of the line (spec §6.2, A15).
+// Slot i takes field i; the last slot takes the rest of the line (docs/filter-patterns.md §6.2, A15).
 bool DelimitedProgram::match_fixed(std::string_view message, ExtractedFields::Impl* extracted) const {
   const std::size_t k = slots.size();
   if (k == 0) return true;  // the parser never makes one, but slots[k - 1] below must not be reached
@@ -53,8 +53,9 @@ bool DelimitedProgram::match_fixed(std::string_view message, ExtractedFields::Im
   return true;
 }
 
-// The slots before '...' align from the start, those after it from the end (spec §6.2). The fields are
-// counted in a first pass rather than stored, so that matching needs no memory for any number of fields.
+// The slots before '...' align from the start, those after it from the end (docs/filter-patterns.md §6.2).
+// The fields are counted in a first pass rather than stored, so that matching needs no memory for any number
+// of fields.
 bool DelimitedProgram::match_ellipsis(std::string_view message, ExtractedFields::Impl* extracted) const {
   const std::size_t suffix = slots.size() - prefix;
   std::size_t n = 0;

@@ -24,7 +24,8 @@ class DelimitedParser {
     c_.advance();  // '['
     while (true) {
       c_.skip_space();
-      // A trailing empty slot, as in the 2018 doc's `[..., status_code=4*,]`, is ignored (spec §6.2).
+      // A trailing empty slot, as in the 2018 doc's `[..., status_code=4*,]`, is ignored
+      // (docs/filter-patterns.md §6.2).
       if (c_.pos() == close_ && after_comma_) break;
       if (c_.at("...")) {
         if (program_.ellipsis) c_.problem("a space-delimited pattern may contain only one '...'", c_.pos());

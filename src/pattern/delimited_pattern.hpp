@@ -1,5 +1,6 @@
-// Space-delimited patterns (spec §6): `[ip, user, ..., status_code = 4* && status_code != 403, bytes]`. Each
-// slot names one field of the event and may put conditions on it; one '...' stands for any number of fields.
+// Space-delimited patterns (docs/filter-patterns.md §6):
+// `[ip, user, ..., status_code = 4* && status_code != 403, bytes]`. Each slot names one field of the event
+// and may put conditions on it; one '...' stands for any number of fields.
 #pragma once
 
 #include <cstddef>
@@ -24,8 +25,9 @@ struct DelimitedProgram {
   std::size_t prefix = 0;            // slots before the '...'; all of them when there is none
   bool ellipsis = false;
 
-  /// Aligns the slots with the fields of `message` (spec §6.2) and checks their conditions. On a match, fills
-  /// `extracted` (when not null) with every named slot and every field position.
+  /// Aligns the slots with the fields of `message` (docs/filter-patterns.md §6.2) and checks their
+  /// conditions. On a match, fills `extracted` (when not null) with every named slot and every field
+  /// position.
   bool matches(std::string_view message, ExtractedFields::Impl* extracted) const;
 
  private:

@@ -10,7 +10,8 @@ namespace trailwatch::pattern_detail {
 namespace {
 
 // The text that `=`/`!=` compare. Only strings and numbers are value nodes; booleans join them as
-// "true"/"false" (spec A21). Null, arrays and objects fail every comparison, `!=` included (A2).
+// "true"/"false" (docs/filter-patterns.md A21). Null, arrays and objects fail every comparison, `!=`
+// included (A2).
 inline bool comparable_text(const JsonValue& v, std::string_view& text) {
   switch (v.kind) {
     case JsonKind::String:
@@ -28,7 +29,7 @@ inline bool comparable_text(const JsonValue& v, std::string_view& text) {
   }
 }
 
-// A JSON number, or a string that holds a plain decimal (no exponent: spec A4, A11).
+// A JSON number, or a string that holds a plain decimal (no exponent: docs/filter-patterns.md A4, A11).
 inline bool numeric_value(const JsonValue& v, double& out) {
   if (v.kind == JsonKind::Number) {
     if (!is_decimal(v.text, true)) return false;
@@ -63,8 +64,9 @@ bool kind_present(std::span<const JsonValue> values, JsonKind kind) {
   return false;
 }
 
-// A selector with a wildcard reaches several values; every test is existential over them (spec A12).
-// Forced inline: with two callers GCC would call it, and the call costs the CMK pattern ~15% per record.
+// A selector with a wildcard reaches several values; every test is existential over them
+// (docs/filter-patterns.md A12). Forced inline: with two callers GCC would call it, and the call costs the
+// CMK pattern ~15% per record.
 [[gnu::always_inline]] inline bool holds(const Condition& c, std::span<const JsonValue> values) noexcept {
   switch (c.test) {
     case Test::GlobEqual:

@@ -1,7 +1,7 @@
-// Splits a log event into the fields a space-delimited pattern sees (spec §6.1, A10): runs of spaces and tabs
-// separate fields; a field that starts with '"' runs to the next '"', one that starts with '[' to the next
-// ']', and either is the text between its delimiters. There are no escapes; an unterminated field runs to the
-// end of the message. Text right after a closing delimiter starts the next field.
+// Splits a log event into the fields a space-delimited pattern sees (docs/filter-patterns.md §6.1, A10): runs
+// of spaces and tabs separate fields; a field that starts with '"' runs to the next '"', one that starts with
+// '[' to the next ']', and either is the text between its delimiters. There are no escapes; an unterminated
+// field runs to the end of the message. Text right after a closing delimiter starts the next field.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,7 @@
-// The `*` wildcard of `=` and `!=` values (spec §5.3): `*` matches any run of characters, every other
-// character is literal, and the match covers the whole text. The value is split on `*` once, at parse time,
-// so matching is a prefix compare, a suffix compare and an ordered search for the pieces in between.
+// The `*` wildcard of `=` and `!=` values (docs/filter-patterns.md §5.3): `*` matches any run of characters,
+// every other character is literal, and the match covers the whole text. The value is split on `*` once, at
+// parse time, so matching is a prefix compare, a suffix compare and an ordered search for the pieces in
+// between.
 #pragma once
 
 #include <cstdint>
@@ -12,8 +13,9 @@
 
 namespace trailwatch::pattern_detail {
 
-// Spec A1: the 2018 documentation calls a `*` in the middle of a value literal; real AWS (2026) treats it as
-// a wildcard. Build with TRAILWATCH_GLOB_MIDDLE_STAR_LITERAL to get the old behaviour back.
+// docs/filter-patterns.md A1: the 2018 documentation calls a `*` in the middle of a value literal; real
+// AWS (2026) treats it as a wildcard. Build with TRAILWATCH_GLOB_MIDDLE_STAR_LITERAL to get the old
+// behaviour back.
 #ifdef TRAILWATCH_GLOB_MIDDLE_STAR_LITERAL
 inline constexpr bool kMiddleStarIsWildcard = false;
 #else

@@ -126,7 +126,8 @@ class JsonParser {
     return c_.text().substr(start, c_.pos() - start);
   }
 
-  // IS NULL, IS TRUE, IS FALSE, NOT EXISTS: any case, any whitespace between the words (spec A7).
+  // IS NULL, IS TRUE, IS FALSE, NOT EXISTS: any case, any whitespace between the words
+  // (docs/filter-patterns.md A7).
   void parse_keywords(Condition& cond) {
     const std::size_t word_at = c_.pos();
     const std::string_view word = read_word();

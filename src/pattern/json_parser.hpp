@@ -1,4 +1,4 @@
-// JSON patterns: `{ condition && (condition || condition) }` (spec §3, §5).
+// JSON patterns: `{ condition && (condition || condition) }` (docs/filter-patterns.md §3, §5).
 #pragma once
 
 #include <cstddef>
@@ -8,7 +8,7 @@
 
 namespace trailwatch::pattern_detail {
 
-/// Limits of spec §1 that the JSON grammar checks.
+/// Limits of docs/filter-patterns.md §1 that the JSON grammar checks.
 inline constexpr int kMaxWildcardSelectors = 3;
 
 /// Compiles the JSON pattern whose '{' is at offset `open` of `text`. Throws PatternError.

@@ -1,4 +1,5 @@
-// Numbers in patterns and in record values. Both sides become IEEE doubles (spec §5.3, A20).
+// Numbers in patterns and in record values. Both sides become IEEE doubles
+// (docs/filter-patterns.md §5.3, A20).
 #pragma once
 
 #include <string_view>

@@ -37,7 +37,8 @@ namespace {
 
 using Kind = Pattern::Impl::Kind;
 
-// PutMetricFilter and the other APIs accept at most 1024 characters (spec §1); counted as code points.
+// PutMetricFilter and the other APIs accept at most 1024 characters (docs/filter-patterns.md §1); counted as
+// code points.
 constexpr std::size_t kMaxPatternChars = 1024;
 
 void check_length(std::string_view text) {
@@ -58,7 +59,7 @@ Program reject_all() {
   return program;
 }
 
-// The pattern kind follows from the first and last characters after trimming (spec §2).
+// The pattern kind follows from the first and last characters after trimming (docs/filter-patterns.md §2).
 void compile(std::string_view text, Pattern::Impl& impl) {
   std::size_t begin = 0;
   std::size_t end = text.size();
@@ -76,7 +77,7 @@ void compile(std::string_view text, Pattern::Impl& impl) {
       impl.program = pattern_detail::parse_json_pattern(text, begin);
       return;
     case '[':
-      // Always structural (spec A14): a term such as [ERROR] must be quoted.
+      // Always structural (docs/filter-patterns.md A14): a term such as [ERROR] must be quoted.
       if (end - begin < 2 || text[end - 1] != ']')
         c.expected(
             "']' at the end (if a filter pattern starts with '[' it is space-delimited and must end with "
@@ -88,7 +89,7 @@ void compile(std::string_view text, Pattern::Impl& impl) {
       return;
     case '%':
       if (ends_with_percent) {
-        // `%a% %b%` is not one regex but a regex next to a term (spec A9).
+        // `%a% %b%` is not one regex but a regex next to a term (docs/filter-patterns.md A9).
         const std::size_t inner = text.substr(0, end - 1).find('%', begin + 1);
         if (inner != std::string_view::npos)
           c.problem(

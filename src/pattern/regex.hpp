@@ -1,4 +1,5 @@
-// A compiled `%...%` regular expression: an unanchored search, case-sensitive, over bytes (spec §3.4).
+// A compiled `%...%` regular expression: an unanchored search, case-sensitive, over bytes
+// (docs/filter-patterns.md §3.4).
 #pragma once
 
 #include <cstddef>
@@ -14,7 +15,7 @@ class RE2;
 
 namespace trailwatch::pattern_detail {
 
-/// At most this many regexes in one JSON or space-delimited pattern (spec §1).
+/// At most this many regexes in one JSON or space-delimited pattern (docs/filter-patterns.md §1).
 inline constexpr int kMaxRegexesPerPattern = 2;
 
 class Regex {

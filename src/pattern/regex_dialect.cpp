@@ -43,9 +43,9 @@ constexpr bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-// The spec's \s is tab, space and newline. Outside a class these are whole classes; inside one they are
-// member lists. \S inside a class is the complement written as byte ranges, since RE2 runs in Latin-1 mode
-// where every byte is one character.
+// The dialect's \s (docs/filter-patterns.md §3.4) is tab, space and newline. Outside a class these are whole
+// classes; inside one they are member lists. \S inside a class is the complement written as byte ranges,
+// since RE2 runs in Latin-1 mode where every byte is one character.
 constexpr std::string_view kSpaceClass = "[\\t\\n ]";
 constexpr std::string_view kNotSpaceClass = "[^\\t\\n ]";
 constexpr std::string_view kSpaceMembers = "\\t\\n ";

@@ -1,8 +1,8 @@
-// The `%...%` regular-expression dialect of filter patterns (spec §3.4), checked and rewritten into RE2
-// syntax. The dialect is a subset of RE2's with three differences the translation removes: `\s` means tab,
-// space and newline only (RE2 adds \r and \f, and \v in classes), `{,n}` means {0,n} (RE2 2022-06 reads it as
-// literal text), and an escape may only be one the dialect documents. `.` matching a newline is an RE2
-// option, not a rewrite (see regex.cpp).
+// The `%...%` regular-expression dialect of filter patterns (docs/filter-patterns.md §3.4), checked and
+// rewritten into RE2 syntax. The dialect is a subset of RE2's with three differences the translation removes:
+// `\s` means tab, space and newline only (RE2 adds \r and \f, and \v in classes), `{,n}` means {0,n} (RE2
+// 2022-06 reads it as literal text), and an escape may only be one the dialect documents. `.` matching a
+// newline is an RE2 option, not a rewrite (see regex.cpp).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-// Selectors: $.a.b, $.a[0], $.a[*], $.*, $.['k.with.dots'] (spec §3, §5.2).
+// Selectors: $.a.b, $.a[0], $.a[*], $.*, $.['k.with.dots'] (docs/filter-patterns.md §3, §5.2).
 #pragma once
 
 #include <cstddef>
@@ -8,7 +8,8 @@
 
 namespace trailwatch::pattern_detail {
 
-/// Characters of an unquoted key (spec §3, documented set). Other keys must be written $.['key'].
+/// Characters of an unquoted key (docs/filter-patterns.md §3, documented set). Other keys must be written
+/// $.['key'].
 constexpr bool is_key_char(char c) {
   return is_alpha(c) || is_digit(c) || c == '_' || c == '-';
 }

@@ -12,7 +12,7 @@ namespace trailwatch::pattern_detail {
 
 namespace {
 
-// The documented safe set for unquoted terms (spec §4, A5).
+// The documented safe set for unquoted terms (docs/filter-patterns.md §4, A5).
 constexpr bool is_word_char(char c) {
   return is_alpha(c) || is_digit(c) || c == '_';
 }
@@ -24,7 +24,7 @@ bool occurs(std::string_view message, const std::string& term) noexcept {
 }
 
 // A term that occurs in every message: an empty or whitespace-only quoted term. `" "` is documented to match
-// every event, including one without a space (spec §4), so it is not a substring test.
+// every event, including one without a space (docs/filter-patterns.md §4), so it is not a substring test.
 bool occurs_everywhere(std::string_view term) {
   return std::all_of(term.begin(), term.end(), is_space);
 }
@@ -72,7 +72,8 @@ class TermParser {
           break;
       }
     }
-    // Mixed with plain or excluded terms, `?` terms are ignored (current documentation; spec A3).
+    // Mixed with plain or excluded terms, `?` terms are ignored (current documentation;
+    // docs/filter-patterns.md A3).
     if (!plain_or_excluded) {
       program_.any_optional = !optional_everywhere;
       program_.optional = std::move(optional);

@@ -1,6 +1,6 @@
-// Term patterns (spec §4): words and quoted phrases that must occur in the message (`ERROR`), must not
-// (`-ERROR`), or of which one must (`?ERROR ?WARN`). Each is a case-sensitive substring search over the
-// message bytes; word boundaries play no part.
+// Term patterns (docs/filter-patterns.md §4): words and quoted phrases that must occur in the message
+// (`ERROR`), must not (`-ERROR`), or of which one must (`?ERROR ?WARN`). Each is a case-sensitive substring
+// search over the message bytes; word boundaries play no part.
 #pragma once
 
 #include <cstddef>
@@ -13,9 +13,10 @@ namespace trailwatch::pattern_detail {
 struct TermProgram {
   std::vector<std::string> required;
   std::vector<std::string> excluded;
-  std::vector<std::string> optional;  // empty unless the pattern has only `?` terms (spec §4 mixing rule, A3)
-  bool any_optional = false;          // the pattern has only `?` terms: at least one must occur
-  bool never = false;                 // an excluded term occurs in every message (`-" "`)
+  // Empty unless the pattern has only `?` terms (docs/filter-patterns.md §4 mixing rule, A3).
+  std::vector<std::string> optional;
+  bool any_optional = false;  // the pattern has only `?` terms: at least one must occur
+  bool never = false;         // an excluded term occurs in every message (`-" "`)
 
   bool matches(std::string_view message) const noexcept;
 };

@@ -370,8 +370,8 @@ def default_alarm_windows(points):
 
 
 def read_tree(root):
-    """Walks `root` the way DESIGN.md says a directory is walked and parses every file it would read.
-    Returns {pairs: [(record, size)], files: [(rel path, records)], skipped: {...}, warnings: [rel path]}."""
+    """Walks `root` the way docs/design.md "Reading input" says a directory is walked and parses every file it would
+    read. Returns {pairs: [(record, size)], files: [(rel path, records)], skipped: {...}, warnings: [rel path]}."""
     files = []
     skipped = {"digest": 0, "insight": 0, "lake": 0, "symlink": 0, "not_regular": 0, "other_name": 0}
     warnings = []

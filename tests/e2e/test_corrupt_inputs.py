@@ -9,10 +9,11 @@ copies are made from files full of matches, so counting any of their records sho
 and a FIFO inside the tree must be skipped (input.skipped.symlink / not_regular), not reported as errors, and the
 FIFO must not be opened (the scan would hang).
 
-Decided here (DESIGN.md says a damaged file "is an error" without saying whether records read before the damage
-count): the JSON-level damage sits inside the first record, so no complete record precedes it and the expected
-numbers are the same under either reading; the gzip-level damage (CRC, length, truncation, trailing bytes) is in
-files full of records and matches, none of which may be counted, since those checks cover the whole member.
+Decided here, before docs/design.md "Reading input" said that a damaged file counts none of its records, not even
+those before the damage: the JSON-level damage sits inside the first record, so no complete record precedes it and
+the expected numbers are the same under either reading; the gzip-level damage (CRC, length, truncation, trailing
+bytes) is in files full of records and matches, none of which may be counted, since those checks cover the whole
+member.
 """
 import gzip
 import json
@@ -133,7 +134,8 @@ def main():
                % (inp.get("records"), rule and rule.get("matched_events"), donor_json[:cut_at].count(b'{"eventVersion"') - 1))
 
     # several gzip members: read as one stream (as zcat does), with a warning for a CloudTrail log file
-    # (DESIGN.md "Reading input"); the envelope's bytes are split at an arbitrary point between the two members
+    # (docs/design.md "Reading input"); the envelope's bytes are split at an arbitrary point between the two
+    # members
     split = len(donor_json) // 3
     multi_rel = os.path.join(os.path.dirname(donor["path"]), prefix.replace("20240531T23", "20240603T12") +
                              "00Z_MULTIMEMBERxxxxx.json.gz")

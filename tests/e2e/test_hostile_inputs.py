@@ -18,9 +18,9 @@ skipped as root (root reads a chmod 000 file).
 The single record is 100 MB (about 6 s of this test in Release, about as much under ASan), or
 TRAILWATCH_E2E_BIG_RECORD_MB megabytes: tools/valgrind_e2e.sh sets 20, since valgrind is tens of times slower.
 
-What this pins down beyond DESIGN.md: the records of a file that fails (a broken envelope, a damaged gzip stream) are
-not counted, not even those before the damage; an NDJSON file with bad lines keeps its good lines and is listed
-in input.errors with the count of bad lines.
+What this pins down (docs/design.md "Reading input"): the records of a file that fails (a broken envelope, a damaged
+gzip stream) are not counted, not even those before the damage; an NDJSON file with bad lines keeps its good lines
+and is listed in input.errors with the count of bad lines.
 """
 import gzip
 import json

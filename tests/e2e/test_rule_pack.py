@@ -6,7 +6,7 @@ A generated corpus (a few MB) plus a hand-made NDJSON file with matching and nea
 S3, Config, EC2 and Organizations event name, AccessDenied*/...UnauthorizedOperation error codes, missing, null,
 array and object fields under !=, escaped and duplicate keys) is scanned with `trailwatch scan --rule cis`. Every
 rule's matched_events, datapoints and alarm windows must equal what the 15 patterns, translated by hand into Python
-predicates below, give on the decoded records (filter-pattern-spec.md §5: a missing field, null, array or object
+predicates below, give on the decoded records (docs/filter-patterns.md §5: a missing field, null, array or object
 fails every comparison, != included; `*` is a glob; && binds tighter than ||). The hand-made records carry the rules
 they must match, which checks the predicates themselves first.
 
@@ -41,9 +41,9 @@ def get(rec, path):
 
 
 def text_of(v):
-    """The text of a value node (spec §5.3), or None for null, arrays, objects and missing fields. Booleans compare
-    as true/false (A21). Numbers would compare by their raw token; no glob in the pack can match a number whatever
-    its spelling, so str() is enough here."""
+    """The text of a value node (docs/filter-patterns.md §5.3), or None for null, arrays, objects and missing fields.
+    Booleans compare as true/false (A21). Numbers would compare by their raw token; no glob in the pack can match a
+    number whatever its spelling, so str() is enough here."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, str):
