@@ -68,9 +68,8 @@ struct ScanFixture {
   }
   std::string json;
   std::string_view data{json.data(), json.size() - kRecordPadding};
-  FieldPlan plan;
-  std::vector<MetricFilter> filters = default_rule();
-  MetricEngine engine{filters, {}, 300, plan};
+  MetricEngine engine{default_rule(), {}, 300};
+  const FieldPlan& plan = engine.fields();
   std::optional<LiteralPrefilter> prefilter = engine.literal_prefilter();
 
   static std::vector<MetricFilter> default_rule() {

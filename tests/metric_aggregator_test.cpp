@@ -21,9 +21,8 @@ ScanRun run(const std::string& pattern, MetricTransformation metric, const std::
             RecordScope scope = {}, GroupBy group_by = {}) {
   std::vector<MetricFilter> filters;
   filters.push_back(MetricFilter{"f", Pattern::parse(pattern), std::move(metric)});
-  FieldPlan plan;
-  MetricEngine engine(filters, scope, 300, plan, group_by);
-  RecordReader reader(plan);
+  MetricEngine engine(std::move(filters), scope, 300, group_by);
+  RecordReader reader(engine.fields());
   MetricAggregator aggregator(engine, true);
   std::string padded = ndjson + std::string(kRecordPadding, '\0');
   aggregator.begin_file();
@@ -201,8 +200,7 @@ TEST(MetricTransformationRules, EngineRejectsAnUnusableTransformation) {
   std::vector<MetricFilter> filters;
   MetricTransformation m = metric("$.");
   filters.push_back(MetricFilter{"f", Pattern::parse("{ $.a = 1 }"), m});
-  FieldPlan plan;
-  EXPECT_THROW(MetricEngine(filters, {}, 300, plan), std::invalid_argument);
+  EXPECT_THROW(MetricEngine(std::move(filters), {}, 300), std::invalid_argument);
 }
 
 }  // namespace

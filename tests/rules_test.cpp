@@ -11,6 +11,7 @@
 
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/records.hpp"
+#include "trailwatch/rule_lint.hpp"
 #include "trailwatch/rules.hpp"
 
 namespace trailwatch {

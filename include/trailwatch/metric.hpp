@@ -123,16 +123,21 @@ struct CompiledFilter {
   std::vector<std::string> dimension_names;
 };
 
-/// The filters of one scan bound to the fields they read. Shared read-only by all workers.
+/// The filters of one scan bound to the fields they read. Owns both: built once, then shared read-only by all
+/// workers; a RecordReader made from fields() must not outlive the engine.
 class MetricEngine {
  public:
-  /// Binds every filter's pattern, values and dimensions (and the fields the scan itself needs) into `plan`.
-  /// Throws std::invalid_argument with a one-line reason when a transformation is not usable.
-  MetricEngine(std::vector<MetricFilter>& filters, RecordScope scope, std::int64_t period, FieldPlan& plan,
+  /// Binds every filter's pattern, values and dimensions (and the fields the scan itself needs) into its own
+  /// field plan. Throws std::invalid_argument with a one-line reason when a transformation is not usable.
+  MetricEngine(std::vector<MetricFilter> filters, RecordScope scope, std::int64_t period,
                GroupBy group_by = {});
+  MetricEngine(const MetricEngine&) = delete;
+  MetricEngine& operator=(const MetricEngine&) = delete;
 
   const std::vector<MetricFilter>& filters() const { return filters_; }
   const std::vector<CompiledFilter>& compiled() const { return compiled_; }
+  /// Every selector a record must be read for.
+  const FieldPlan& fields() const { return plan_; }
 
   /// What one event publishes for filter `filter`.
   struct EventSample {
@@ -140,7 +145,9 @@ class MetricEngine {
     std::optional<double> value;  // none: nothing is published (no match and no default, or unreadable value)
     SeriesKey dimensions;         // the metric's dimension values, then the --group-by values
   };
-  /// Evaluates filter `filter` on one event. `extracted` is scratch space reused across calls.
+  /// Evaluates filter `filter` on one event: the one place where a pattern and its transformation meet an
+  /// event (scans, test-pattern, the audit's probes and the rule lint all come here). `extracted` is scratch
+  /// space reused across calls.
   void evaluate(std::size_t filter, const EventView& event, ExtractedFields& extracted,
                 EventSample& out) const;
   /// The literals a record must hold to publish anything for some filter, when that can be said: not when a
@@ -155,7 +162,8 @@ class MetricEngine {
   SelectorId region() const { return region_; }
 
  private:
-  std::vector<MetricFilter>& filters_;
+  std::vector<MetricFilter> filters_;
+  FieldPlan plan_;
   std::vector<CompiledFilter> compiled_;
   GroupBy group_by_;
   RecordScope scope_;

@@ -1,6 +1,6 @@
 // The built-in rule pack (metric layer): the CIS AWS Foundations monitoring rules as metric filters with the
-// alarm CIS prescribes for each, and a lint that judges the texts CIS published by what the pattern engine
-// does with them. Texts and numbering: ../shared/research/filter-pattern-spec.md §8.
+// alarm CIS prescribes for each (the lint of the published texts is the scan unit's:
+// trailwatch/rule_lint.hpp). Texts and numbering: docs/filter-patterns.md §8.
 #pragma once
 
 #include <string>
@@ -59,30 +59,5 @@ const BuiltinRule* find_builtin_rule(std::string_view id);
 /// unknown id in `unknown` (and an empty list) when an id is not a rule.
 std::vector<const BuiltinRule*> select_builtin_rules(const std::vector<std::string>& ids,
                                                      std::string& unknown);
-
-/// A defect of a published CIS text, shown by running the text through trailwatch's own pattern engine.
-struct PublishedTextFinding {
-  /// Stable keys: "matches-almost-everything", "or-and-precedence", "rejected-by-parser".
-  std::string defect;
-  /// The built-in rule for the same control (which does not carry the defect).
-  std::string rule_id;
-  /// The publication, e.g. "CIS v1.4.0 4.1 (CLI step)".
-  std::string source;
-  /// The published text, verbatim.
-  std::string pattern;
-  /// One line: what is wrong and what it costs.
-  std::string summary;
-  /// What the engine did, one observation per line.
-  std::vector<std::string> evidence;
-  /// For a text the parser rejects: PatternError::caret_message(). Empty otherwise.
-  std::string error;
-  /// True when the engine behaved as the defect predicts. False means the engine no longer reproduces it
-  /// (the evidence then says what it did instead).
-  bool confirmed = false;
-};
-
-/// Checks the known defects of the published CIS texts (spec §8 "Known defects") by behaviour: evaluates
-/// each text on records built in code, or parses it and keeps the error. Never throws.
-std::vector<PublishedTextFinding> lint_published_texts();
 
 }  // namespace trailwatch

@@ -5,30 +5,13 @@
 
 #include <map>
 #include <memory>
-#include <stdexcept>
 
 #include "trailwatch/audit.hpp"
-#include "trailwatch/records.hpp"
+#include "trailwatch/scan.hpp"
 
 namespace trailwatch::audit {
 
 namespace {
-
-class ProbeSink : public RecordSink {
- public:
-  ProbeSink(const MetricEngine& engine, std::string_view message, ExtractedFields& extracted,
-            MetricEngine::EventSample& sample)
-      : engine_(engine), message_(message), extracted_(extracted), sample_(sample) {}
-  void on_record(const RecordView& record) override {
-    engine_.evaluate(0, EventView{&record.fields, message_}, extracted_, sample_);
-  }
-
- private:
-  const MetricEngine& engine_;
-  std::string_view message_;
-  ExtractedFields& extracted_;
-  MetricEngine::EventSample& sample_;
-};
 
 // "ScheduleKeyDeletion (all 6 probes)" or "DisableKey (DisableKey by root, AccessDenied)", per event name.
 std::string summarize(const std::vector<ProbeOutcome>& outcomes, bool positive, bool matched) {
@@ -110,41 +93,34 @@ std::string FilterJudgement::extra() const {
 FilterJudgement judge_filter(const ConfiguredFilter& filter, std::string_view region,
                              std::string_view account) {
   FilterJudgement j;
-  std::vector<MetricFilter> filters;
-  FieldPlan plan;
-  std::unique_ptr<MetricEngine> engine;
+  auto plan_for = [](const ConfiguredFilter& f, Pattern pattern, MetricTransformation metric) {
+    ScanSpec spec;
+    spec.filters.push_back(MetricFilter{f.name, std::move(pattern), std::move(metric)});
+    return std::make_unique<ScanPlan>(std::move(spec));
+  };
+  std::unique_ptr<ScanPlan> plan;
   try {
-    filters.push_back(MetricFilter{filter.name, Pattern::parse(filter.pattern), filter.metric});
+    plan = plan_for(filter, Pattern::parse(filter.pattern), filter.metric);
   } catch (const PatternError& e) {
     j.verdict = FilterVerdict::Unparsable;
     j.error = e.what();
     return j;
-  }
-  try {
-    engine = std::make_unique<MetricEngine>(filters, RecordScope{}, 60, plan);
-  } catch (const std::exception& e) {
+  } catch (const PlanError& e) {
     // The pattern is still judged, with the value 1 a usable transformation would publish.
     j.error = e.what();
-    plan = FieldPlan{};
-    filters.front().metric = MetricTransformation{};
-    filters.front().metric.name = filter.metric.name;
-    engine = std::make_unique<MetricEngine>(filters, RecordScope{}, 60, plan);
+    MetricTransformation counting;
+    counting.name = filter.metric.name;
+    plan = plan_for(filter, Pattern::parse(filter.pattern), counting);
   }
-  j.dimension_names = engine->compiled().front().dimension_names;
+  j.dimension_names = plan->engine().compiled().front().dimension_names;
 
-  RecordReader reader(plan);
-  ExtractedFields extracted;
-  std::string record;
-  std::string padded;
+  EventEvaluator evaluator(*plan);
   bool all_positives = true;
   bool any_positive = false;
   bool any_negative = false;
   for (const Probe& probe : probes()) {
-    MetricEngine::EventSample sample;
-    record = localized(probe.record, region, account);
-    padded.assign(record).append(kRecordPadding, '\0');
-    ProbeSink sink(*engine, record, extracted, sample);
-    reader.read(std::string_view(padded.data(), record.size()), sink);
+    const MetricEngine::EventSample& sample =
+        evaluator.evaluate(localized(probe.record, region, account)).front();
     j.outcomes.push_back(ProbeOutcome{&probe, sample.matched, sample.value, sample.dimensions});
     if (probe.positive) {
       all_positives = all_positives && sample.matched;

@@ -2,9 +2,7 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -13,15 +11,12 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/scan_results.hpp"
 #include "cli/scan_settings.hpp"
-#include "cli/scan_worker.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/ingest.hpp"
-#include "trailwatch/metric.hpp"
 #include "trailwatch/pattern.hpp"
-#include "trailwatch/records.hpp"
 #include "trailwatch/report.hpp"
+#include "trailwatch/scan.hpp"
 
 namespace trailwatch::cli {
 
@@ -150,42 +145,28 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
 
 int run_scan(const ScanOptions& o) {
   ScanSettings settings;
+  std::unique_ptr<ScanPlan> plan;
   try {
     settings = build_scan_settings(o);
+    plan = std::make_unique<ScanPlan>(std::move(settings.spec));
   } catch (const PatternError& e) {
     std::cerr << "trailwatch: " << e.caret_message() << '\n';
     return kExitUsage;
   } catch (const UsageError& e) {
     std::cerr << "trailwatch: " << e.message << '\n';
     return kExitUsage;
-  }
-
-  auto started = std::chrono::steady_clock::now();
-  FieldPlan plan;
-  std::unique_ptr<MetricEngine> engine_holder;
-  try {
-    engine_holder = std::make_unique<MetricEngine>(settings.filters, settings.scope, settings.period, plan,
-                                                   settings.group_by);
-  } catch (const std::invalid_argument& e) {
+  } catch (const PlanError& e) {
     std::cerr << "trailwatch: " << e.what() << '\n';
     return kExitUsage;
-  } catch (const PatternError& e) {
-    std::cerr << "trailwatch: " << e.caret_message() << '\n';
-    return kExitUsage;
   }
-  const MetricEngine& engine = *engine_holder;
-  // The literals every match holds let a worker skip field extraction for the other records (always exact),
-  // and with --fast whole files.
-  const std::optional<LiteralPrefilter> prefilter = engine.literal_prefilter();
-  const bool fast = o.fast && prefilter.has_value();
-  if (o.fast && !fast)
+  const Scanner scanner(*plan, settings.run);
+  if (o.fast && !scanner.fast())
     std::cerr
         << "trailwatch: --fast has no effect here (a default value, --start/--end/--account/--region, or a "
            "pattern with no literal text needs every record read); reading everything\n";
-  const ScanWorker::Setup setup{plan, engine,          prefilter ? &*prefilter : nullptr,
-                                fast, settings.loader, settings.limits};
 
   std::unique_ptr<AtomicFile> matches_file;
+  std::unique_ptr<MatchesWriter> matches;
   if (!o.matches.empty()) {
     matches_file = std::make_unique<AtomicFile>(o.matches);
     if (!matches_file->ok()) {
@@ -193,21 +174,11 @@ int run_scan(const ScanOptions& o) {
                 << '\n';
       return kExitUsage;
     }
+    matches = std::make_unique<MatchesWriter>(matches_file->stream());
   }
-  MatchesWriter matches(matches_file ? &matches_file->stream() : nullptr);
 
-  Discovery discovery = discover_inputs(o.paths);
-  unsigned threads = o.threads > 0 ? o.threads : default_thread_count();
-  threads =
-      static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, discovery.files.size())));
-
+  const Discovery discovery = discover_inputs(o.paths);
   ScanProgress progress;
-  progress.files_total = discovery.files.size();
-  for (const InputFile& f : discovery.files) progress.bytes_total += f.size;
-
-  std::vector<std::unique_ptr<ScanWorker>> workers(threads);
-  const char* kernel = preferred_record_kernel();
-
   // One Ctrl-C stops the scan after the files being read and reports what was read; SA_RESETHAND makes a
   // second one end the process at once.
   struct sigaction interrupt {};
@@ -216,55 +187,15 @@ int run_scan(const ScanOptions& o) {
   interrupt.sa_flags = SA_RESETHAND;
   sigemptyset(&interrupt.sa_mask);
   sigaction(SIGINT, &interrupt, &previous);
+  ScanReport report;
   {
-    bool show_progress = o.progress.value_or(::isatty(STDERR_FILENO) == 1);
+    const bool show_progress = o.progress.value_or(::isatty(STDERR_FILENO) == 1);
     std::unique_ptr<ProgressLine> line;
     if (show_progress) line = std::make_unique<ProgressLine>(progress, STDERR_FILENO);
-    run_workers(
-        threads, discovery.files.size(),
-        [&](unsigned w, std::size_t item) {
-          // Built on the worker's own thread, the first time it runs, so its buffers stay local to it.
-          if (!workers[w]) workers[w] = std::make_unique<ScanWorker>(setup, matches, progress, g_interrupted);
-          workers[w]->read(discovery.files[item]);
-        },
-        &g_interrupted);
+    report = scanner.run(discovery, progress, g_interrupted, matches.get());
   }
   sigaction(SIGINT, &previous, nullptr);
-
-  ScanReport report;
-  InputSummary& in = report.input;
-  in.kernel = kernel;
-  in.mode = fast ? "fast" : "full";
-  in.threads = threads;
-  in.files = progress.files_done.load();  // fewer than discovered when interrupted
-  in.skipped = discovery.skipped;
-  in.errors = discovery.errors;
-  ScanTally tally;
-  tally.filters.resize(settings.filters.size());
-  for (const auto& worker : workers) {
-    if (!worker) continue;
-    tally.merge(worker->tally());
-    in.files_failed += worker->files_failed;
-    in.bytes_read += worker->bytes_read;
-    in.bytes_inflated += worker->bytes_inflated;
-    in.buffers_skipped += worker->buffers_skipped;
-    in.bytes_skipped += worker->bytes_skipped;
-    in.warnings.insert(in.warnings.end(), worker->warnings.begin(), worker->warnings.end());
-    in.errors.insert(in.errors.end(), worker->errors.begin(), worker->errors.end());
-  }
-  std::sort(in.warnings.begin(), in.warnings.end());
-  std::sort(in.errors.begin(), in.errors.end());
-  in.records = tally.records;
-  in.records_failed = tally.records_failed;
-  in.records_out_of_range = tally.records_out_of_range;
-  in.records_out_of_scope = tally.records_out_of_scope;
-  in.interrupted = g_interrupted.load();
-  in.partial = !in.errors.empty() || in.interrupted;
-  in.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-  ScanResults results = build_scan_results(settings, engine, tally);
-  report.rules = std::move(results.rules);
-  report.unreplayable_alarms = std::move(results.unreplayable);
+  const InputSummary& in = report.input;
 
   std::ostringstream text;
   if (o.format == "json")
@@ -275,7 +206,7 @@ int run_scan(const ScanOptions& o) {
     write_table(text, report);
 
   int code = kExitDone;
-  if (o.fail_on_alarm && results.any_window) code = kExitAlarm;
+  if (o.fail_on_alarm && report.any_alarm()) code = kExitAlarm;
   if (in.partial) code = kExitPartial;
   if (in.interrupted) code = kExitInterrupted;
 

@@ -1,4 +1,4 @@
-// `trailwatch scan`: wires ingest -> records -> pattern -> metric -> alarm -> report.
+// `trailwatch scan`: flags -> a ScanPlan and a Scanner (trailwatch/scan.hpp), the report out, the exit code.
 #pragma once
 
 #include <optional>
@@ -49,7 +49,7 @@ struct ScanOptions {
 /// Adds the `scan` subcommand to `app`; the options are written into `options`.
 CLI::App* add_scan_command(CLI::App& app, ScanOptions& options);
 
-/// Runs a scan and returns the process exit code (DESIGN.md "Exit codes").
+/// Runs a scan and returns the process exit code (docs/design.md "Exit codes").
 int run_scan(const ScanOptions& options);
 
 }  // namespace trailwatch::cli

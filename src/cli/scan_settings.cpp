@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
-#include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "cli/usage_error.hpp"
@@ -89,14 +89,6 @@ std::vector<MetricFilter> config_filters(const AccountConfig& config) {
     }
   }
   return filters;
-}
-
-// The period every alarm's period is a whole multiple of, so one aggregation serves them all.
-std::int64_t common_period(const AccountConfig& config, std::int64_t fallback) {
-  std::int64_t g = 0;
-  for (const ConfiguredAlarm& a : config.alarms)
-    if (a.unreplayable.empty() && a.settings.period > 0) g = std::gcd(g, a.settings.period);
-  return g > 0 ? g : fallback;
 }
 
 GroupBy build_group_by(const std::string& text) {
@@ -197,23 +189,31 @@ std::vector<std::pair<std::string, std::string>> parse_dimension_flags(
 
 ScanSettings build_scan_settings(const ScanOptions& o) {
   ScanSettings s;
+  std::optional<AccountConfig> config;
   if (!o.configs.empty()) {
     if (o.pattern_given || !o.rules.empty()) throw UsageError{"--config replaces --rule and --pattern"};
     if (!o.group_by.empty())
       throw UsageError{"--config replays alarms on the dimensions they name; drop --group-by"};
-    s.config = load_configs(o.configs);
-    s.filters = config_filters(s.config);
-    s.from_config = true;
+    config = load_configs(o.configs);
+    s.spec.filters = config_filters(*config);
   } else {
-    s.filters = build_filters(o);
+    s.spec.filters = build_filters(o);
   }
-  s.alarm = build_alarm(o);
-  s.scope = build_scope(o);
-  s.group_by = build_group_by(o.group_by);
-  s.period = s.from_config ? common_period(s.config, s.alarm.period) : s.alarm.period;
-  s.loader.max_inflated_bytes = parse_byte_size("--max-inflated-size", o.max_inflated_size);
-  s.limits.max_record_size = parse_byte_size("--max-record-size", o.max_record_size);
-  s.limits.max_depth = o.max_depth;
+  // The alarm flags are checked also with --config, where the configuration's alarms are replayed instead.
+  const AlarmSettings alarm = build_alarm(o);
+  if (config)
+    s.spec.alarms = std::move(config->alarms);
+  else
+    s.spec.alarms = alarm;
+  s.spec.series_statistic = alarm.statistic;
+  s.spec.fallback_period = alarm.period;
+  s.spec.scope = build_scope(o);
+  s.spec.group_by = build_group_by(o.group_by);
+  s.run.threads = o.threads;
+  s.run.fast = o.fast;
+  s.run.loader.max_inflated_bytes = parse_byte_size("--max-inflated-size", o.max_inflated_size);
+  s.run.limits.max_record_size = parse_byte_size("--max-record-size", o.max_record_size);
+  s.run.limits.max_depth = o.max_depth;
   return s;
 }
 

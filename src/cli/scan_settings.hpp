@@ -1,30 +1,21 @@
-// What a scan evaluates, built from the command line: the metric filters (built-in rules, --pattern or
-// --config), the alarm, the record scope and the grouping.
+// Flags -> a scan: the metric filters (built-in rules, --pattern or --config), the alarms, the record scope,
+// the grouping, and the reading limits. Everything they mean is the scan unit's (trailwatch/scan.hpp).
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cli/scan_command.hpp"
-#include "trailwatch/account_config.hpp"
-#include "trailwatch/alarm.hpp"
-#include "trailwatch/ingest.hpp"
-#include "trailwatch/metric.hpp"
+#include "trailwatch/scan.hpp"
 
 namespace trailwatch::cli {
 
+/// A scan as the flags ask for it: the question (what it answers) and how it runs (what does not change the
+/// answer).
 struct ScanSettings {
-  std::vector<MetricFilter> filters;
-  AlarmSettings alarm;  // the alarm replayed on every series (not with --config)
-  RecordScope scope;
-  GroupBy group_by;
-  AccountConfig config;  // --config: its alarms are replayed instead of `alarm`
-  bool from_config = false;
-  std::int64_t period = 300;  // the aggregation period: every replayed alarm's period is a multiple of it
-  LoaderOptions loader;       // --max-inflated-size
-  RecordLimits limits;        // --max-record-size, --max-depth
+  ScanSpec spec;
+  ScanRunOptions run;
 };
 
 /// Throws UsageError (or PatternError for an invalid pattern) when the options do not make a scan.

@@ -3,45 +3,19 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
 #include "cli/scan_settings.hpp"
 #include "cli/usage_error.hpp"
-#include "trailwatch/metric.hpp"
 #include "trailwatch/pattern.hpp"
-#include "trailwatch/records.hpp"
 #include "trailwatch/report.hpp"
+#include "trailwatch/scan.hpp"
 
 namespace trailwatch::cli {
 
 namespace {
-
-struct EventResult {
-  std::uint64_t number = 0;
-  std::string message;
-  MetricEngine::EventSample sample;
-};
-
-// Hands the fields of the one record in a line to the evaluation; a line that is not a JSON object never
-// calls it.
-class LineSink : public RecordSink {
- public:
-  LineSink(const MetricEngine& engine, ExtractedFields& extracted, EventResult& result)
-      : engine_(engine), extracted_(extracted), result_(result) {}
-  void on_record(const RecordView& record) override {
-    called = true;
-    engine_.evaluate(0, EventView{&record.fields, result_.message}, extracted_, result_.sample);
-  }
-  bool called = false;
-
- private:
-  const MetricEngine& engine_;
-  ExtractedFields& extracted_;
-  EventResult& result_;
-};
 
 std::string dimensions_text(const std::vector<std::string>& names, const std::vector<std::string>& values) {
   std::string out;
@@ -50,17 +24,18 @@ std::string dimensions_text(const std::vector<std::string>& names, const std::ve
   return out;
 }
 
-void write_json_result(std::string& out, const EventResult& e, const std::vector<std::string>& names) {
-  out += fmt::format("{{\"eventNumber\":{},\"eventMessage\":", e.number);
-  append_json_string(out, e.message);
+void write_json_result(std::string& out, std::uint64_t number, std::string_view message,
+                       const MetricEngine::EventSample& sample, const std::vector<std::string>& names) {
+  out += fmt::format("{{\"eventNumber\":{},\"eventMessage\":", number);
+  append_json_string(out, message);
   out += ",\"value\":";
-  out += e.sample.value ? fmt::format("{}", *e.sample.value) : "null";
+  out += sample.value ? fmt::format("{}", *sample.value) : "null";
   out += ",\"dimensions\":{";
-  for (std::size_t i = 0; i < names.size() && i < e.sample.dimensions.size(); ++i) {
+  for (std::size_t i = 0; i < names.size() && i < sample.dimensions.size(); ++i) {
     if (i > 0) out += ',';
     append_json_string(out, names[i]);
     out += ':';
-    append_json_string(out, e.sample.dimensions[i]);
+    append_json_string(out, sample.dimensions[i]);
   }
   out += "}}";
 }
@@ -98,21 +73,20 @@ CLI::App* add_test_pattern_command(CLI::App& app, TestPatternOptions& o) {
 }
 
 int run_test_pattern(const TestPatternOptions& o) {
-  std::vector<MetricFilter> filters;
-  FieldPlan plan;
-  std::unique_ptr<MetricEngine> engine;
+  std::unique_ptr<ScanPlan> plan;
   try {
     MetricTransformation metric;
     metric.name = "TestMetric";
     metric.value = o.metric_value;
     metric.default_value = o.default_value;
     metric.dimensions = parse_dimension_flags(o.dimensions);
-    filters.push_back(MetricFilter{"test", Pattern::parse(o.pattern), std::move(metric)});
-    engine = std::make_unique<MetricEngine>(filters, RecordScope{}, 60, plan);
+    ScanSpec spec;
+    spec.filters.push_back(MetricFilter{"test", Pattern::parse(o.pattern), std::move(metric)});
+    plan = std::make_unique<ScanPlan>(std::move(spec));
   } catch (const PatternError& e) {
     std::cerr << "trailwatch: " << e.caret_message() << '\n';
     return kExitUsage;
-  } catch (const std::invalid_argument& e) {
+  } catch (const PlanError& e) {
     std::cerr << "trailwatch: " << e.what() << '\n';
     return kExitUsage;
   } catch (const UsageError& e) {
@@ -131,47 +105,33 @@ int run_test_pattern(const TestPatternOptions& o) {
     in = &file;
   }
 
-  const std::vector<std::string>& names = engine->compiled()[0].dimension_names;
-  RecordReader reader(plan);
-  ExtractedFields extracted;
-  EventResult result;
-  std::string line;
-  std::string padded;
+  const std::vector<std::string>& names = plan->engine().compiled()[0].dimension_names;
+  EventEvaluator evaluator(*plan);
   std::string json = "{\"matches\":[";
   bool first_match = true;
   std::uint64_t matched = 0;
-  while (std::getline(*in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos)
-      continue;  // TestMetricFilter takes no empty event
-    ++result.number;
-    result.message = line;
-    result.sample = {};
-    padded.assign(line).append(kRecordPadding, '\0');
-    LineSink sink(*engine, extracted, result);
-    ReadResult read = reader.read(std::string_view(padded.data(), line.size()), sink);
-    if (!sink.called || read.records != 1)  // not one JSON object: only text patterns can match it
-      engine->evaluate(0, EventView{nullptr, result.message}, extracted, result.sample);
-    if (result.sample.matched) ++matched;
+  const std::uint64_t events = for_each_event_line(*in, [&](std::uint64_t number, std::string_view message) {
+    const MetricEngine::EventSample& sample = evaluator.evaluate(message)[0];
+    if (sample.matched) ++matched;
     if (o.format == "json") {
-      if (!result.sample.matched) continue;
+      if (!sample.matched) return;
       if (!first_match) json += ',';
       first_match = false;
-      write_json_result(json, result, names);
-    } else {
-      std::string value = result.sample.value ? fmt::format("{}", *result.sample.value) : "-";
-      std::string shown = result.message.size() > 100 ? result.message.substr(0, 97) + "..." : result.message;
-      std::cout << fmt::format("{:>6}  {:<8} {:>8}  {}{}{}\n", result.number,
-                               result.sample.matched ? "MATCH" : "no", value,
-                               dimensions_text(names, result.sample.dimensions),
-                               result.sample.dimensions.empty() ? "" : "  ", shown);
+      write_json_result(json, number, message, sample, names);
+      return;
     }
-  }
+    std::string value = sample.value ? fmt::format("{}", *sample.value) : "-";
+    std::string shown =
+        message.size() > 100 ? std::string(message.substr(0, 97)) + "..." : std::string(message);
+    std::cout << fmt::format("{:>6}  {:<8} {:>8}  {}{}{}\n", number, sample.matched ? "MATCH" : "no", value,
+                             dimensions_text(names, sample.dimensions), sample.dimensions.empty() ? "" : "  ",
+                             shown);
+  });
   if (o.format == "json") {
-    json += fmt::format("],\"events\":{}}}\n", result.number);
+    json += fmt::format("],\"events\":{}}}\n", events);
     std::cout << json;
   } else {
-    std::cout << fmt::format("{} of {} events matched\n", matched, result.number);
+    std::cout << fmt::format("{} of {} events matched\n", matched, events);
   }
   return kExitDone;
 }

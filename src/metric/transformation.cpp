@@ -144,23 +144,23 @@ std::optional<double> sample_of(const ValueSource& source, const FieldValues& fi
 
 }  // namespace
 
-MetricEngine::MetricEngine(std::vector<MetricFilter>& filters, RecordScope scope, std::int64_t period,
-                           FieldPlan& plan, GroupBy group_by)
-    : filters_(filters),
+MetricEngine::MetricEngine(std::vector<MetricFilter> filters, RecordScope scope, std::int64_t period,
+                           GroupBy group_by)
+    : filters_(std::move(filters)),
       group_by_(group_by),
       scope_(std::move(scope)),
       period_(period),
-      event_time_(plan.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "eventTime", 0}})),
-      account_(plan.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "recipientAccountId", 0}})),
-      region_(plan.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "awsRegion", 0}})) {
+      event_time_(plan_.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "eventTime", 0}})),
+      account_(plan_.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "recipientAccountId", 0}})),
+      region_(plan_.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "awsRegion", 0}})) {
   for (MetricFilter& filter : filters_) {
     if (std::string problem = validate_transformation(filter.metric, filter.pattern); !problem.empty())
       throw std::invalid_argument(filter.id + ": " + problem);
-    filter.pattern.bind(plan);
+    filter.pattern.bind(plan_);
     CompiledFilter compiled;
-    compiled.value = compile_source(filter.metric.value, plan);
+    compiled.value = compile_source(filter.metric.value, plan_);
     for (const auto& [name, value] : filter.metric.dimensions) {
-      compiled.dimensions.push_back(compile_source(value, plan));
+      compiled.dimensions.push_back(compile_source(value, plan_));
       compiled.dimension_names.push_back(name);
     }
     if (group_by_.account) compiled.dimension_names.push_back("recipientAccountId");

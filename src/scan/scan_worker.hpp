@@ -1,0 +1,60 @@
+// One scan worker: its own loader, reader and aggregator; reads the inputs it is handed and keeps what it
+// learns until the scanner merges all workers (WorkerCounts::add_to).
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "trailwatch/ingest.hpp"
+#include "trailwatch/metric.hpp"
+#include "trailwatch/records.hpp"
+#include "trailwatch/scan.hpp"
+
+namespace trailwatch::scan {
+
+/// What one worker counted besides the metric tally; merged into the report's input section in one place.
+struct WorkerCounts {
+  std::vector<PathMessage> warnings;
+  std::vector<PathMessage> errors;
+  std::uint64_t files_failed = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_inflated = 0;
+  std::uint64_t buffers_skipped = 0;  // --fast: inflated, then proven unable to match
+  std::uint64_t bytes_skipped = 0;
+
+  /// Adds these counts to `summary` (warnings and errors appended; the caller sorts).
+  void add_to(InputSummary& summary) const;
+};
+
+class ScanWorker {
+ public:
+  /// `plan`, `progress`, `stop` and `matches` (may be null) must outlive the worker; `stop` is checked
+  /// between the pieces of a stream.
+  ScanWorker(const ScanPlan& plan, const ScanRunOptions& options, bool fast, MatchSink* matches,
+             ScanProgress& progress, const std::atomic<bool>& stop);
+
+  /// Reads one input: a file whole, or stdin piece by piece.
+  void read(const InputFile& file);
+
+  const ScanTally& tally() const { return aggregator_.tally(); }
+  const WorkerCounts& counts() const { return counts_; }
+
+ private:
+  /// Returns false if the buffer could not be used.
+  bool read_buffer(const std::string& path, LoadedBuffer& buffer);
+  void read_stream(const InputFile& file);
+
+  const ScanPlan& plan_;
+  bool fast_;
+  MatchSink* matches_;
+  ScanProgress& progress_;
+  const std::atomic<bool>& stop_;
+  LoaderOptions loader_options_;
+  BufferLoader loader_;
+  RecordReader reader_;
+  MetricAggregator aggregator_;
+  WorkerCounts counts_;
+};
+
+}  // namespace trailwatch::scan

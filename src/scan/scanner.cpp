@@ -1,0 +1,69 @@
+// Runs a plan over inputs: workers pull inputs in order, each keeps its own tally and counts, and the report
+// is assembled here, in one place, once every worker has stopped.
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "scan/scan_worker.hpp"
+#include "trailwatch/scan.hpp"
+
+namespace trailwatch {
+
+Scanner::Scanner(const ScanPlan& plan, ScanRunOptions options) : plan_(plan), options_(std::move(options)) {}
+
+bool Scanner::fast() const {
+  return options_.fast && plan_.prefilter() != nullptr;
+}
+
+ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const std::atomic<bool>& stop,
+                        MatchSink* matches) const {
+  const auto started = std::chrono::steady_clock::now();
+  unsigned threads = options_.threads > 0 ? options_.threads : default_thread_count();
+  threads =
+      static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, inputs.files.size())));
+  progress.files_total = inputs.files.size();
+  progress.bytes_total = 0;
+  for (const InputFile& f : inputs.files) progress.bytes_total += f.size;
+
+  const bool fast = this->fast();
+  std::vector<std::unique_ptr<scan::ScanWorker>> workers(threads);
+  run_workers(
+      threads, inputs.files.size(),
+      [&](unsigned w, std::size_t item) {
+        // Built on the worker's own thread, the first time it runs, so its buffers stay local to it.
+        if (!workers[w])
+          workers[w] = std::make_unique<scan::ScanWorker>(plan_, options_, fast, matches, progress, stop);
+        workers[w]->read(inputs.files[item]);
+      },
+      &stop);
+
+  ScanReport report;
+  InputSummary& in = report.input;
+  in.kernel = preferred_record_kernel();
+  in.mode = fast ? "fast" : "full";
+  in.threads = threads;
+  in.files = progress.files_done.load();  // fewer than listed when interrupted
+  in.skipped = inputs.skipped;
+  in.errors = inputs.errors;
+  ScanTally tally;
+  tally.filters.resize(plan_.filters().size());
+  for (const auto& worker : workers) {
+    if (!worker) continue;
+    tally.merge(worker->tally());
+    worker->counts().add_to(in);
+  }
+  std::sort(in.warnings.begin(), in.warnings.end());
+  std::sort(in.errors.begin(), in.errors.end());
+  in.records = tally.records;
+  in.records_failed = tally.records_failed;
+  in.records_out_of_range = tally.records_out_of_range;
+  in.records_out_of_scope = tally.records_out_of_scope;
+  in.interrupted = stop.load();
+  in.partial = !in.errors.empty() || in.interrupted;
+  report.rules = plan_.results(tally);
+  report.unreplayable_alarms = plan_.unreplayable();
+  in.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace trailwatch
