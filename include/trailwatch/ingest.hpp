@@ -12,11 +12,16 @@
 
 namespace trailwatch {
 
-/// One input to read: a file found by the walk or named on the command line, or stdin ("-").
+class InputSource;
+
+/// One input to read: a file found by the walk or named on the command line, stdin ("-"), or an object of
+/// another InputSource.
 struct InputFile {
   std::string path;
-  std::uint64_t size = 0;  // bytes on disk (0 for stdin)
-  bool is_stdin() const { return path == "-"; }
+  std::uint64_t size = 0;  // bytes as stored (0 for stdin)
+  /// Where it is read from; null for a local file or stdin. The source must outlive the scan.
+  const InputSource* source = nullptr;
+  bool is_stdin() const { return source == nullptr && path == "-"; }
 };
 
 /// Why the walk passed over something. Reported as input.skipped.
@@ -44,9 +49,28 @@ struct Discovery {
   std::vector<PathMessage> errors;  // arguments or directories that could not be read
 };
 
-/// Expands the command-line arguments: a file is read whatever its name, a directory is walked recursively
-/// (see DESIGN.md "Reading input"), "-" is stdin.
-Discovery discover_inputs(const std::vector<std::string>& arguments);
+/// Where inputs live other than the local file system: an archive behind a URL-like argument (the aws unit
+/// implements it for s3://). A source lists the inputs behind an argument and reads one input whole; what is
+/// read then goes through the same inflate and records pipeline as a local file. Shared by all workers.
+class InputSource {
+ public:
+  virtual ~InputSource() = default;
+  /// True when `argument` names inputs of this source (e.g. it starts with "s3://").
+  virtual bool handles(std::string_view argument) const = 0;
+  /// Adds the inputs behind `argument` to `out.files` (each with `source` = this), what it passed over to
+  /// `out.skipped`, and what it could not list, with the reason, to `out.errors`.
+  virtual void list(std::string_view argument, Discovery& out) const = 0;
+  /// Replaces `bytes` with the input's bytes as stored (gzip or plain). More than `max_bytes` is an error.
+  /// Returns an empty string, or the reason the input could not be read (it is then named in the report).
+  /// Called from several worker threads at once.
+  virtual std::string read(const InputFile& file, std::uint64_t max_bytes, std::string& bytes) const = 0;
+};
+
+/// Expands the command-line arguments: an argument some source in `sources` handles is listed by it; else a
+/// file is read whatever its name, a directory is walked recursively (see docs/design.md "Reading input"),
+/// "-" is stdin. Files come out sorted by path, so output is the same for any thread count.
+Discovery discover_inputs(const std::vector<std::string>& arguments,
+                          const std::vector<const InputSource*>& sources = {});
 
 /// True for the names a directory walk reads.
 bool is_log_file_name(std::string_view name);

@@ -59,6 +59,7 @@ struct BufferLoader::Impl {
   LoaderOptions options;
   ByteBuffer raw;
   ByteBuffer inflated;
+  std::string fetched;  // an InputSource's bytes
   GzipInflater inflater;
 };
 
@@ -68,6 +69,15 @@ BufferLoader::~BufferLoader() = default;
 
 LoadedBuffer BufferLoader::load(const InputFile& file) {
   LoadedBuffer out;
+  if (file.source != nullptr) {
+    std::string failure = file.source->read(file, impl_->options.max_inflated_bytes, impl_->fetched);
+    if (!failure.empty()) {
+      out.error = failure;
+      out.bytes_read = impl_->fetched.size();
+      return out;
+    }
+    return load_bytes(file.path, impl_->fetched);
+  }
   int fd = file.is_stdin() ? STDIN_FILENO : ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     out.error = std::string("cannot open: ") + std::strerror(errno);

@@ -103,9 +103,16 @@ bool is_log_file_name(std::string_view name) {
          ends_with(name, ".ndjson") || ends_with(name, ".gz");
 }
 
-Discovery discover_inputs(const std::vector<std::string>& arguments) {
+Discovery discover_inputs(const std::vector<std::string>& arguments,
+                          const std::vector<const InputSource*>& sources) {
   Discovery out;
   for (const std::string& argument : arguments) {
+    auto source = std::find_if(sources.begin(), sources.end(),
+                               [&](const InputSource* s) { return s != nullptr && s->handles(argument); });
+    if (source != sources.end()) {
+      (*source)->list(argument, out);
+      continue;
+    }
     if (argument == "-") {
       out.files.push_back({"-", 0});
       continue;
