@@ -54,6 +54,9 @@ struct BuiltinRule {
 const std::vector<BuiltinRule>& builtin_rules();
 /// The rule with this id, or nullptr.
 const BuiltinRule* find_builtin_rule(std::string_view id);
+/// The rule `scan` runs and `audit` checks when none is named: CIS "CMK disabled or scheduled for deletion".
+/// Everything else that needs its id, pattern or metric asks for this rule instead of spelling them.
+const BuiltinRule& default_rule();
 
 /// The rules named by `ids`, in the pack's order, each once; "cis" names every rule. Returns the first
 /// unknown id in `unknown` (and an empty list) when an id is not a rule.

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/scan_settings.hpp"
@@ -16,6 +18,7 @@
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/report.hpp"
+#include "trailwatch/rules.hpp"
 #include "trailwatch/scan.hpp"
 
 namespace trailwatch::cli {
@@ -31,15 +34,18 @@ extern "C" void on_interrupt(int) {
 }  // namespace
 
 CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
-  CLI::App* scan =
-      app.add_subcommand("scan",
-                         "Replay metric filters and their alarms over CloudTrail archives.\n"
-                         "By default runs the CIS rule 'CMK disabled or scheduled for deletion':\n"
-                         "  { ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || "
-                         "($.eventName = ScheduleKeyDeletion)) }\n"
-                         "with its alarm (Sum >= 1 over 300 s, 1 of 1 periods, missing data = missing).");
+  const BuiltinRule& rule = default_rule();
+  CLI::App* scan = app.add_subcommand(
+      "scan", fmt::format("Replay metric filters and their alarms over CloudTrail archives.\n"
+                          "By default runs the CIS rule '{}':\n  {}\n"
+                          "with its alarm ({} {} {} over {} s, {} of {} periods, missing data = {}).",
+                          rule.title, rule.pattern, rule.alarm.statistic, rule.alarm.comparison_operator,
+                          rule.alarm.threshold, rule.alarm.period, rule.alarm.datapoints_to_alarm,
+                          rule.alarm.evaluation_periods, rule.alarm.treat_missing_data));
   scan->add_option("paths", o.paths, "Files, directories (walked recursively) or - for stdin")->required();
-  scan->add_option("--rule", o.rules, "Built-in rule id; repeatable (default: kms-cmk-disable-or-delete)")
+  scan->add_option(
+          "--rule", o.rules,
+          fmt::format("Built-in rule id ('trailwatch rules' lists them); repeatable (default: {})", rule.id))
       ->allow_extra_args(false);
   scan->add_option(
           "--config", o.configs,

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "trailwatch/rules.hpp"
+
 namespace trailwatch::cli {
 
 struct ScanOptions {
@@ -22,13 +24,14 @@ struct ScanOptions {
   std::vector<std::string> dimensions;
   std::string unit;
   std::string group_by;
-  long long period = 300;
-  std::string statistic = "Sum";
-  double threshold = 1;
-  std::string comparison_operator = "GreaterThanOrEqualToThreshold";
-  int evaluation_periods = 1;
+  // The alarm flags default to the built-in rules' alarm.
+  long long period = kCisAlarm.period;
+  std::string statistic{kCisAlarm.statistic};
+  double threshold = kCisAlarm.threshold;
+  std::string comparison_operator{kCisAlarm.comparison_operator};
+  int evaluation_periods = kCisAlarm.evaluation_periods;
   std::optional<int> datapoints_to_alarm;
-  std::string treat_missing_data = "missing";
+  std::string treat_missing_data{kCisAlarm.treat_missing_data};
   std::optional<int> evaluation_range_periods;
   std::string start;
   std::string end;

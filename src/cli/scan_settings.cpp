@@ -17,8 +17,6 @@ namespace trailwatch::cli {
 
 namespace {
 
-constexpr const char* kDefaultRule = "kms-cmk-disable-or-delete";
-
 MetricTransformation pattern_metric(const ScanOptions& o) {
   MetricTransformation m;
   m.namespace_ = o.metric_namespace;
@@ -40,7 +38,8 @@ std::vector<MetricFilter> build_filters(const ScanOptions& o) {
     throw UsageError{
         "--metric-value, --default-value and --dimension go with --pattern; built-in rules count 1 per "
         "match"};
-  std::vector<std::string> ids = o.rules.empty() ? std::vector<std::string>{kDefaultRule} : o.rules;
+  std::vector<std::string> ids =
+      o.rules.empty() ? std::vector<std::string>{std::string(default_rule().id)} : o.rules;
   std::string unknown;
   std::vector<const BuiltinRule*> rules = select_builtin_rules(ids, unknown);
   if (!unknown.empty()) {

@@ -122,6 +122,11 @@ const std::vector<BuiltinRule>& builtin_rules() {
   return rules;
 }
 
+const BuiltinRule& default_rule() {
+  static const BuiltinRule& rule = *find_builtin_rule("kms-cmk-disable-or-delete");
+  return rule;
+}
+
 const BuiltinRule* find_builtin_rule(std::string_view id) {
   for (const BuiltinRule& rule : builtin_rules())
     if (rule.id == id) return &rule;
