@@ -8,6 +8,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "audit/export_path.hpp"
 #include "trailwatch/audit.hpp"
 
 namespace trailwatch::audit {

@@ -7,7 +7,8 @@
 #include <memory>
 #include <stdexcept>
 
-#include "trailwatch/audit.hpp"
+#include "audit/probe_judge.hpp"
+#include "audit/probe_records.hpp"
 #include "trailwatch/records.hpp"
 
 namespace trailwatch::audit {
