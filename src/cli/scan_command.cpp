@@ -11,12 +11,12 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/scan_results.hpp"
 #include "cli/scan_settings.hpp"
 #include "cli/scan_worker.hpp"
 #include "cli/usage_error.hpp"
+#include "trailwatch/atomic_file.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
 #include "trailwatch/pattern.hpp"
