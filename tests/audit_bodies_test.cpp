@@ -4,6 +4,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "audit/audit_alarm_check.hpp"
+#include "audit/audit_bodies.hpp"
+#include "audit/audit_rule.hpp"
+#include "audit/export_path.hpp"
+#include "audit/probe_judge.hpp"
 #include "trailwatch/audit.hpp"
 
 namespace trailwatch::audit {
@@ -133,7 +138,7 @@ FireCheck fire(const std::string& alarm_fields, const std::string& value = "1",
                std::optional<double> default_value = std::nullopt) {
   ConfiguredFilter f;
   f.name = "f";
-  f.pattern = std::string(kRulePattern);
+  f.pattern = std::string(audited_rule().pattern);
   f.metric.name = "CMKEventCount";
   f.metric.value = value;
   f.metric.default_value = default_value;
@@ -227,7 +232,7 @@ TEST(AuditAlarmFires, UnitMustBeWhatTheFilterPublishes) {
 
   ConfiguredFilter f;
   f.name = "f";
-  f.pattern = std::string(kRulePattern);
+  f.pattern = std::string(audited_rule().pattern);
   f.metric.name = "CMKEventCount";
   f.metric.unit = "Count";
   EXPECT_TRUE(can_fire_on_one_event(alarm_with(ge1 + R"(,"Unit":"Count")"), f, judge_filter(f)).fires);
@@ -238,7 +243,7 @@ TEST(AuditAlarmFires, UnitMustBeWhatTheFilterPublishes) {
 TEST(AuditAlarmFires, UnevaluatedTransformationDoesNotFire) {
   ConfiguredFilter f;
   f.name = "f";
-  f.pattern = std::string(kRulePattern);
+  f.pattern = std::string(audited_rule().pattern);
   f.metric.name = "CMKEventCount";
   f.metric.value = "lots";  // neither a number nor a reference
   FilterJudgement j = judge_filter(f);

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "audit/audit_calls.hpp"
 #include "trailwatch/audit.hpp"
 #include "trailwatch/time.hpp"
 

@@ -4,8 +4,8 @@
 #include <deque>
 #include <filesystem>
 
-#include "audit/aws_client.hpp"
-#include "audit/aws_live_source.hpp"
+#include "aws/aws_client.hpp"
+#include "aws/aws_live_source.hpp"
 #include "testdata_file.hpp"
 #include "trailwatch/aws.hpp"
 

@@ -3,10 +3,10 @@
 
 #include <filesystem>
 
-#include "audit/aws_errors.hpp"
-#include "audit/aws_json.hpp"
-#include "audit/aws_sts.hpp"
-#include "audit/xml_to_json.hpp"
+#include "aws/aws_errors.hpp"
+#include "aws/aws_json.hpp"
+#include "aws/aws_sts.hpp"
+#include "aws/xml_to_json.hpp"
 #include "testdata_file.hpp"
 
 namespace trailwatch::aws {

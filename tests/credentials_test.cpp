@@ -6,8 +6,8 @@
 #include <fstream>
 #include <map>
 
-#include "audit/aws_config_file.hpp"
-#include "audit/credentials.hpp"
+#include "aws/aws_config_file.hpp"
+#include "aws/credentials.hpp"
 #include "trailwatch/aws.hpp"
 
 namespace trailwatch::aws {

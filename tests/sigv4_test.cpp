@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "audit/sigv4.hpp"
+#include "aws/sigv4.hpp"
 
 namespace trailwatch::aws {
 namespace {

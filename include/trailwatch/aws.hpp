@@ -1,8 +1,8 @@
-// AWS access for `trailwatch audit`: credentials as the AWS CLI finds them, Signature Version 4, HTTPS
-// through libcurl, the JSON and Query protocols, pagination and throttling retries. The audit logic sees only
-// ApiSource: one call in, the response body out as the AWS CLI prints it with `--output json` (pages merged),
-// so a live account, a folder written by `--save-dir` and a folder written by hand with the AWS CLI all look
-// the same.
+// The aws unit: access to AWS for the audit and for `scan`'s reading of S3. Credentials as the AWS CLI finds
+// them, Signature Version 4, HTTPS through libcurl, the JSON and Query protocols, pagination and throttling
+// retries. Callers see only ApiSource: one call in, the response body out as the AWS CLI prints it with
+// `--output json` (pages merged), so a live account, a folder written by `--save-dir` and a folder written by
+// hand with the AWS CLI all look the same to the audit.
 #pragma once
 
 #include <memory>
@@ -62,8 +62,8 @@ class ApiSource {
 /// How to reach AWS. Unset fields fall back as the AWS CLI does.
 struct ClientConfig {
   std::optional<std::string> profile;  // --profile, else AWS_PROFILE, else "default"
-  std::optional<std::string>
-      endpoint_url;                      // overrides every service endpoint (tests, AWS-compatible servers)
+  // Overrides every service endpoint (tests, AWS-compatible servers).
+  std::optional<std::string> endpoint_url;
   std::optional<std::string> ca_bundle;  // PEM file for TLS verification (else AWS_CA_BUNDLE, else system)
   int max_attempts = 5;                  // per call, throttling and 5xx retried with jittered backoff
 };
@@ -73,8 +73,7 @@ struct ClientConfig {
 std::string default_region(const ClientConfig& config);
 
 /// A source that calls AWS (or config.endpoint_url). Credentials are resolved on construction; throws
-/// ApiError
-/// ("NoCredentials", ...) when there are none.
+/// ApiError ("NoCredentials", ...) when there are none.
 std::unique_ptr<ApiSource> make_live_source(const ClientConfig& config);
 
 }  // namespace trailwatch::aws

@@ -7,8 +7,8 @@
 #include <map>
 #include <vector>
 
+#include "audit/audit_alarm_check.hpp"
 #include "trailwatch/alarm.hpp"
-#include "trailwatch/audit.hpp"
 
 namespace trailwatch::audit {
 

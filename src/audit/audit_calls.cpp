@@ -4,6 +4,10 @@
 
 namespace trailwatch::audit {
 
+std::string permission_for(const aws::ApiCall& call) {
+  return call.service + ":" + call.operation;
+}
+
 template <typename Parse>
 auto Calls::get(aws::ApiCall call, Parse parse) {
   std::string body;

@@ -1,14 +1,32 @@
-// The audit's API calls: one ApiCall each, fetched, parsed, and failures turned into CallFailure.
+// The audit's API calls: one ApiCall each, fetched, parsed, and failures turned into CallFailure. Calls and
+// CachingSource keep a reference to their source, which must outlive them.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "trailwatch/audit.hpp"
+#include "audit/audit_bodies.hpp"
+#include "trailwatch/account_config.hpp"
+#include "trailwatch/aws.hpp"
 
 namespace trailwatch::audit {
+
+/// A call that failed (transport, AWS error, or a body of the wrong shape: code "InvalidResponse"), with the
+/// call, so a report can say which permission or file was missing.
+class CallFailure : public aws::ApiError {
+ public:
+  CallFailure(const aws::ApiError& error, aws::ApiCall call) : aws::ApiError(error), call_(std::move(call)) {}
+  const aws::ApiCall& call() const { return call_; }
+
+ private:
+  aws::ApiCall call_;
+};
+
+/// The IAM action a call needs, e.g. "cloudtrail:DescribeTrails".
+std::string permission_for(const aws::ApiCall& call);
 
 class Calls {
  public:

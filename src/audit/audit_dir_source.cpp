@@ -1,13 +1,11 @@
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
 
+#include "audit/export_path.hpp"
+#include "trailwatch/atomic_file.hpp"
 #include "trailwatch/audit.hpp"
 
 namespace trailwatch::audit {
@@ -67,25 +65,13 @@ std::string SaveDirSource::fetch(const aws::ApiCall& call) {
     throw aws::ApiError("SaveFailed", 0,
                         "cannot create " + path.parent_path().string() + ": " + ec.message());
   // A reader of the folder must never see half a body, even when the run is interrupted mid-write.
-  fs::path temp = path;
-  temp += ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << body;
-    if (!body.empty() && body.back() != '\n') out << '\n';
-    out.flush();
-    if (!out) {
-      out.close();
-      fs::remove(temp, ec);
-      throw aws::ApiError("SaveFailed", 0, "cannot write " + temp.string());
-    }
+  AtomicFile file(path.string());
+  if (file.ok()) {
+    file.stream() << body;
+    if (!body.empty() && body.back() != '\n') file.stream() << '\n';
   }
-  fs::rename(temp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw aws::ApiError("SaveFailed", 0, "cannot rename " + temp.string() + ": " + ec.message());
-  }
+  if (std::string problem = file.ok() ? file.commit() : file.error(); !problem.empty())
+    throw aws::ApiError("SaveFailed", 0, "cannot write " + path.string() + ": " + problem);
   return body;
 }
 

@@ -4,8 +4,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "audit/audit_bodies.hpp"
 #include "audit/audit_body_json.hpp"
-#include "trailwatch/audit.hpp"
 
 namespace trailwatch::audit {
 

@@ -8,8 +8,13 @@
 #include <set>
 #include <tuple>
 
+#include "audit/audit_alarm_check.hpp"
+#include "audit/audit_bodies.hpp"
 #include "audit/audit_calls.hpp"
+#include "audit/audit_region.hpp"
 #include "audit/audit_remediation.hpp"
+#include "trailwatch/rules.hpp"
+#include "audit/probe_judge.hpp"
 #include "trailwatch/audit.hpp"
 #include "trailwatch/time.hpp"
 
@@ -85,8 +90,7 @@ std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
-// ---- notification
-// ----------------------------------------------------------------------------------------------
+// ---- notification -----------------------------------------------------------------------------------------
 
 Stage notification_stage(Calls& calls, const AlarmDefinition& a, const std::string& region,
                          const MetricTransformation& metric) {
@@ -141,8 +145,7 @@ Stage notification_stage(Calls& calls, const AlarmDefinition& a, const std::stri
   return failing;
 }
 
-// ---- alarm
-// -----------------------------------------------------------------------------------------------------
+// ---- alarm ------------------------------------------------------------------------------------------------
 
 struct AlarmStage : Stage {
   Stage notification;
@@ -256,8 +259,7 @@ AlarmStage alarm_stage(Calls& calls, const std::string& region, const Configured
   return stage;
 }
 
-// ---- metric filter
-// ---------------------------------------------------------------------------------------------
+// ---- metric filter ----------------------------------------------------------------------------------------
 
 struct LogGroup {
   std::string arn;
@@ -354,8 +356,8 @@ FilterStage filter_stage(Calls& calls, const LogGroup& lg, const std::string& re
     // Fixing an existing filter in place keeps the alarms already on its metric.
     const ConfiguredFilter* fixable = best ? best->filter : unjudged;
     MetricTransformation cis;
-    cis.name = std::string(kRuleMetricName);
-    cis.namespace_ = std::string(kRuleNamespace);
+    cis.name = std::string(default_rule().metric_name);
+    cis.namespace_ = std::string(default_rule().metric_namespace);
     s.remediation.push_back(fixable
                                 ? fix::put_metric_filter(lg.region, lg.name, fixable->name, fixable->metric)
                                 : fix::put_metric_filter(lg.region, lg.name, "", cis));
@@ -375,8 +377,7 @@ FilterStage filter_stage(Calls& calls, const LogGroup& lg, const std::string& re
   return out;
 }
 
-// ---- trail and delivery
-// ----------------------------------------------------------------------------------------
+// ---- trail and delivery -----------------------------------------------------------------------------------
 
 struct Chain {
   int links = 0;  // of 5: trail, delivery, filter, alarm, notification

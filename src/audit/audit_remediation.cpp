@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "trailwatch/rules.hpp"
+
 namespace trailwatch::audit::fix {
 
 std::string shell_quote(const std::string& text) {
@@ -65,8 +67,9 @@ std::string put_metric_filter(const std::string& region, const std::string& log_
   return fmt::format(
       "aws logs put-metric-filter --log-group-name {} --filter-name {} --metric-transformations "
       "metricName={},metricNamespace={},metricValue=1 --filter-pattern '{}' --region {}",
-      shell_quote(log_group), shell_quote(filter_name.empty() ? std::string(kRuleMetricName) : filter_name),
-      shell_quote(metric.name), shell_quote(metric.namespace_), kRulePattern, shell_quote(region));
+      shell_quote(log_group),
+      shell_quote(filter_name.empty() ? std::string(default_rule().metric_name) : filter_name),
+      shell_quote(metric.name), shell_quote(metric.namespace_), default_rule().pattern, shell_quote(region));
 }
 
 std::string put_metric_alarm(const std::string& region, const MetricTransformation& metric,
@@ -75,7 +78,7 @@ std::string put_metric_alarm(const std::string& region, const MetricTransformati
       "aws cloudwatch put-metric-alarm --alarm-name {} --metric-name {} --namespace {} --statistic Sum "
       "--period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 "
       "--datapoints-to-alarm 1 --alarm-actions {} --region {}",
-      shell_quote(alarm_name.empty() ? std::string(kRuleMetricName) + "Alarm" : alarm_name),
+      shell_quote(alarm_name.empty() ? std::string(default_rule().metric_name) + "Alarm" : alarm_name),
       shell_quote(metric.name), shell_quote(metric.namespace_),
       topic_arn.empty() ? "<sns-topic-arn>" : shell_quote(topic_arn), shell_quote(region));
 }

@@ -4,7 +4,8 @@
 
 #include <string>
 
-#include "trailwatch/audit.hpp"
+#include "audit/audit_bodies.hpp"
+#include "trailwatch/metric.hpp"
 
 namespace trailwatch::audit::fix {
 

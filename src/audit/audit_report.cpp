@@ -1,6 +1,7 @@
 // The audit's two outputs: JSON (schema trailwatch.audit/1, DESIGN.md) and a table for people.
 #include <fmt/format.h>
 
+#include "trailwatch/rules.hpp"
 #include "trailwatch/audit.hpp"
 #include "trailwatch/report.hpp"
 
@@ -48,7 +49,7 @@ void write_audit_json(std::ostream& out, const AuditReport& report) {
   else
     append_json_string(s, report.account);
   s += ",\"rule\":";
-  append_json_string(s, kRuleId);
+  append_json_string(s, default_rule().id);
   s += fmt::format(",\"status\":\"{}\",\"regions\":[", to_string(report.status));
   bool first_region = true;
   for (const RegionAudit& r : report.regions) {
@@ -84,8 +85,8 @@ void write_audit_json(std::ostream& out, const AuditReport& report) {
 
 void write_audit_table(std::ostream& out, const AuditReport& report) {
   std::string s = fmt::format("account   {}\nrule      {}\nstatus    {}\n",
-                              report.account.empty() ? "unknown" : printable(report.account), kRuleId,
-                              to_string(report.status));
+                              report.account.empty() ? "unknown" : printable(report.account),
+                              default_rule().id, to_string(report.status));
   for (const RegionAudit& r : report.regions) {
     s += fmt::format("\n{:<16} {}\n", printable(r.region), to_string(r.status));
     for (const Finding& f : r.findings)

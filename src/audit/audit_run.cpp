@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "audit/audit_calls.hpp"
+#include "audit/audit_region.hpp"
 #include "trailwatch/audit.hpp"
 
 namespace trailwatch::audit {
@@ -59,10 +60,6 @@ std::string_view to_string(RegionStatus s) {
       return "ERROR";
   }
   return "?";
-}
-
-std::string permission_for(const aws::ApiCall& call) {
-  return call.service + ":" + call.operation;
 }
 
 AuditReport run_audit(aws::ApiSource& source, const AuditRequest& request) {

@@ -6,7 +6,8 @@
 #include <map>
 #include <memory>
 
-#include "trailwatch/audit.hpp"
+#include "audit/probe_judge.hpp"
+#include "audit/probe_records.hpp"
 #include "trailwatch/scan.hpp"
 
 namespace trailwatch::audit {

@@ -3,7 +3,7 @@
 // resources) sees what it would see live.
 #include <string>
 
-#include "trailwatch/audit.hpp"
+#include "audit/probe_records.hpp"
 
 namespace trailwatch::audit {
 

@@ -7,9 +7,9 @@
 #include <memory>
 #include <sstream>
 
-#include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/usage_error.hpp"
+#include "trailwatch/atomic_file.hpp"
 #include "trailwatch/audit.hpp"
 #include "trailwatch/aws.hpp"
 

@@ -11,10 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/scan_settings.hpp"
 #include "cli/usage_error.hpp"
+#include "trailwatch/atomic_file.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/report.hpp"

@@ -1,4 +1,4 @@
-#include "cli/atomic_file.hpp"
+#include "trailwatch/atomic_file.hpp"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
-namespace trailwatch::cli {
+namespace trailwatch {
 
 AtomicFile::AtomicFile(std::string path)
     : path_(std::move(path)), temp_path_(path_ + ".tmp." + std::to_string(::getpid())) {
@@ -31,4 +31,4 @@ std::string AtomicFile::commit() {
   return {};
 }
 
-}  // namespace trailwatch::cli
+}  // namespace trailwatch

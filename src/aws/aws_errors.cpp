@@ -1,4 +1,4 @@
-#include "audit/aws_errors.hpp"
+#include "aws/aws_errors.hpp"
 
 #include <simdjson.h>
 #include <pugixml.hpp>

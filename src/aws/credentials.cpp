@@ -1,4 +1,4 @@
-#include "audit/credentials.hpp"
+#include "aws/credentials.hpp"
 
 #include <simdjson.h>
 #include <sys/wait.h>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <set>
 
-#include "audit/aws_config_file.hpp"
+#include "aws/aws_config_file.hpp"
 #include "trailwatch/aws.hpp"
 
 namespace trailwatch::aws {

@@ -1,11 +1,11 @@
-#include "audit/xml_to_json.hpp"
+#include "aws/xml_to_json.hpp"
 
 #include <pugixml.hpp>
 
 #include <array>
 #include <cctype>
 
-#include "audit/aws_json.hpp"
+#include "aws/aws_json.hpp"
 #include "trailwatch/aws.hpp"
 
 namespace trailwatch::aws {

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "audit/credentials.hpp"
+#include "aws/credentials.hpp"
 
 namespace trailwatch::aws {
 

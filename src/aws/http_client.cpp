@@ -1,4 +1,4 @@
-#include "audit/http_client.hpp"
+#include "aws/http_client.hpp"
 
 #include <curl/curl.h>
 

@@ -1,17 +1,17 @@
 // make_live_source: the calls the audit makes (aws.hpp), built for each protocol, paged and merged.
-#include "audit/aws_live_source.hpp"
+#include "aws/aws_live_source.hpp"
 
 #include <cstdlib>
 #include <set>
 
 #include <fmt/format.h>
 
-#include "audit/aws_client.hpp"
-#include "audit/aws_config_file.hpp"
-#include "audit/aws_json.hpp"
-#include "audit/aws_sts.hpp"
-#include "audit/credentials.hpp"
-#include "audit/xml_to_json.hpp"
+#include "aws/aws_client.hpp"
+#include "aws/aws_config_file.hpp"
+#include "aws/aws_json.hpp"
+#include "aws/aws_sts.hpp"
+#include "aws/credentials.hpp"
+#include "aws/xml_to_json.hpp"
 #include "trailwatch/aws.hpp"
 
 namespace trailwatch::aws {

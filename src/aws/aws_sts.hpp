@@ -3,8 +3,8 @@
 
 #include <string_view>
 
-#include "audit/aws_client.hpp"
-#include "audit/credentials.hpp"
+#include "aws/aws_client.hpp"
+#include "aws/credentials.hpp"
 
 namespace trailwatch::aws {
 

@@ -1,4 +1,4 @@
-#include "audit/aws_sts.hpp"
+#include "aws/aws_sts.hpp"
 
 #include <pugixml.hpp>
 

@@ -1,4 +1,4 @@
-// One signed AWS call over either protocol, with retries: the piece between the audit's calls
+// One signed AWS call over either protocol, with retries: the piece between the ApiSource calls
 // (aws_live_source.cpp) and the wire (http_client.hpp).
 #pragma once
 
@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "audit/credentials.hpp"
-#include "audit/http_client.hpp"
+#include "aws/credentials.hpp"
+#include "aws/http_client.hpp"
 
 namespace trailwatch::aws {
 

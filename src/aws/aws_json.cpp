@@ -1,4 +1,4 @@
-#include "audit/aws_json.hpp"
+#include "aws/aws_json.hpp"
 
 #include <simdjson.h>
 

@@ -1,4 +1,4 @@
-#include "audit/aws_client.hpp"
+#include "aws/aws_client.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
-#include "audit/aws_errors.hpp"
-#include "audit/sigv4.hpp"
+#include "aws/aws_errors.hpp"
+#include "aws/sigv4.hpp"
 #include "trailwatch/aws.hpp"
 
 namespace trailwatch::aws {

@@ -1,4 +1,4 @@
-#include "audit/aws_config_file.hpp"
+#include "aws/aws_config_file.hpp"
 
 #include <cstdlib>
 #include <fstream>

@@ -3,8 +3,8 @@
 
 #include <memory>
 
-#include "audit/aws_client.hpp"
-#include "audit/credentials.hpp"
+#include "aws/aws_client.hpp"
+#include "aws/credentials.hpp"
 #include "trailwatch/aws.hpp"
 
 namespace trailwatch::aws {

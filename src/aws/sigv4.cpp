@@ -1,4 +1,4 @@
-#include "audit/sigv4.hpp"
+#include "aws/sigv4.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -1,0 +1,17 @@
+// One region's audit: the best chain trail -> delivery -> filter -> alarm -> notification that records it.
+// Reads AWS only through `source`, during the call; keeps nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "trailwatch/audit.hpp"
+#include "trailwatch/aws.hpp"
+
+namespace trailwatch::audit {
+
+/// Audits one region; `account` is the caller's account. Throws CallFailure when a call fails.
+RegionAudit audit_region(aws::ApiSource& source, const std::string& region, const std::string& account,
+                         std::int64_t now);
+
+}  // namespace trailwatch::audit
