@@ -6,10 +6,10 @@
 
 #include "audit/audit_alarm_check.hpp"
 #include "audit/audit_bodies.hpp"
-#include "audit/audit_rule.hpp"
 #include "audit/export_path.hpp"
 #include "audit/probe_judge.hpp"
 #include "trailwatch/audit.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch::audit {
 namespace {
@@ -138,7 +138,7 @@ FireCheck fire(const std::string& alarm_fields, const std::string& value = "1",
                std::optional<double> default_value = std::nullopt) {
   ConfiguredFilter f;
   f.name = "f";
-  f.pattern = std::string(audited_rule().pattern);
+  f.pattern = std::string(default_rule().pattern);
   f.metric.name = "CMKEventCount";
   f.metric.value = value;
   f.metric.default_value = default_value;
@@ -232,7 +232,7 @@ TEST(AuditAlarmFires, UnitMustBeWhatTheFilterPublishes) {
 
   ConfiguredFilter f;
   f.name = "f";
-  f.pattern = std::string(audited_rule().pattern);
+  f.pattern = std::string(default_rule().pattern);
   f.metric.name = "CMKEventCount";
   f.metric.unit = "Count";
   EXPECT_TRUE(can_fire_on_one_event(alarm_with(ge1 + R"(,"Unit":"Count")"), f, judge_filter(f)).fires);
@@ -243,7 +243,7 @@ TEST(AuditAlarmFires, UnitMustBeWhatTheFilterPublishes) {
 TEST(AuditAlarmFires, UnevaluatedTransformationDoesNotFire) {
   ConfiguredFilter f;
   f.name = "f";
-  f.pattern = std::string(audited_rule().pattern);
+  f.pattern = std::string(default_rule().pattern);
   f.metric.name = "CMKEventCount";
   f.metric.value = "lots";  // neither a number nor a reference
   FilterJudgement j = judge_filter(f);

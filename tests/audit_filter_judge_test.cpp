@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "audit/audit_rule.hpp"
 #include "audit/probe_judge.hpp"
 #include "audit/probe_records.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch::audit {
 namespace {
@@ -16,7 +16,7 @@ FilterJudgement judge(const std::string& pattern, const std::string& value = "1"
   f.name = std::string("f");
   f.log_group = std::string("g");
   f.pattern = pattern;
-  f.metric.name = std::string(audited_rule().metric_name);
+  f.metric.name = std::string(default_rule().metric_name);
   f.metric.value = value;
   return judge_filter(f, region, account);
 }
@@ -36,7 +36,7 @@ TEST(AuditProbes, CoverUsersRolesRootSuccessAndFailure) {
 }
 
 TEST(AuditFilterJudge, TheCisTextIsEquivalent) {
-  EXPECT_EQ(judge(std::string(audited_rule().pattern)).verdict, FilterVerdict::Equivalent);
+  EXPECT_EQ(judge(std::string(default_rule().pattern)).verdict, FilterVerdict::Equivalent);
 }
 
 // Whitespace, quoting and clause order never change the verdict.
@@ -97,7 +97,7 @@ TEST(AuditFilterJudge, UnrelatedAndUnparsable) {
 // A multi-region trail's log group holds every region's events: the probes carry the audited region (and
 // account), so a filter pinned to another region does not pass for this one.
 TEST(AuditFilterJudge, ProbesCarryTheAuditedRegionAndAccount) {
-  const std::string rule(audited_rule().pattern.substr(0, audited_rule().pattern.size() - 1));
+  const std::string rule(default_rule().pattern.substr(0, default_rule().pattern.size() - 1));
   const std::string pinned = rule + "&& ($.awsRegion = us-east-1) }";
   EXPECT_EQ(judge(pinned).verdict, FilterVerdict::Equivalent);
   EXPECT_EQ(judge(pinned, "1", "us-east-1", "123456789012").verdict, FilterVerdict::Equivalent);
@@ -111,7 +111,7 @@ TEST(AuditFilterJudge, ProbesCarryTheAuditedRegionAndAccount) {
 }
 
 TEST(AuditFilterJudge, ValuesComeFromTheTransformation) {
-  FilterJudgement j = judge(std::string(audited_rule().pattern), "$.requestParameters.pendingWindowInDays");
+  FilterJudgement j = judge(std::string(default_rule().pattern), "$.requestParameters.pendingWindowInDays");
   for (const ProbeOutcome& o : j.outcomes) {
     if (!o.probe->positive) continue;
     if (o.probe->event_name == "ScheduleKeyDeletion")

@@ -13,9 +13,9 @@
 #include "audit/audit_calls.hpp"
 #include "audit/audit_region.hpp"
 #include "audit/audit_remediation.hpp"
-#include "trailwatch/rules.hpp"
 #include "audit/probe_judge.hpp"
 #include "trailwatch/audit.hpp"
+#include "trailwatch/rules.hpp"
 #include "trailwatch/time.hpp"
 
 namespace trailwatch::audit {

@@ -1,9 +1,9 @@
 // The audit's two outputs: JSON (schema trailwatch.audit/1, DESIGN.md) and a table for people.
 #include <fmt/format.h>
 
-#include "trailwatch/rules.hpp"
 #include "trailwatch/audit.hpp"
 #include "trailwatch/report.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch::audit {
 
