@@ -32,7 +32,6 @@ std::vector<std::string> fields_of(std::string_view message) {
 using Strings = std::vector<std::string>;
 
 // ----- the tokenizer (A10)
-// -------------------------------------------------------------------------------------
 
 TEST(EventFields, RunsOfSpacesAndTabsSeparate) {
   EXPECT_EQ(fields_of("a b  c\t\td \t e"), (Strings{"a", "b", "c", "d", "e"}));
@@ -68,7 +67,6 @@ TEST(EventFields, A10_AnUnterminatedFieldRunsToTheEnd) {
 }
 
 // ----- alignment
-// ---------------------------------------------------------------------------------------------
 
 TEST(Delimited, DocumentedApacheExamples) {
   EXPECT_TRUE(
@@ -135,7 +133,6 @@ TEST(Delimited, TrailingEmptySlotIsIgnored) {
 }
 
 // ----- conditions
-// --------------------------------------------------------------------------------------------
 
 TEST(DelimitedConditions, FollowTheJsonRulesOnAStringField) {
   const std::string_view line = "GET 404 1534 - 1.5e3 abc";
@@ -199,7 +196,6 @@ TEST(DelimitedConditions, MalformedConditions) {
 }
 
 // ----- the slot list
-// -----------------------------------------------------------------------------------------
 
 TEST(DelimitedSlots, NamesAndEllipsis) {
   EXPECT_NO_THROW(Pattern::parse("[x-y_z9 = 1, -, _, ...]"));
@@ -240,7 +236,6 @@ TEST(DelimitedSlots, ReadTheMessage) {
 }
 
 // ----- extracted fields
-// ---------------------------------------------------------------------------------------
 
 TEST(DelimitedExtraction, NamedSlotsAndPositions) {
   Pattern pattern = Pattern::parse("[ip, user, username, timestamp, request, status_code = 4*, bytes]");

@@ -254,7 +254,6 @@ TEST(RegexPattern, ALongMessageStaysFast) {
 }
 
 // ----- regex values in JSON patterns
-// ------------------------------------------------------------------------
 
 JsonValue S(std::string_view text) {
   return {JsonKind::String, text};

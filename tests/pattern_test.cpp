@@ -87,7 +87,6 @@ constexpr std::string_view kCmk =
     "}";
 
 // ----- the CIS CMK pattern
-// -----------------------------------------------------------------------------------
 
 TEST(CmkPattern, MatchesDisableKeyAndScheduleKeyDeletion) {
   EXPECT_TRUE(eval(kCmk, {{"$.eventSource", S("kms.amazonaws.com")}, {"$.eventName", S("DisableKey")}}));
@@ -234,7 +233,6 @@ TEST(Values, NullIsNotAString) {
 }
 
 // ----- the missing-field rule (docs/filter-patterns.md A2)
-// ---------------------------------------------------------------------
 
 TEST(NotEqual, FailsOnMissingNullArrayAndObject) {
   const std::string_view text = "{ $.additionalEventData.MFAUsed != \"Yes\" }";
@@ -257,7 +255,6 @@ TEST(NotEqual, TheObservedWorkaroundMatchesMissingFields) {
 }
 
 // ----- numbers
-// ------------------------------------------------------------------------------------------------
 
 TEST(Numbers, LiteralsAreNumeric) {
   EXPECT_TRUE(eval("{ $.number[0] = 1e+3 }", {{"$.number[0]", N("1000")}}));
@@ -316,7 +313,6 @@ TEST(Numbers, WildcardValuesCompareTheRawText) {
 }
 
 // ----- IS and NOT EXISTS
-// ---------------------------------------------------------------------------------------
 
 TEST(Keywords, IsNullTrueFalse) {
   EXPECT_TRUE(eval("{ $.SomeObject IS NULL }", {{"$.SomeObject", Null()}}));
@@ -354,7 +350,6 @@ TEST(Keywords, AnyCaseAnySpacing) {
 }
 
 // ----- selectors
-// ------------------------------------------------------------------------------------------------
 
 TEST(Selectors, ParseEveryStepKind) {
   using K = SelectorStep::Kind;
@@ -424,7 +419,6 @@ TEST(Selectors, WildcardsAreExistential) {
 }
 
 // ----- boolean structure
-// -----------------------------------------------------------------------------------------
 
 TEST(Precedence, AndBindsTighterThanOr) {
   const std::string_view text = "{ $.a = 1 || $.b = 1 && $.c = 1 }";
@@ -638,7 +632,6 @@ TEST(Precedence, RandomExpressionsAgreeWithAReferenceEvaluator) {
 }
 
 // ----- the empty pattern and the other kinds
-// -------------------------------------------------------------------
 
 TEST(PatternKinds, EmptyPatternMatchesEverything) {
   for (const char* text : {"", "   ", " \t\n "}) {
@@ -696,7 +689,6 @@ TEST(PatternKinds, WhitespaceAroundAJsonPattern) {
 }
 
 // ----- errors and their columns
-// --------------------------------------------------------------------------------
 
 TEST(Errors, UnbalancedParentheses) {
   EXPECT_PATTERN_ERROR("{ ($.eventSource = kms.amazonaws.com }", 37, "expected ')'");
@@ -838,7 +830,6 @@ TEST(Errors, CaretMessageAtTheEndAndWithTabsAndWideCharacters) {
 }
 
 // ----- the CIS texts of docs/filter-patterns.md §8
-// ------------------------------------------------------------------------------------
 
 struct CisText {
   const char* name;
@@ -1059,7 +1050,6 @@ TEST(CisTexts, V6OrganizationsTextWithAStrayQuoteIsRejected) {
 }
 
 // ----- the glob compiler on its own
-// -------------------------------------------------------------------------------
 
 TEST(Glob, LegacyModeTreatsOnlyEndStarsAsWildcards) {
   using pattern_detail::Glob;

@@ -53,7 +53,6 @@ const PublishedTextFinding& finding(const std::vector<PublishedTextFinding>& fin
 }
 
 // ----- the table
-// ---------------------------------------------------------------------------------------------
 
 TEST(RulePack, IdsAndMetricNamesInCisOrder) {
   const std::vector<std::pair<std::string_view, std::string_view>> expected = {
@@ -164,7 +163,6 @@ TEST(RulePack, SecurityHubControls) {
 }
 
 // ----- selection for scan --rule
-// -----------------------------------------------------------------------------
 
 TEST(Selection, FindsByIdOnly) {
   EXPECT_EQ(find_builtin_rule("vpc-changes"), &builtin_rules()[13]);
@@ -208,7 +206,6 @@ TEST(Selection, UnknownIdsEmptyTheSelection) {
 }
 
 // ----- what each rule matches
-// ----------------------------------------------------------------------------------
 
 struct Case {
   std::string_view rule;
@@ -293,7 +290,6 @@ TEST(RuleBehaviour, MatchesAndNearMisses) {
 }
 
 // ----- the lint of the published texts
-// -------------------------------------------------------------------------
 
 TEST(Lint, FindsTheThreeKnownDefectsAndConfirmsEach) {
   const std::vector<PublishedTextFinding> findings = lint_published_texts();

@@ -1,6 +1,5 @@
 // Alarm layer: replays CloudWatch alarm evaluation over a datapoint series and reports the windows in which
-// the alarm would have been in ALARM. Semantics: ../shared/research/alarm-semantics.md (copied into docs/ of
-// this repository as docs/alarm-semantics.md).
+// the alarm would have been in ALARM. Semantics: docs/alarm-semantics.md.
 #pragma once
 
 #include <cstdint>

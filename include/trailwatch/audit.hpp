@@ -92,7 +92,7 @@ class SaveDirSource : public aws::ApiSource {
 
 // ---- the writers ------------------------------------------------------------------------------------------
 
-/// JSON, schema trailwatch.audit/1 (DESIGN.md), one document and a newline.
+/// JSON, schema trailwatch.audit/1 (docs/design.md "JSON output of `audit`"), one document and a newline.
 void write_audit_json(std::ostream& out, const AuditReport& report);
 /// A table per region: status, findings, remediation.
 void write_audit_table(std::ostream& out, const AuditReport& report);

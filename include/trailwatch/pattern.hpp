@@ -1,5 +1,5 @@
 // Pattern layer: CloudWatch Logs filter patterns, parsed once into an AST and evaluated against the fields
-// the records layer extracted. See ../shared/research/filter-pattern-spec.md for the language.
+// the records layer extracted. See docs/filter-patterns.md for the language.
 #pragma once
 
 #include <cstddef>
@@ -84,9 +84,9 @@ class ExtractedFields {
 /// A compiled filter pattern, any of the four kinds: JSON (`{ ... }`, evaluated on extracted fields), term
 /// (`ERROR -DEBUG "quoted phrase"`), standalone regex (`%...%`) and space-delimited (`[ip, user, ...,
 /// code=4*]`), the last three evaluated on the message; plus the empty pattern, which matches every event.
-/// Semantics follow the spec and its §10 recommendations: a missing field, null, array or object fails every
-/// comparison (`!=` too); wildcard selectors are existential; `*` in a value is a wildcard anywhere; regexes
-/// run on RE2 (linear time).
+/// Semantics follow docs/filter-patterns.md and its §10 choices: a missing field, null, array or object fails
+/// every comparison (`!=` too); wildcard selectors are existential; `*` in a value is a wildcard anywhere;
+/// regexes run on RE2 (linear time).
 class Pattern {
  public:
   /// Parses `text`. Throws PatternError when it is malformed.

@@ -1,4 +1,4 @@
-// The audit's two outputs: JSON (schema trailwatch.audit/1, DESIGN.md) and a table for people.
+// The audit's two outputs: JSON (schema trailwatch.audit/1, docs/design.md) and a table for people.
 #include <fmt/format.h>
 
 #include "trailwatch/audit.hpp"
@@ -9,7 +9,7 @@ namespace trailwatch::audit {
 
 namespace {
 
-// A detail is one line (DESIGN.md): line breaks and tabs that came with a name or an AWS error message
+// A detail is one line (docs/design.md): line breaks and tabs that came with a name or an AWS error message
 // become spaces. Other control characters are escaped by the JSON writer.
 std::string one_line(std::string_view text) {
   std::string out(text);

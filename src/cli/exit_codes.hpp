@@ -1,4 +1,4 @@
-// Process exit codes: a contract with scripts (DESIGN.md "Exit codes").
+// Process exit codes: a contract with scripts (docs/design.md "Exit codes").
 #pragma once
 
 namespace trailwatch::cli {

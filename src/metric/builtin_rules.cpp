@@ -11,7 +11,7 @@ namespace trailwatch {
 namespace {
 
 // CIS renumbered the monitoring section twice but kept its order: v1.2.0 has 3.N, v1.3.0 to v5.0.0 have 4.N,
-// v6.0.0 has 5.N (spec §8).
+// v6.0.0 has 5.N (docs/filter-patterns.md §8).
 std::vector<CisNumber> cis_numbers(std::string_view v12, std::string_view v13_to_v5, std::string_view v6) {
   std::vector<CisNumber> numbers;
   if (!v12.empty()) numbers.push_back({"v1.2.0", v12});
@@ -21,7 +21,7 @@ std::vector<CisNumber> cis_numbers(std::string_view v12, std::string_view v13_to
 }
 
 // The pack's patterns: the published texts, byte for byte, so that a user can compare them with what is
-// deployed (spec §8).
+// deployed (docs/filter-patterns.md §8).
 constexpr std::string_view kUnauthorizedApiCalls =
     R"({ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") })";
 constexpr std::string_view kConsoleSignInWithoutMfa =
