@@ -28,7 +28,6 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-RULE = "kms-cmk-disable-or-delete"
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "trailwatch-bench")
 JQ_FILTER = ('.Records[] | select(.eventSource == "kms.amazonaws.com" and '
              '(.eventName == "DisableKey" or .eventName == "ScheduleKeyDeletion")) | .eventTime')
@@ -148,13 +147,14 @@ def epoch(text):
     return calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S"))
 
 
-def trailwatch_periods(args, extra, paths, rule=RULE):
+def trailwatch_periods(args, extra, paths, rule=None):
+    """Matches per period of `rule`, or of the one rule a run without --rule has (the binary's default rule)."""
     proc = subprocess.run([args.binary, "scan", "--format", "json", "--no-progress"] + extra + paths,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode != 0:
         raise RuntimeError("trailwatch %s exited %d: %s" % (" ".join(extra), proc.returncode, proc.stderr[-800:]))
     doc = json.loads(proc.stdout)
-    found = [r for r in doc["rules"] if r["id"] == rule]
+    found = [r for r in doc["rules"] if rule is None or r["id"] == rule]
     points = found[0]["series"][0]["datapoints"] if found and found[0]["series"] else []
     return {epoch(p["timestamp"]): int(p["value"]) for p in points}, doc
 
@@ -210,13 +210,15 @@ def run(args, work):
     env = dict(os.environ)
 
     # Same answer first: a fast wrong tool is no benchmark.
-    reference, _ = trailwatch_periods(args, ["--threads", threads], [corpus])
+    reference, reference_doc = trailwatch_periods(args, ["--threads", threads], [corpus])
+    default_rule = reference_doc["rules"][0]["id"]  # the rule a run without --rule has
     answers = {"trailwatch scan": reference}
     answers["trailwatch scan --fast"], fast_doc = trailwatch_periods(args, ["--fast", "--threads", threads], [corpus])
     if args.rules:
-        answers["trailwatch scan --rule cis"], _ = trailwatch_periods(args, ["--rule", "cis"], [corpus])
+        answers["trailwatch scan --rule cis"], _ = trailwatch_periods(args, ["--rule", "cis"], [corpus],
+                                                                      default_rule)
         answers["trailwatch scan --rule cis --fast"], _ = trailwatch_periods(args, ["--rule", "cis", "--fast"],
-                                                                             [corpus])
+                                                                             [corpus], default_rule)
     truth, truth_path = truth_periods(corpus)
     if truth is not None:
         answers["ground truth (%s)" % os.path.basename(truth_path)] = truth

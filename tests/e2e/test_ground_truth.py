@@ -52,6 +52,15 @@ def check_input(s, doc, truth, label):
         s.note("%s: other warnings: %r" % (label, others[:5]))
 
 
+def check_generator_rule(s, doc, truth, label):
+    """The generator (tools/gen_archive.py) keeps its own copy of the rule's id and pattern, written into its
+    decoys and its ground truth: it must be the rule the binary runs by default (rules.hpp default_rule())."""
+    rules = doc.get("rules") or []
+    got = (rules[0].get("id"), rules[0].get("pattern")) if rules else None
+    want = (truth["rule"]["id"], truth["rule"]["pattern"])
+    s.equal(got, want, "%s: the generator's rule (id, pattern) is the binary's default rule" % label)
+
+
 def check_rule_shape(s, doc, label):
     rules = doc.get("rules") or []
     s.equal([r.get("id") for r in rules], [RULE_ID], "%s: the default run has exactly the rule %s" % (label, RULE_ID))
@@ -106,6 +115,7 @@ def main():
         docs[label] = doc
         check_input(s, doc, truth, label)
         check_rule_shape(s, doc, label)
+        check_generator_rule(s, doc, truth, label)
         compare_rule_numbers(s, doc, label, truth["matched_events"], truth["matched_oversize"], points, windows)
     if len(docs) == 2:
         a, b = (without_timing(d) for d in docs.values())
