@@ -125,10 +125,6 @@ void run_workers(unsigned threads, std::size_t count, const std::function<void(u
 /// The number of workers to use when the user did not say: one per core.
 unsigned default_thread_count();
 
-}  // namespace trailwatch
-
-namespace trailwatch {
-
 /// Reads a stream that cannot be loaded whole (stdin) in pieces that end on record boundaries, inflating gzip
 /// on the fly, so memory stays bounded by `chunk_bytes` plus the largest single envelope. NDJSON is cut after
 /// a newline; concatenated envelopes (`zcat *.json.gz`) are cut before a `{"Records"` that starts a new one.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "trailwatch/pattern.hpp"
+#include "trailwatch/records.hpp"
 
 namespace trailwatch {
 
@@ -81,10 +82,6 @@ struct MetricFilter {
 
 /// Parses a metric value literal ("1", "0.5", "+1e3"). Returns nullopt if it is not a finite number.
 std::optional<double> parse_metric_literal(std::string_view text);
-
-}  // namespace trailwatch
-
-namespace trailwatch {
 
 /// Which records a scan evaluates at all (--start/--end, --account, --region).
 struct RecordScope {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "trailwatch/records.hpp"
+#include "trailwatch/fields.hpp"
 
 namespace trailwatch {
 
@@ -73,11 +73,11 @@ class ExtractedFields {
   /// extracted it. Views point into the event's message.
   std::optional<std::string_view> get(std::string_view name) const;
 
+  /// Opaque: the pattern layer's own (src/pattern/extracted_fields.hpp).
   struct Impl;
-  Impl& impl() { return *impl_; }
-  const Impl& impl() const { return *impl_; }
 
  private:
+  friend class Pattern;  // fills it on a match
   std::unique_ptr<Impl> impl_;
 };
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "pattern/program.hpp"
-#include "trailwatch/records.hpp"
+#include "trailwatch/fields.hpp"
 
 namespace trailwatch::pattern_detail {
 

@@ -138,7 +138,7 @@ bool Pattern::matches(const FieldValues& fields) const {
 
 bool Pattern::matches(const EventView& event, ExtractedFields* extracted) const {
   // Values from an earlier event would point into a message that may be gone.
-  ExtractedFields::Impl* out = extracted != nullptr ? &extracted->impl() : nullptr;
+  ExtractedFields::Impl* out = extracted != nullptr ? extracted->impl_.get() : nullptr;
   if (out != nullptr) out->clear();
   switch (impl_->kind) {
     case Kind::Empty:

@@ -14,7 +14,7 @@
 #include "pattern/glob.hpp"
 #include "pattern/literal_set.hpp"
 #include "pattern/regex.hpp"
-#include "trailwatch/records.hpp"
+#include "trailwatch/fields.hpp"
 
 namespace trailwatch::pattern_detail {
 

@@ -4,7 +4,7 @@
 #include <cstddef>
 
 #include "pattern/cursor.hpp"
-#include "trailwatch/records.hpp"
+#include "trailwatch/fields.hpp"
 
 namespace trailwatch::pattern_detail {
 
