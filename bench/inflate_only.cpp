@@ -1,5 +1,5 @@
 // The throughput limit of a scan: read and inflate the same .gz files with libdeflate on N threads, discard
-// the output. bench/compare.sh reports every system as a ratio to this. Kept apart from trailwatch's code on
+// the output. bench/compare.py reports every system as a ratio to this. Kept apart from trailwatch's code on
 // purpose, so that it stays the bare minimum of work a scan cannot avoid.
 //
 // Usage: trailwatch_inflate_only [--threads N] PATH...   (directories are walked for *.gz files)
