@@ -1,0 +1,59 @@
+// What the envelope and NDJSON readers of a kernel share: the parser for whole buffers, the field walk, the
+// search plan (with a prefilter), the limits, and the hand-over of a record to the sink. Part of the record
+// kernel (included by record_kernel_impl.hpp, once per instruction set); not a normal header: no include
+// guard on purpose.
+
+namespace trailwatch::TW_KERNEL_NS {
+
+namespace {
+
+class ReaderCore {
+ public:
+  ReaderCore(const FieldTrie& trie, RecordLimits limits, const LiteralPrefilter* prefilter)
+      : limits(limits), walk(trie), message_required_(trie.message_required) {
+    if (prefilter != nullptr) plan.emplace(*prefilter, find_literals);
+  }
+
+  const RecordLimits limits;
+  std::optional<SearchPlan> plan;  // only with a prefilter
+  FieldWalk walk;
+  od::parser parser;
+
+  simdjson::error_code ensure_capacity(std::size_t len) {
+    if (parser.capacity() >= len && allocated_) return simdjson::SUCCESS;
+    allocated_ = true;
+    return parser.allocate(std::max<std::size_t>(len, 1 << 16), limits.max_depth);
+  }
+
+  /// Hands the sink a record whose fields walk.values() holds. Its message is compacted even though
+  /// CloudTrail writes compactly, so that term and regex patterns see pretty-printed input as CloudWatch Logs
+  /// would.
+  void deliver(RecordSink& sink, std::string_view raw) {
+    std::string_view message;
+    if (message_required_) message = minify(raw);
+    sink.on_record(RecordView{walk.values(), raw, message});
+  }
+
+ private:
+  // CloudTrail writes records compactly, so the message usually equals the raw text; pretty-printed input is
+  // minified so that term and regex patterns see what CloudWatch Logs would.
+  std::string_view minify(std::string_view raw) {
+    if (message_capacity_ < raw.size() + kRecordPadding) {
+      message_capacity_ = std::max(raw.size() + kRecordPadding, message_capacity_ * 2);
+      message_buffer_ = std::make_unique<char[]>(message_capacity_);
+    }
+    std::size_t length = 0;
+    if (simdjson::minify(raw.data(), raw.size(), message_buffer_.get(), length) != simdjson::SUCCESS)
+      return raw;
+    return {message_buffer_.get(), length};
+  }
+
+  bool allocated_ = false;
+  bool message_required_;
+  std::unique_ptr<char[]> message_buffer_;
+  std::size_t message_capacity_ = 0;
+};
+
+}  // namespace
+
+}  // namespace trailwatch::TW_KERNEL_NS
