@@ -30,28 +30,14 @@ class ReaderCore {
   /// would.
   void deliver(RecordSink& sink, std::string_view raw) {
     std::string_view message;
-    if (message_required_) message = minify(raw);
+    if (message_required_) message = compact_record_text(raw, message_scratch_);
     sink.on_record(RecordView{walk.values(), raw, message});
   }
 
  private:
-  // CloudTrail writes records compactly, so the message usually equals the raw text; pretty-printed input is
-  // minified so that term and regex patterns see what CloudWatch Logs would.
-  std::string_view minify(std::string_view raw) {
-    if (message_capacity_ < raw.size() + kRecordPadding) {
-      message_capacity_ = std::max(raw.size() + kRecordPadding, message_capacity_ * 2);
-      message_buffer_ = std::make_unique<char[]>(message_capacity_);
-    }
-    std::size_t length = 0;
-    if (simdjson::minify(raw.data(), raw.size(), message_buffer_.get(), length) != simdjson::SUCCESS)
-      return raw;
-    return {message_buffer_.get(), length};
-  }
-
   bool allocated_ = false;
   bool message_required_;
-  std::unique_ptr<char[]> message_buffer_;
-  std::size_t message_capacity_ = 0;
+  std::string message_scratch_;  // holds the message of the record being delivered
 };
 
 }  // namespace
