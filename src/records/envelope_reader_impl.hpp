@@ -63,8 +63,7 @@ class EnvelopeReader {
     // The envelope and its array are two levels more; the On-Demand path words a depth error.
     if (depth + 2 > core_.limits.max_depth) return false;
     const std::size_t size = end - begin;
-    if (record_too_large(core_.limits, size, "Records element", scanned.records + scanned.records_failed + 1,
-                         scanned))
+    if (core_.too_large(size, "Records element", scanned.records + scanned.records_failed + 1, scanned))
       return true;
     ++scanned.records;
     if (core_.plan->candidate(data.data() + begin, data.data() + end)) {
@@ -205,9 +204,9 @@ class EnvelopeReader {
         std::string_view raw;
         SIMDJSON_TRY(object.raw_json().get(raw));
         raw = trim_right(raw);
-        if (record_too_deep(core_.limits, raw)) return simdjson::DEPTH_ERROR;
-        if (record_too_large(core_.limits, raw.size(), "Records element",
-                             result.records + result.records_failed + 1, result))
+        if (core_.too_deep(raw)) return simdjson::DEPTH_ERROR;
+        if (core_.too_large(raw.size(), "Records element", result.records + result.records_failed + 1,
+                            result))
           continue;
         ++result.records;
         if (core_.plan) {

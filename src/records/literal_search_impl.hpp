@@ -111,7 +111,9 @@ class LiteralSearch {
       }
       const std::uint64_t mask =
           block_bits(found_a) | (static_cast<std::uint64_t>(block_bits(found_b)) << kByteBlockWidth);
-      if (mask == 0) continue;
+      // Said to be likely so that the compiler keeps the splatted bytes in registers for the loop and saves
+      // them only around verify(): unsaid, it has kept them on the stack, reloading them every step (+15%).
+      if (simdjson_likely(mask == 0)) continue;
       for (std::uint64_t m = mask; m != 0; m &= m - 1) {
         verify(i + static_cast<std::size_t>(__builtin_ctzll(m)));
         if (found_) return data_.size();
@@ -138,12 +140,15 @@ class LiteralSearch {
   bool first_only_;
   bool found_ = false;
 };
-// The search as SearchPlan calls it (a LiteralFinder): once per clause and once per buffer, so the call
-// through a pointer costs nothing next to the search.
-bool find_literals(std::string_view data, const std::vector<std::string>& literals,
-                   std::vector<std::vector<std::size_t>>& hits, bool first_only) {
-  return LiteralSearch(data, literals, hits, first_only).run();
-}
+// The search as SearchPlan calls it: once per clause and once per buffer, so the call through a pointer costs
+// nothing next to the search.
+constexpr LiteralFinder kLiteralFinder{
+    [](std::string_view data, const std::vector<std::string>& literals,
+       std::vector<std::vector<std::size_t>>& hits) {
+      return LiteralSearch(data, literals, hits, true).run();
+    },
+    [](std::string_view data, const std::vector<std::string>& literals,
+       std::vector<std::vector<std::size_t>>& hits) { return LiteralSearch(data, literals, hits).run(); }};
 
 }  // namespace
 

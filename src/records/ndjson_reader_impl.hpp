@@ -26,7 +26,7 @@ class NdjsonReader {
       while (lead < line.size() && is_json_blank(line[lead])) ++lead;  // no '\n' within a line
       line.remove_prefix(lead);
       if (line.empty()) continue;
-      if (record_too_large(core_.limits, line.size(), "line", line_number, result)) continue;
+      if (core_.too_large(line.size(), "line", line_number, result)) continue;
       // The rest of the buffer plus its padding stays readable after the line, which is all simdjson needs.
       std::size_t capacity = remaining - lead + kRecordPadding;
       auto error = read_line(line, capacity, sink, result);
@@ -56,7 +56,7 @@ class NdjsonReader {
       SIMDJSON_TRY(object.raw_json().get(skipped));
     }
     if (has_trailing_content(doc)) return simdjson::TRAILING_CONTENT;
-    if (record_too_deep(core_.limits, line)) return simdjson::DEPTH_ERROR;
+    if (core_.too_deep(line)) return simdjson::DEPTH_ERROR;
     ++result.records;
     if (!extract) {
       sink.on_unmatchable_record();

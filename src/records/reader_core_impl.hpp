@@ -11,7 +11,7 @@ class ReaderCore {
  public:
   ReaderCore(const FieldTrie& trie, RecordLimits limits, const LiteralPrefilter* prefilter)
       : limits(limits), walk(trie), message_required_(trie.message_required) {
-    if (prefilter != nullptr) plan.emplace(*prefilter, find_literals);
+    if (prefilter != nullptr) plan.emplace(*prefilter, kLiteralFinder);
   }
 
   const RecordLimits limits;
@@ -23,6 +23,14 @@ class ReaderCore {
     if (parser.capacity() >= len && allocated_) return simdjson::SUCCESS;
     allocated_ = true;
     return parser.allocate(std::max<std::size_t>(len, 1 << 16), limits.max_depth);
+  }
+
+  // The limits' fast paths, inline here because they run for every record; the rest is record_limits.cpp.
+  bool too_large(std::size_t size, const char* what, std::uint64_t number, ReadResult& result) const {
+    return size > limits.max_record_size && record_too_large(limits, size, what, number, result);
+  }
+  bool too_deep(std::string_view raw) const {
+    return raw.size() / 2 > limits.max_depth && record_too_deep(limits, raw);
   }
 
   /// Hands the sink a record whose fields walk.values() holds. Its message is compacted even though

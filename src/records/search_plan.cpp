@@ -40,7 +40,7 @@ bool SearchPlan::plan(std::string_view data) {
     std::size_t latest_first = 0;
     for (std::size_t c = 0; c < clause_literals_[r].size(); ++c) {
       const auto& clause = clause_literals_[r][c];
-      if (clause.empty() || !find_(data, clause, presence_hits_, true)) {
+      if (clause.empty() || !find_.first(data, clause, presence_hits_)) {
         anchor = kNone;
         break;
       }
@@ -68,7 +68,7 @@ bool SearchPlan::plan(std::string_view data) {
 void SearchPlan::locate_anchors(std::string_view data) {
   searched_ = data;
   // Where no rule can match, no occurrence list is needed: candidate() answers no for every record.
-  if (buffer_may_match_) find_(data, anchor_literals_, hits_, false);
+  if (buffer_may_match_) find_.all(data, anchor_literals_, hits_);
   rewind();
 }
 

@@ -13,10 +13,15 @@
 
 namespace trailwatch {
 
-/// Lists in `hits`, per literal, every offset in `data` where that literal of `literals` occurs, in order;
-/// with `first_only` stops at the first occurrence of any. Returns whether some literal occurs.
-using LiteralFinder = bool (*)(std::string_view data, const std::vector<std::string>& literals,
-                               std::vector<std::vector<std::size_t>>& hits, bool first_only);
+/// The literal search, which each SIMD kernel supplies: lists in `hits`, per literal of `literals`, the
+/// offsets in `data` where it occurs, in order, and returns whether some literal occurs. Two entry points, so
+/// that each is compiled with its mode fixed.
+struct LiteralFinder {
+  using Search = bool (*)(std::string_view data, const std::vector<std::string>& literals,
+                          std::vector<std::vector<std::size_t>>& hits);
+  Search first;  // a presence test: stops at the first occurrence of any literal
+  Search all;    // every occurrence
+};
 
 /// A buffer's search plan: for each rule, its anchor clause (the one searched in full), and then, record by
 /// record, whether the record can match. One per reader, reused for every buffer.
