@@ -30,6 +30,13 @@ struct RecordView {
   std::string_view message;
 };
 
+/// A record's JSON text as CloudWatch Logs receives it from CloudTrail: without insignificant whitespace
+/// (blanks between tokens dropped, strings kept byte for byte). `raw` is one JSON value, such as
+/// RecordView::raw, and needs no padding. The compacted text is written into `scratch`, which only grows
+/// (reuse one per thread to avoid allocations); the result views `scratch`, or `raw` itself when `raw` cannot
+/// be compacted (a string never closed), so it is valid while both stay unchanged.
+std::string_view compact_record_text(std::string_view raw, std::string& scratch);
+
 /// Receives every record of a buffer, in order. Implementations must not throw.
 class RecordSink {
  public:

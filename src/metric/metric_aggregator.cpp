@@ -1,7 +1,5 @@
 #include <algorithm>
 
-#include <simdjson.h>
-
 #include "trailwatch/metric.hpp"
 #include "trailwatch/time.hpp"
 
@@ -70,15 +68,9 @@ bool MetricAggregator::in_scope(const FieldValues& fields) const {
 
 std::string_view MetricAggregator::compact_text(const RecordView& record) {
   if (!record.message.empty()) return record.message;
-  // Only matches get here, so minifying costs nothing overall. CloudTrail's own files are compact already;
-  // pretty-printed input is compacted so that the 256 KB test and --matches (one line per record) see what
-  // CloudWatch Logs would have received.
-  if (record.raw.find_first_of("\n\r\t ") == std::string_view::npos) return record.raw;
-  compact_.resize(record.raw.size() + simdjson::SIMDJSON_PADDING);
-  std::size_t length = 0;
-  if (simdjson::minify(record.raw.data(), record.raw.size(), compact_.data(), length) != simdjson::SUCCESS)
-    return record.raw;
-  return {compact_.data(), length};
+  // Only matches get here, so compacting costs nothing overall; pretty-printed input is compacted so that the
+  // 256 KB test and --matches (one line per record) see what CloudWatch Logs would have received.
+  return compact_record_text(record.raw, compact_);
 }
 
 void MetricAggregator::on_unmatchable_record() {
