@@ -1,0 +1,119 @@
+// The command line's one job for `scan`: flags -> a ScanSpec and ScanRunOptions (meaning lives in the scan
+// unit). Checked without running the binary.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "cli/scan_command.hpp"
+#include "cli/scan_settings.hpp"
+#include "cli/usage_error.hpp"
+#include "trailwatch/rules.hpp"
+
+namespace trailwatch::cli {
+namespace {
+
+std::string usage_error(const ScanOptions& o) {
+  try {
+    build_scan_settings(o);
+  } catch (const UsageError& e) {
+    return e.message;
+  }
+  return {};
+}
+
+TEST(ScanSettings, NoRuleMeansTheDefaultRuleWithItsAlarm) {
+  ScanOptions o;
+  ScanSettings s = build_scan_settings(o);
+  ASSERT_EQ(s.spec.filters.size(), 1u);
+  EXPECT_EQ(s.spec.filters[0].id, default_rule().id);
+  EXPECT_EQ(s.spec.filters[0].pattern.text(), default_rule().pattern);
+  EXPECT_EQ(s.spec.filters[0].metric.name, default_rule().metric_name);
+  const AlarmSettings& alarm = std::get<AlarmSettings>(s.spec.alarms);
+  EXPECT_EQ(alarm.period, default_rule().alarm.period);
+  EXPECT_EQ(alarm.threshold, default_rule().alarm.threshold);
+  EXPECT_EQ(to_string(alarm.statistic), default_rule().alarm.statistic);
+  EXPECT_EQ(alarm.evaluation_range_periods, alarm.evaluation_periods + 2);
+  EXPECT_EQ(s.run.loader.max_inflated_bytes, std::uint64_t{4} << 30);
+}
+
+TEST(ScanSettings, CisSelectsEveryRuleOnce) {
+  ScanOptions o;
+  o.rules = {"cis", std::string(default_rule().id)};
+  EXPECT_EQ(build_scan_settings(o).spec.filters.size(), builtin_rules().size());
+  o.rules = {"no-such-rule"};
+  EXPECT_NE(usage_error(o).find("unknown rule 'no-such-rule'"), std::string::npos);
+}
+
+TEST(ScanSettings, APatternWithItsTransformation) {
+  ScanOptions o;
+  o.pattern = "{ $.eventName = ConsoleLogin }";
+  o.pattern_given = true;
+  o.metric_value = "$.n";
+  o.dimensions = {"user=$.userIdentity.arn"};
+  ScanSettings s = build_scan_settings(o);
+  ASSERT_EQ(s.spec.filters.size(), 1u);
+  EXPECT_EQ(s.spec.filters[0].id, "pattern");
+  EXPECT_EQ(s.spec.filters[0].metric.value, "$.n");
+  ASSERT_EQ(s.spec.filters[0].metric.dimensions.size(), 1u);
+  EXPECT_EQ(s.spec.filters[0].metric.dimensions[0].first, "user");
+  o.dimensions = {"no-equals-sign"};
+  EXPECT_NE(usage_error(o).find("NAME=SELECTOR"), std::string::npos);
+}
+
+TEST(ScanSettings, FlagsThatDoNotGoTogetherAreRefused) {
+  ScanOptions o;
+  o.metric_value = "2";
+  EXPECT_NE(usage_error(o).find("go with --pattern"), std::string::npos);
+  ScanOptions config;
+  config.configs = {"x.json"};
+  config.rules = {"cis"};
+  EXPECT_EQ(usage_error(config), "--config replaces --rule and --pattern");
+  ScanOptions group;
+  group.group_by = "account,zone";
+  EXPECT_NE(usage_error(group).find("--group-by takes"), std::string::npos);
+  ScanOptions alarm;
+  alarm.datapoints_to_alarm = 3;  // M > N
+  EXPECT_FALSE(usage_error(alarm).empty());
+}
+
+TEST(ScanSettings, ScopeAndLimitsAreParsed) {
+  ScanOptions o;
+  o.start = "2024-03-01";
+  o.end = "2024-03-01T12:00:00Z";
+  o.accounts = {"111122223333"};
+  o.group_by = "region,account";
+  o.max_inflated_size = "10MiB";
+  o.max_record_size = "512k";
+  o.fast = true;
+  o.threads = 3;
+  ScanSettings s = build_scan_settings(o);
+  EXPECT_EQ(s.spec.scope.start, 1709251200);
+  EXPECT_EQ(s.spec.scope.end, 1709251200 + 12 * 3600);
+  EXPECT_EQ(s.spec.scope.accounts, std::vector<std::string>{"111122223333"});
+  EXPECT_TRUE(s.spec.group_by.account && s.spec.group_by.region);
+  EXPECT_EQ(s.run.loader.max_inflated_bytes, 10u << 20);
+  EXPECT_EQ(s.run.limits.max_record_size, 512u << 10);
+  EXPECT_TRUE(s.run.fast);
+  EXPECT_EQ(s.run.threads, 3u);
+  o.end = "2024-02-01";
+  EXPECT_EQ(usage_error(o), "--end must be after --start");
+  o.end.clear();
+  o.max_inflated_size = "4X";
+  EXPECT_NE(usage_error(o).find("--max-inflated-size takes a size"), std::string::npos);
+}
+
+TEST(ScanSettings, AConfigurationsAlarmsReplaceTheFlags) {
+  ScanOptions o;
+  o.configs = {std::string(TW_TESTDATA) + "/config/describe-metric-filters.json",
+               std::string(TW_TESTDATA) + "/config/describe-alarms.json"};
+  ScanSettings s = build_scan_settings(o);
+  EXPECT_FALSE(s.spec.filters.empty());
+  ASSERT_TRUE(std::holds_alternative<std::vector<ConfiguredAlarm>>(s.spec.alarms));
+  EXPECT_FALSE(std::get<std::vector<ConfiguredAlarm>>(s.spec.alarms).empty());
+  // The plan built from it pairs the alarms (the command line does not).
+  ScanPlan plan(std::move(s.spec));
+  EXPECT_FALSE(plan.alarms().empty());
+}
+
+}  // namespace
+}  // namespace trailwatch::cli
