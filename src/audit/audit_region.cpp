@@ -13,6 +13,7 @@
 #include "audit/audit_calls.hpp"
 #include "audit/audit_region.hpp"
 #include "audit/audit_remediation.hpp"
+#include "audit/chain.hpp"
 #include "audit/probe_judge.hpp"
 #include "trailwatch/audit.hpp"
 #include "trailwatch/rules.hpp"
@@ -29,10 +30,10 @@ struct Stage {
   std::vector<Finding> findings;
   std::vector<std::string> remediation;
 
-  void add(std::string check, CheckStatus status, std::string detail,
-           std::vector<std::string> resources = {}) {
+  void add(Link link, CheckStatus status, std::string detail, std::vector<std::string> resources = {}) {
     std::erase(resources, std::string());
-    findings.push_back(Finding{std::move(check), status, std::move(detail), std::move(resources)});
+    findings.push_back(
+        Finding{std::string(check_name(link)), status, std::move(detail), std::move(resources)});
   }
   void append(Stage&& other) {
     for (Finding& f : other.findings) findings.push_back(std::move(f));
@@ -116,7 +117,7 @@ Stage notification_stage(Calls& calls, const AlarmDefinition& a, const std::stri
     if (confirmed > 0) {
       passing.ok = true;
       passing.add(
-          "notification", CheckStatus::Pass,
+          Link::Notification, CheckStatus::Pass,
           fmt::format("alarm {} notifies SNS topic {}, which has {} ({})", a.config.name, topic->resource,
                       plural(confirmed, "confirmed subscription"), fmt::join(protocols, ", ")),
           {action});
@@ -126,7 +127,7 @@ Stage notification_stage(Calls& calls, const AlarmDefinition& a, const std::stri
                             ? fmt::format("{} pending confirmation", plural(pending, "subscription"))
                             : fmt::format("{}, none confirmed", plural(subs.size(), "subscription"));
       failing.add(
-          "notification", CheckStatus::Fail,
+          Link::Notification, CheckStatus::Fail,
           fmt::format("SNS topic {} of alarm {} has no confirmed subscription ({}): nobody is notified",
                       topic->resource, a.config.name, why),
           {action});
@@ -135,7 +136,7 @@ Stage notification_stage(Calls& calls, const AlarmDefinition& a, const std::stri
   }
   if (passing.ok) return passing;
   if (!any_topic) {
-    failing.add("notification", CheckStatus::Fail,
+    failing.add(Link::Notification, CheckStatus::Fail,
                 fmt::format("alarm {} has no SNS topic among its actions{}", a.config.name,
                             a.alarm_actions.empty() ? " (it has no actions)"
                                                     : fmt::format(" ({})", fmt::join(a.alarm_actions, ", "))),
@@ -163,7 +164,7 @@ AlarmStage alarm_stage(Calls& calls, const std::string& region, const Configured
       watching.push_back(&a);
 
   if (watching.empty()) {
-    stage.add("alarm", CheckStatus::Fail,
+    stage.add(Link::Alarm, CheckStatus::Fail,
               fmt::format("no alarm in {} watches {}, the metric of filter {}", region, metric_text(f.metric),
                           f.name));
     for (const AlarmDefinition& a : alarms) {
@@ -172,18 +173,18 @@ AlarmStage alarm_stage(Calls& calls, const std::string& region, const Configured
         return m.first == f.metric.namespace_ && m.second == f.metric.name;
       });
       if (math)
-        stage.add("alarm", CheckStatus::Info,
+        stage.add(Link::Alarm, CheckStatus::Info,
                   fmt::format("alarm {} is a metric-math alarm reading {}/{}: not judged", c.name,
                               f.metric.namespace_, f.metric.name),
                   {a.arn});
       else if (c.metric_name == f.metric.name && c.metric_namespace != f.metric.namespace_)
-        stage.add("alarm", CheckStatus::Fail,
+        stage.add(Link::Alarm, CheckStatus::Fail,
                   fmt::format("alarm {} watches {}: another namespace than the filter's {}", c.name,
                               alarm_metric_text(c), f.metric.namespace_),
                   {a.arn});
       else if (c.metric_name == f.metric.name)
         stage.add(
-            "alarm", CheckStatus::Fail,
+            Link::Alarm, CheckStatus::Fail,
             fmt::format("alarm {} watches {}, but filter {} publishes {}: the dimensions differ, so the "
                         "alarm sees none of its datapoints",
                         c.name, alarm_metric_text(c), f.name, metric_text(f.metric)),
@@ -220,7 +221,7 @@ AlarmStage alarm_stage(Calls& calls, const std::string& region, const Configured
   if (chosen) {
     const AlarmSettings& s = chosen->alarm->config.settings;
     stage.ok = true;
-    stage.add("alarm", CheckStatus::Pass,
+    stage.add(Link::Alarm, CheckStatus::Pass,
               fmt::format("alarm {} on {} fires on one matching event ({} {} {} over {} s, {} of {}){}",
                           chosen->alarm->config.name, alarm_metric_text(chosen->alarm->config),
                           to_string(s.statistic), symbol(s.comparison), s.threshold, s.period,
@@ -236,19 +237,19 @@ AlarmStage alarm_stage(Calls& calls, const std::string& region, const Configured
     for (const std::string& action : a.alarm_actions)
       if (auto arn = parse_arn(action); arn && arn->service == "sns" && topic.empty()) topic = action;
     if (!a.config.unreplayable.empty()) {
-      stage.add("alarm", CheckStatus::Info, fmt::format("alarm {}: {}", a.config.name, x.fire.reason),
+      stage.add(Link::Alarm, CheckStatus::Info, fmt::format("alarm {}: {}", a.config.name, x.fire.reason),
                 {a.arn});
       continue;
     }
     if (!a.actions_enabled) {
-      stage.add("alarm", CheckStatus::Fail,
+      stage.add(Link::Alarm, CheckStatus::Fail,
                 fmt::format("alarm {} has its actions disabled (ActionsEnabled false): it notifies nobody",
                             a.config.name),
                 {a.arn});
       stage.remediation.push_back(fix::enable_alarm_actions(region, a.config.name));
     }
     if (!x.fire.fires) {
-      stage.add("alarm", CheckStatus::Fail,
+      stage.add(Link::Alarm, CheckStatus::Fail,
                 fmt::format("alarm {} cannot fire on one matching event: {}", a.config.name, x.fire.reason),
                 {a.arn});
       stage.remediation.push_back(fix::put_metric_alarm(region, f.metric, a.config.name, topic));
@@ -269,7 +270,7 @@ struct LogGroup {
 };
 
 struct FilterStage {
-  int links = 0;  // filter, alarm, notification links that hold
+  std::size_t links = 0;  // filter, alarm, notification links that hold
   Stage stage;
 };
 
@@ -317,25 +318,25 @@ FilterStage filter_stage(Calls& calls, const LogGroup& lg, const std::string& re
     s.ok = true;
     ++out.links;
     if (j.verdict == FilterVerdict::Equivalent)
-      s.add("metric-filter", CheckStatus::Pass,
+      s.add(Link::Filter, CheckStatus::Pass,
             fmt::format("metric filter {} on log group {} ({}) catches exactly the rule's events: equivalent",
                         best->filter->name, lg.name, lg.region),
             {lg.arn});
     else
-      s.add("metric-filter", CheckStatus::Pass,
+      s.add(Link::Filter, CheckStatus::Pass,
             fmt::format("metric filter {} on log group {} ({}) catches the rule's events and more: broader "
                         "(also {}); its alarm fires on those too",
                         best->filter->name, lg.name, lg.region, j.extra()),
             {lg.arn});
     if (!j.error.empty())
-      s.add("metric-filter", CheckStatus::Warn,
-            fmt::format("metric filter {}: {}", best->filter->name, j.error), {lg.arn});
+      s.add(Link::Filter, CheckStatus::Warn, fmt::format("metric filter {}: {}", best->filter->name, j.error),
+            {lg.arn});
   } else {
     std::size_t narrower = 0;
     for (const auto& [f, j] : on_group) {
       if (!is(j, FilterVerdict::Narrower)) continue;
       ++narrower;
-      s.add("metric-filter", CheckStatus::Fail,
+      s.add(Link::Filter, CheckStatus::Fail,
             fmt::format("metric filter {} on log group {} is narrower than the rule: it misses {}", f->name,
                         lg.name, j.missed()),
             {lg.arn});
@@ -344,10 +345,10 @@ FilterStage filter_stage(Calls& calls, const LogGroup& lg, const std::string& re
     for (const auto& [f, j] : on_group)
       if (is(j, FilterVerdict::Unparsable) && !unjudged) unjudged = f;
     if (on_group.empty())
-      s.add("metric-filter", CheckStatus::Fail,
+      s.add(Link::Filter, CheckStatus::Fail,
             fmt::format("log group {} ({}) has no metric filter", lg.name, lg.region), {lg.arn});
     else if (narrower == 0)
-      s.add("metric-filter", CheckStatus::Fail,
+      s.add(Link::Filter, CheckStatus::Fail,
             fmt::format(
                 "no metric filter on log group {} ({}) is seen to catch DisableKey or ScheduleKeyDeletion "
                 "from kms.amazonaws.com ({} there{})",
@@ -365,7 +366,7 @@ FilterStage filter_stage(Calls& calls, const LogGroup& lg, const std::string& re
   }
   for (const auto& [f, j] : on_group)
     if (is(j, FilterVerdict::Unparsable))
-      s.add("metric-filter", CheckStatus::Warn,
+      s.add(Link::Filter, CheckStatus::Warn,
             fmt::format("metric filter {} on log group {} was not judged: {}", f->name, lg.name, j.error),
             {lg.arn});
   if (best) {
@@ -380,7 +381,7 @@ FilterStage filter_stage(Calls& calls, const LogGroup& lg, const std::string& re
 // ---- trail and delivery -----------------------------------------------------------------------------------
 
 struct Chain {
-  int links = 0;  // of 5: trail, delivery, filter, alarm, notification
+  std::size_t links = 0;  // that hold, of kChainLinks
   const Trail* trail = nullptr;
   Stage stage;
 };
@@ -405,27 +406,27 @@ Chain trail_chain(Calls& calls, const Trail& t, const std::string& region, const
         "records is unknown",
         true};
   if (!status.is_logging) {
-    s.add("trail", CheckStatus::Fail, trail_text(t) + " is not logging", {t.arn});
+    s.add(Link::Trail, CheckStatus::Fail, trail_text(t) + " is not logging", {t.arn});
     s.remediation.push_back(fix::start_logging(t));
   }
   if (!coverage.covered) {
-    s.add("trail", CheckStatus::Fail, trail_text(t) + ": " + coverage.description, {t.arn});
+    s.add(Link::Trail, CheckStatus::Fail, trail_text(t) + ": " + coverage.description, {t.arn});
     s.remediation.push_back(fix::put_event_selectors(t));
   }
   if (status.is_logging && coverage.covered) {
     ++chain.links;
-    s.add("trail", CheckStatus::Pass, trail_text(t) + " is logging; " + coverage.description, {t.arn});
+    s.add(Link::Trail, CheckStatus::Pass, trail_text(t) + " is logging; " + coverage.description, {t.arn});
   }
 
   if (t.log_group_arn.empty()) {
-    s.add("cloudwatch-logs-delivery", CheckStatus::Fail,
-          trail_text(t) + " does not send its events to CloudWatch Logs", {t.arn});
+    s.add(Link::Delivery, CheckStatus::Fail, trail_text(t) + " does not send its events to CloudWatch Logs",
+          {t.arn});
     s.remediation.push_back(fix::send_to_logs(t, account));
     return chain;
   }
   auto arn = parse_arn(t.log_group_arn);
   if (!arn || arn->service != "logs" || !arn->resource.starts_with("log-group:")) {
-    s.add("cloudwatch-logs-delivery", CheckStatus::Fail,
+    s.add(Link::Delivery, CheckStatus::Fail,
           fmt::format("{} names {} as its log group, which is not a log group ARN", trail_text(t),
                       t.log_group_arn),
           {t.arn});
@@ -435,7 +436,7 @@ Chain trail_chain(Calls& calls, const Trail& t, const std::string& region, const
   LogGroup lg{t.log_group_arn, arn->resource.substr(10), arn->region, arn->account};
   if (lg.name.ends_with(":*")) lg.name.resize(lg.name.size() - 2);
   if (!account.empty() && lg.account != account) {
-    s.add("cloudwatch-logs-delivery", CheckStatus::Fail,
+    s.add(Link::Delivery, CheckStatus::Fail,
           fmt::format("{} sends to log group {} in account {}, not this account ({}): its filters and alarms "
                       "cannot be checked from here; audit that account",
                       trail_text(t), lg.name, lg.account, account),
@@ -443,22 +444,22 @@ Chain trail_chain(Calls& calls, const Trail& t, const std::string& region, const
     return chain;
   }
   ++chain.links;
-  s.add("cloudwatch-logs-delivery", CheckStatus::Pass,
+  s.add(Link::Delivery, CheckStatus::Pass,
         fmt::format("{} sends to log group {} in {}", trail_text(t), lg.name, lg.region),
         {lg.arn, t.logs_role_arn});
   if (!status.logs_delivery_error.empty())
-    s.add("cloudwatch-logs-delivery", CheckStatus::Warn,
+    s.add(Link::Delivery, CheckStatus::Warn,
           fmt::format("{} reports a CloudWatch Logs delivery error: {}", trail_text(t),
                       status.logs_delivery_error),
           {t.arn});
   else if (!status.latest_logs_delivery)
     s.add(
-        "cloudwatch-logs-delivery", CheckStatus::Warn,
+        Link::Delivery, CheckStatus::Warn,
         fmt::format("{} reports no CloudWatch Logs delivery yet (a new trail, or a server that does not say)",
                     trail_text(t)),
         {t.arn});
   else if (now - *status.latest_logs_delivery > kStaleDelivery)
-    s.add("cloudwatch-logs-delivery", CheckStatus::Warn,
+    s.add(Link::Delivery, CheckStatus::Warn,
           fmt::format("{} last delivered to CloudWatch Logs at {}, over a day ago", trail_text(t),
                       format_utc_time(*status.latest_logs_delivery)),
           {t.arn});
@@ -494,7 +495,7 @@ RegionAudit audit_region(aws::ApiSource& source, const std::string& region, cons
   for (const Chain& c : chains)
     if (!best || c.links > best->links) best = &c;
 
-  if (best && best->links == 5) {
+  if (best && best->links == kChainLinks) {
     out.status = RegionStatus::Pass;
     out.findings = best->stage.findings;
     return out;
@@ -503,7 +504,7 @@ RegionAudit audit_region(aws::ApiSource& source, const std::string& region, cons
     const Trail& t = *delegated.front();
     out.status = RegionStatus::Delegated;
     out.findings.push_back(
-        Finding{"trail",
+        Finding{std::string(check_name(Link::Trail)),
                 CheckStatus::Info,
                 fmt::format("organization {} belongs to account {}: monitoring of {} is expected in that "
                             "(management) account",
@@ -514,7 +515,7 @@ RegionAudit audit_region(aws::ApiSource& source, const std::string& region, cons
   out.status = RegionStatus::Fail;
   if (!best) {
     out.findings.push_back(Finding{
-        "trail",
+        std::string(check_name(Link::Trail)),
         CheckStatus::Fail,
         trails.empty() ? fmt::format("no trail records {}", region)
                        : fmt::format("no trail records {}: {} listed, none multi-region or homed here",
@@ -527,11 +528,11 @@ RegionAudit audit_region(aws::ApiSource& source, const std::string& region, cons
   out.remediation = best->stage.remediation;
   for (const Chain& c : chains)
     if (&c != best)
-      out.findings.push_back(Finding{
-          "trail",
-          CheckStatus::Info,
-          fmt::format("{} also records {}; {} of its 5 links hold", trail_text(*c.trail), region, c.links),
-          {c.trail->arn}});
+      out.findings.push_back(Finding{std::string(check_name(Link::Trail)),
+                                     CheckStatus::Info,
+                                     fmt::format("{} also records {}; {} of its {} links hold",
+                                                 trail_text(*c.trail), region, c.links, kChainLinks),
+                                     {c.trail->arn}});
   return out;
 }
 
