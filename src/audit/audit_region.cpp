@@ -15,6 +15,7 @@
 #include "audit/audit_remediation.hpp"
 #include "audit/chain.hpp"
 #include "audit/probe_judge.hpp"
+#include "audit/probe_records.hpp"
 #include "trailwatch/audit.hpp"
 #include "trailwatch/rules.hpp"
 #include "trailwatch/time.hpp"
@@ -349,10 +350,9 @@ FilterStage filter_stage(Calls& calls, const LogGroup& lg, const std::string& re
             fmt::format("log group {} ({}) has no metric filter", lg.name, lg.region), {lg.arn});
     else if (narrower == 0)
       s.add(Link::Filter, CheckStatus::Fail,
-            fmt::format(
-                "no metric filter on log group {} ({}) is seen to catch DisableKey or ScheduleKeyDeletion "
-                "from kms.amazonaws.com ({} there{})",
-                lg.name, lg.region, plural(on_group.size(), "filter"), unjudged ? ", some not judged" : ""),
+            fmt::format("no metric filter on log group {} ({}) is seen to catch {} ({} there{})", lg.name,
+                        lg.region, rule_events_text(), plural(on_group.size(), "filter"),
+                        unjudged ? ", some not judged" : ""),
             {lg.arn});
     // Fixing an existing filter in place keeps the alarms already on its metric.
     const ConfiguredFilter* fixable = best ? best->filter : unjudged;
