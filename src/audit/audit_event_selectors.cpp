@@ -1,17 +1,16 @@
 // Whether a trail's event selectors record the rule's events: management events, write (not read-only), from
-// kms.amazonaws.com, named DisableKey and ScheduleKeyDeletion.
+// kRuleEventSource, named kRuleEventNames (audit/probe_records.hpp).
 #include <algorithm>
 #include <map>
 #include <stdexcept>
 
 #include "audit/audit_bodies.hpp"
 #include "audit/audit_body_json.hpp"
+#include "audit/probe_records.hpp"
 
 namespace trailwatch::audit {
 
 namespace {
-
-constexpr std::string_view kSource = "kms.amazonaws.com";
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -26,8 +25,9 @@ SelectorCoverage basic_coverage(const std::vector<body::dom::element>& selectors
       why = "the basic event selectors record read-only management events only";
       continue;
     }
-    if (contains(body::texts(s, "ExcludeManagementEventSources"), kSource)) {
-      why = "the basic event selectors exclude kms.amazonaws.com (ExcludeManagementEventSources)";
+    if (contains(body::texts(s, "ExcludeManagementEventSources"), kRuleEventSource)) {
+      why = "the basic event selectors exclude " + std::string(kRuleEventSource) +
+            " (ExcludeManagementEventSources)";
       continue;
     }
     return {true, "basic event selectors record " + std::string(rw.empty() || rw == "All" ? "all" : "write") +
@@ -47,11 +47,13 @@ struct AdvancedVerdict {
 AdvancedVerdict advanced_covers(body::dom::element selector) {
   std::string name = body::text(selector, "Name");
   std::string label = name.empty() ? "an advanced event selector" : "advanced event selector '" + name + "'";
+  const std::string source(kRuleEventSource);
   bool management = false;
-  for (const std::string& event_name : {std::string("DisableKey"), std::string("ScheduleKeyDeletion")}) {
+  for (std::string_view rule_event : kRuleEventNames) {
+    const std::string event_name(rule_event);
     const std::map<std::string, std::string> values = {{"eventCategory", "Management"},
                                                        {"readOnly", "false"},
-                                                       {"eventSource", std::string(kSource)},
+                                                       {"eventSource", source},
                                                        {"eventName", event_name}};
     for (body::dom::element f : body::list(selector, "FieldSelectors")) {
       std::string field = body::text(f, "Field");
@@ -76,13 +78,13 @@ AdvancedVerdict advanced_covers(body::dom::element selector) {
       if (!ok) {
         if (field == "readOnly") return {false, label + " records read-only events only"};
         if (field == "eventCategory") return {false, label + " does not select management events"};
-        if (field == "eventSource") return {false, label + " leaves out kms.amazonaws.com"};
+        if (field == "eventSource") return {false, label + " leaves out " + source};
         return {false, label + " leaves out " + event_name};
       }
     }
   }
   if (!management) return {false, label + " does not select eventCategory = Management"};
-  return {true, label + " records management write events from kms.amazonaws.com"};
+  return {true, label + " records management write events from " + source};
 }
 
 }  // namespace

@@ -4,17 +4,19 @@
 
 #include "audit/audit_calls.hpp"
 #include "audit/audit_region.hpp"
+#include "audit/chain.hpp"
 #include "trailwatch/audit.hpp"
 
 namespace trailwatch::audit {
 
 namespace {
 
+// The link whose call failed.
 std::string check_of(const aws::ApiCall& call) {
-  if (call.service == "logs") return "metric-filter";
-  if (call.service == "cloudwatch") return "alarm";
-  if (call.service == "sns") return "notification";
-  return "trail";
+  if (call.service == "logs") return std::string(check_name(Link::Filter));
+  if (call.service == "cloudwatch") return std::string(check_name(Link::Alarm));
+  if (call.service == "sns") return std::string(check_name(Link::Notification));
+  return std::string(check_name(Link::Trail));
 }
 
 RegionAudit failed_region(const std::string& region, const CallFailure& e) {
@@ -75,12 +77,14 @@ AuditReport run_audit(aws::ApiSource& source, const AuditRequest& request) {
       std::sort(regions.begin(), regions.end());
       // An account always has regions: an empty listing audits nothing, which must not read as a PASS.
       if (regions.empty())
-        report.regions.push_back(RegionAudit{
-            request.listing_region,
-            RegionStatus::Error,
-            {Finding{
-                "trail", CheckStatus::Fail, "ec2 DescribeRegions listed no region: nothing was audited", {}}},
-            {}});
+        report.regions.push_back(
+            RegionAudit{request.listing_region,
+                        RegionStatus::Error,
+                        {Finding{std::string(check_name(Link::Trail)),
+                                 CheckStatus::Fail,
+                                 "ec2 DescribeRegions listed no region: nothing was audited",
+                                 {}}},
+                        {}});
     } catch (const CallFailure& e) {
       report.regions.push_back(failed_region(request.listing_region, e));
     }
@@ -95,7 +99,7 @@ AuditReport run_audit(aws::ApiSource& source, const AuditRequest& request) {
       report.regions.push_back(RegionAudit{
           region,
           RegionStatus::Skipped,
-          {Finding{"trail",
+          {Finding{std::string(check_name(Link::Trail)),
                    CheckStatus::Info,
                    "region not enabled for this account (OptInStatus not-opted-in): nothing runs there",
                    {}}},

@@ -41,8 +41,8 @@ const Identity kRoot{"root",
                      "arn:aws:iam::111122223333:root"};
 
 struct Call {
-  const char* event_source;
-  const char* event_name;
+  std::string event_source;
+  std::string event_name;
   bool read_only;
   std::string request;   // requestParameters
   std::string response;  // responseElements when it succeeds
@@ -75,8 +75,10 @@ std::string record(const Call& call, const Identity& who, bool denied, int seria
 
 std::vector<Probe> build() {
   const std::string key = std::string(R"({"keyId":")") + kKeyArn + R"("})";
-  const Call disable{"kms.amazonaws.com", "DisableKey", false, key, "null"};
-  const Call schedule{"kms.amazonaws.com", "ScheduleKeyDeletion", false,
+  const std::string source(kRuleEventSource);
+  // The positives, one per kRuleEventNames entry in its order, each with its own request and response.
+  const Call disable{source, std::string(kRuleEventNames[0]), false, key, "null"};
+  const Call schedule{source, std::string(kRuleEventNames[1]), false,
                       std::string(R"({"keyId":")") + kKeyArn + R"(","pendingWindowInDays":7})",
                       std::string(R"({"keyId":")") + kKeyArn +
                           R"(","deletionDate":"Mar 8, 2024, 12:00:00 AM","keyState":"PendingDeletion",)"
@@ -86,34 +88,41 @@ std::vector<Probe> build() {
   for (const Call* call : {&disable, &schedule})
     for (const Identity* who : {&kUser, &kRole, &kRoot})
       for (bool denied : {false, true})
-        out.push_back(
-            Probe{std::string(call->event_name) + " by " + who->label + (denied ? ", AccessDenied" : ""),
-                  call->event_name, true, record(*call, *who, denied, serial++)});
+        out.push_back(Probe{call->event_name + " by " + who->label + (denied ? ", AccessDenied" : ""),
+                            call->event_name, true, record(*call, *who, denied, serial++)});
 
-  const std::vector<Call> negatives = {
-      {"kms.amazonaws.com", "EnableKey", false, key, "null"},
-      {"kms.amazonaws.com", "CancelKeyDeletion", false, key, key},
-      {"kms.amazonaws.com", "Decrypt", true, R"({"encryptionAlgorithm":"SYMMETRIC_DEFAULT"})", "null"},
-      {"kms.amazonaws.com", "CreateKey", false,
+  std::vector<Call> negatives = {
+      {source, "EnableKey", false, key, "null"},
+      {source, "CancelKeyDeletion", false, key, key},
+      {source, "Decrypt", true, R"({"encryptionAlgorithm":"SYMMETRIC_DEFAULT"})", "null"},
+      {source, "CreateKey", false,
        R"({"description":"","keyUsage":"ENCRYPT_DECRYPT","keySpec":"SYMMETRIC_DEFAULT","origin":"AWS_KMS",)"
        R"("bypassPolicyLockoutSafetyCheck":false,"multiRegion":false})",
        std::string(R"({"keyMetadata":{"AWSAccountId":"111122223333","keyId":"1234abcd-12ab-34cd-56ef-)"
                    R"(1234567890ab","arn":")") +
            kKeyArn + R"(","keyState":"Enabled","keyUsage":"ENCRYPT_DECRYPT","origin":"AWS_KMS"}})"},
-      // The rule's event names, emitted by another service: a pattern on eventName alone catches them.
-      {"payment-cryptography.amazonaws.com", "DisableKey", false, key, "null"},
-      {"payment-cryptography.amazonaws.com", "ScheduleKeyDeletion", false, key, "null"},
   };
+  // The rule's event names, emitted by another service: a pattern on eventName alone catches them.
+  for (std::string_view name : kRuleEventNames)
+    negatives.push_back({"payment-cryptography.amazonaws.com", std::string(name), false, key, "null"});
   for (const Call& call : negatives) {
-    std::string source = call.event_source;
-    std::string label = std::string(call.event_name) +
-                        (source == "kms.amazonaws.com" ? "" : " from " + source) + " by an assumed role";
+    std::string label = call.event_name + (call.event_source == source ? "" : " from " + call.event_source) +
+                        " by an assumed role";
     out.push_back(Probe{label, call.event_name, false, record(call, kRole, false, serial++)});
   }
   return out;
 }
 
 }  // namespace
+
+std::string rule_events_text() {
+  std::string names;
+  for (std::string_view name : kRuleEventNames) {
+    if (!names.empty()) names += " or ";
+    names += name;
+  }
+  return names + " from " + std::string(kRuleEventSource);
+}
 
 const std::vector<Probe>& probes() {
   static const std::vector<Probe> all = build();
