@@ -69,6 +69,7 @@ TEST(InputSource, ItsBytesTakeTheLoadersPath) {
   ASSERT_EQ(plain.warnings.size(), 1u);  // plain text under a .gz name, as for a local file
   LoadedBuffer gone = loader.load({"mem://gone", 0, &source});
   EXPECT_EQ(gone.error, "deleted after it was listed");
+  EXPECT_EQ(gone.bytes_read, 0u);  // not the bytes of the input loaded before it
   BufferLoader small(kRecordPadding, LoaderOptions{4});
   EXPECT_EQ(small.load({"mem://p.json.gz", 0, &source}).error, "too large");
 }

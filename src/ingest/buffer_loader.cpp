@@ -70,10 +70,11 @@ BufferLoader::~BufferLoader() = default;
 LoadedBuffer BufferLoader::load(const InputFile& file) {
   LoadedBuffer out;
   if (file.source != nullptr) {
+    // A source that fails may leave `fetched` as the previous input left it: nothing of it was read now.
+    impl_->fetched.clear();
     std::string failure = file.source->read(file, impl_->options.max_inflated_bytes, impl_->fetched);
     if (!failure.empty()) {
       out.error = failure;
-      out.bytes_read = impl_->fetched.size();
       return out;
     }
     return load_bytes(file.path, impl_->fetched);
