@@ -89,35 +89,33 @@ std::vector<RuleResult> ScanPlan::results(const ScanTally& tally) const {
     rule.dropped_samples = counted.dropped;
     rule.matched_before_creation = counted.before_creation;
 
-    std::map<SeriesKey, PeriodSeries> by_series = counted.series;
-    // A metric without dimensions still has its one series, with no datapoints when nothing matched.
-    if (by_series.empty() && names.empty()) by_series[SeriesKey{}];
-    std::vector<std::map<std::string, std::string>> series_dimensions;
-    for (const auto& [key, periods] : by_series) {
-      SeriesResult series{named_dimensions(names, key), to_datapoints(periods, series_statistic_)};
-      series_dimensions.push_back(series.dimensions);
-      rule.series.push_back(std::move(series));
-    }
+    // Each published series with its named dimensions, in key order. A metric without dimensions still has
+    // its one series, with no datapoints when nothing matched.
+    static const PeriodSeries kNoData;
+    std::vector<std::pair<std::map<std::string, std::string>, const PeriodSeries*>> published;
+    for (const auto& [key, periods] : counted.series)
+      published.emplace_back(named_dimensions(names, key), &periods);
+    if (published.empty() && names.empty())
+      published.emplace_back(std::map<std::string, std::string>{}, &kNoData);
+    for (const auto& [dimensions, periods] : published)
+      rule.series.push_back({dimensions, to_datapoints(*periods, series_statistic_)});
 
     for (const PlannedAlarm& alarm : alarms_) {
       if (alarm.filter != i) continue;
       if (!alarm.dimensions) {
         // One replay per series, on the series' own datapoints (the alarm's period is the plan's).
-        std::size_t s = 0;
-        for (const auto& [key, periods] : by_series) {
-          std::vector<Datapoint> points = to_datapoints(periods, alarm.settings.statistic);
-          rule.alarms.push_back({alarm.name, series_dimensions[s++], alarm.settings,
-                                 replay_alarm(alarm.settings, points, end).windows});
-        }
+        for (const auto& [dimensions, periods] : published)
+          rule.alarms.push_back(
+              {alarm.name, dimensions, alarm.settings,
+               replay_alarm(alarm.settings, to_datapoints(*periods, alarm.settings.statistic), end).windows});
         continue;
       }
       // The alarm watches the one series whose dimensions are exactly its own; none published means no data.
-      PeriodSeries watched;
-      std::size_t s = 0;
-      for (const auto& [key, periods] : by_series)
-        if (series_dimensions[s++] == *alarm.dimensions) watched = periods;
+      const PeriodSeries* watched = &kNoData;
+      for (const auto& [dimensions, periods] : published)
+        if (dimensions == *alarm.dimensions) watched = periods;
       std::vector<Datapoint> points =
-          to_datapoints(rebucket(watched, alarm.settings.period), alarm.settings.statistic);
+          to_datapoints(rebucket(*watched, alarm.settings.period), alarm.settings.statistic);
       rule.alarms.push_back(
           {alarm.name, *alarm.dimensions, alarm.settings, replay_alarm(alarm.settings, points, end).windows});
     }
