@@ -46,24 +46,23 @@ std::string sns_topic(const AlarmDefinition& a) {
   return "";
 }
 
+// "Namespace/Name [dim=value, ...]": `dimensions` is a filter's (name -> selector) or an alarm's (name ->
+// value).
+template <typename Pairs>
+std::string metric_text(std::string_view namespace_, std::string_view name, const Pairs& dimensions) {
+  std::string out = fmt::format("{}/{}", namespace_, name);
+  if (dimensions.empty()) return out;
+  std::vector<std::string> pairs;
+  for (const auto& [key, value] : dimensions) pairs.push_back(key + "=" + value);
+  return out + fmt::format(" [{}]", fmt::join(pairs, ", "));
+}
+
 std::string metric_text(const MetricTransformation& m) {
-  std::string out = m.namespace_ + "/" + m.name;
-  if (!m.dimensions.empty()) {
-    std::vector<std::string> names;
-    for (const auto& [name, selector] : m.dimensions) names.push_back(name + "=" + selector);
-    out += fmt::format(" [{}]", fmt::join(names, ", "));
-  }
-  return out;
+  return metric_text(m.namespace_, m.name, m.dimensions);
 }
 
 std::string alarm_metric_text(const ConfiguredAlarm& a) {
-  std::string out = a.metric_namespace + "/" + a.metric_name;
-  if (!a.dimensions.empty()) {
-    std::vector<std::string> dims;
-    for (const auto& [k, v] : a.dimensions) dims.push_back(k + "=" + v);
-    out += fmt::format(" [{}]", fmt::join(dims, ", "));
-  }
-  return out;
+  return metric_text(a.metric_namespace, a.metric_name, a.dimensions);
 }
 
 std::string_view symbol(ComparisonOperator op) {
