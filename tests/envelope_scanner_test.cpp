@@ -160,6 +160,9 @@ TEST_P(EnvelopeScanner, DamagedEnvelopesGiveTheSameAnswer) {
       R"({"Records":[1,)" + kMatch + R"(,"x",null,[],)" + kOther + "]}",
       R"({"Records":[[1,)" + kMatch + R"(}]})",
       R"({"Records":[{record,"entesi":".0","333"}]})",
+      // An unquoted key not followed by a colon: On-Demand ended the object at the comma and read a second
+      // record where the scanner (and the brackets) see one (a records_fuzz finding).
+      R"({"Records":[{re01rds(ource":]s.akeyId",{"eventSource":]}]})",
       R"({"Records":[)" + kMatch + R"(,[1,)" + kMatch + R"(}]})",
       R"({"Records":[)" + kMatch + R"(],"More":1})",
       R"({"Before":1,"Records":[)" + kMatch + "]}",

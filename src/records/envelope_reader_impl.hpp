@@ -204,6 +204,10 @@ class EnvelopeReader {
         std::string_view raw;
         SIMDJSON_TRY(object.raw_json().get(raw));
         raw = trim_right(raw);
+        // On-Demand skips an object by counting brackets, without checking its members: after an unquoted
+        // key it can end the object early, before its brace, and read the rest as more records. An object's
+        // text ends with its brace; one that does not is damage.
+        if (raw.back() != '}') return simdjson::TAPE_ERROR;
         if (core_.too_deep(raw)) return simdjson::DEPTH_ERROR;
         if (core_.too_large(raw.size(), "Records element", result.records + result.records_failed + 1,
                             result))
