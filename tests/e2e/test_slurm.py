@@ -2,8 +2,8 @@
 """End-to-end: a sharded scan as a Slurm array job, merged by a dependent job, equals one unsharded scan.
 
 The test runs a one-node Slurm cluster of its own: munged, slurmctld and slurmd are started from a temporary
-folder with a private slurm.conf (loopback, free ports, its own munge key and socket), so nothing under /etc, /run
-or /var is read or changed, and every daemon is stopped by its pid at the end. Then:
+folder with a private slurm.conf (loopback, free ports, its own munge key and socket), so no file under /etc, /run
+or /var is needed or changed, and every daemon is stopped by its pid at the end. Then:
 
 1. An array job of 3 tasks runs `trailwatch scan --shard auto --format json -o parts/part-$SLURM_ARRAY_TASK_ID.json`
    over a small corpus plus a folder holding one truncated .json.gz; a job with --dependency=afterany on the array
@@ -11,8 +11,9 @@ or /var is read or changed, and every daemon is stopped by its pid at the end. T
    its part; the merge still runs, exits 2, lists the file in input.errors, and its report equals an unsharded
    `trailwatch scan --format json` of the same paths field for field, except input.seconds, input.threads and the
    shard's own "shard" object.
-2. The same array where shard 1's -o path lies under a regular file (ENOTDIR, even for root): that shard exits 2
-   without a part, and the merge of the other two exits 2 naming the missing "shard 1 of 3".
+2. An array 5-7 over the corpus alone (--shard auto subtracts SLURM_ARRAY_TASK_MIN) where task 6, shard 1, has its
+   -o path under a regular file (ENOTDIR, even for root): that shard exits 2 without a part, the other two read
+   exactly the files FNV-1a-64 gives them, and the merge of their parts exits 2 naming the missing "shard 1 of 3".
 
 Skips (exit 77) only when not run as root (slurmd must be) or when munged, slurmctld, slurmd or sbatch is absent
 (Debian packages slurm-wlm and munge; tools/install-deps.sh installs them).
