@@ -8,12 +8,12 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
+#include "cli/report_output.hpp"
 #include "cli/scan_settings.hpp"
 #include "cli/shard_option.hpp"
 #include "cli/usage_error.hpp"
@@ -222,14 +222,6 @@ int run_scan(const ScanOptions& o) {
   sigaction(SIGINT, &previous, nullptr);
   const InputSummary& in = report.input;
 
-  std::ostringstream text;
-  if (o.format == "json")
-    write_json(text, report);
-  else if (o.format == "csv")
-    write_csv(text, report);
-  else
-    write_table(text, report);
-
   int code = kExitDone;
   if (o.fail_on_alarm && report.any_alarm()) code = kExitAlarm;
   if (in.partial) code = kExitPartial;
@@ -241,16 +233,9 @@ int run_scan(const ScanOptions& o) {
       code = kExitPartial;
     }
   }
-  if (o.output.empty()) {
-    std::cout << text.str() << std::flush;
-  } else {
-    AtomicFile report_file(o.output);
-    if (report_file.ok()) report_file.stream() << text.str();
-    if (std::string problem = report_file.ok() ? report_file.commit() : report_file.error();
-        !problem.empty()) {
-      std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
-      return kExitPartial;
-    }
+  if (std::string problem = write_report(report, o.format, o.output); !problem.empty()) {
+    std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
+    return kExitPartial;
   }
   if (in.partial && o.format != "table" && !in.errors.empty())
     std::cerr << "trailwatch: " << in.errors.size() << " input error(s); see input.errors in the report\n";
