@@ -79,8 +79,9 @@ class InputSource {
   virtual ~InputSource() = default;
   /// True when `argument` names inputs of this source (e.g. it starts with "s3://").
   virtual bool handles(std::string_view argument) const = 0;
-  /// Adds the inputs behind `argument` to `out.files` (each with `source` = this), what it passed over to
-  /// `out.skipped`, and what it could not list, with the reason, to `out.errors`.
+  /// Adds the inputs behind `argument` to `out.files` (each with `source` = this and `name` = its key after
+  /// the argument's prefix, which decides its shard), what it passed over to `out.skipped`, and what it could
+  /// not list, with the reason, to `out.errors`.
   virtual void list(std::string_view argument, Discovery& out) const = 0;
   /// Replaces `bytes` with the input's bytes as stored (gzip or plain). More than `max_bytes` is an error.
   /// Returns an empty string, or the reason the input could not be read (it is then named in the report).
