@@ -24,7 +24,8 @@ class MemorySource : public InputSource {
       out.errors.push_back({std::string(argument), "no such bucket"});
       return;
     }
-    for (const auto& [name, bytes] : objects) out.files.push_back({"mem://" + name, bytes.size(), this});
+    for (const auto& [name, bytes] : objects)
+      out.files.push_back({"mem://" + name, bytes.size(), this, name});
     out.files.push_back({"mem://gone", 10, this});
   }
   std::string read(const InputFile& file, std::uint64_t max_bytes, std::string& bytes) const override {

@@ -4,7 +4,7 @@
 #include <random>
 #include <string>
 
-#include "trailwatch/report.hpp"
+#include "trailwatch/json_string.hpp"
 
 namespace trailwatch {
 namespace {

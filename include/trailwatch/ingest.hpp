@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace trailwatch {
@@ -17,12 +19,30 @@ class InputSource;
 /// One input to read: a file found by the walk or named on the command line, stdin ("-"), or an object of
 /// another InputSource.
 struct InputFile {
+  InputFile() = default;
+  InputFile(std::string path, std::uint64_t size, const InputSource* source = nullptr, std::string name = {})
+      : path(std::move(path)), size(size), source(source), name(std::move(name)) {}
+
   std::string path;
   std::uint64_t size = 0;  // bytes as stored (0 for stdin)
   /// Where it is read from; null for a local file or stdin. The source must outlive the scan.
   const InputSource* source = nullptr;
+  /// What decides its shard: the path relative to its directory argument, the base name for a file argument,
+  /// the key after the argument's prefix for a source's object.
+  std::string name;
   bool is_stdin() const { return source == nullptr && path == "-"; }
 };
+
+/// One part of the inputs, for running a scan on several machines (docs/design.md "Partial results and
+/// merge"): an input belongs to shard FNV-1a-64(its name) mod count.
+struct Shard {
+  std::uint64_t index = 0;
+  std::uint64_t count = 1;
+};
+
+/// FNV-1a, 64 bits: the hash that splits inputs into shards. Fixed forever: shards written by one version
+/// must be the same set for any other.
+std::uint64_t fnv1a64(std::string_view text);
 
 /// Why the walk passed over something. Reported as input.skipped.
 struct SkipCounts {
@@ -32,6 +52,8 @@ struct SkipCounts {
   std::uint64_t symlink = 0;      // symbolic links to directories (not followed)
   std::uint64_t not_regular = 0;  // FIFOs, sockets, devices
   std::uint64_t other_name = 0;   // names that are not .json.gz, .json, .jsonl, .ndjson or .gz
+  std::uint64_t duplicate = 0;    // the same file reached a second time (a path given twice, nested roots, a
+                                  // symbolic link and its target): read once
 };
 
 /// Something about one path, for input.errors or input.warnings.
@@ -57,8 +79,9 @@ class InputSource {
   virtual ~InputSource() = default;
   /// True when `argument` names inputs of this source (e.g. it starts with "s3://").
   virtual bool handles(std::string_view argument) const = 0;
-  /// Adds the inputs behind `argument` to `out.files` (each with `source` = this), what it passed over to
-  /// `out.skipped`, and what it could not list, with the reason, to `out.errors`.
+  /// Adds the inputs behind `argument` to `out.files` (each with `source` = this and `name` = its key after
+  /// the argument's prefix, which decides its shard), what it passed over to `out.skipped`, and what it could
+  /// not list, with the reason, to `out.errors`.
   virtual void list(std::string_view argument, Discovery& out) const = 0;
   /// Replaces `bytes` with the input's bytes as stored (gzip or plain). More than `max_bytes` is an error.
   /// Returns an empty string, or the reason the input could not be read (it is then named in the report).
@@ -68,9 +91,14 @@ class InputSource {
 
 /// Expands the command-line arguments: an argument some source in `sources` handles is listed by it; else a
 /// file is read whatever its name, a directory is walked recursively (see docs/design.md "Reading input"),
-/// "-" is stdin. Files come out sorted by path, so output is the same for any thread count.
+/// "-" is stdin. A file reached twice is kept once (the copy of the earliest argument, then the smallest
+/// path) and counted in skipped.duplicate. With `shard`, only that shard's files are kept, and what the walk
+/// passed over or could not read is counted by the shard its name falls in, so the shards' counts add up to
+/// an unsharded run's; an error about an argument itself is in every shard's. Files come out sorted by path,
+/// so output is the same for any thread count.
 Discovery discover_inputs(const std::vector<std::string>& arguments,
-                          const std::vector<const InputSource*>& sources = {});
+                          const std::vector<const InputSource*>& sources = {},
+                          std::optional<Shard> shard = std::nullopt);
 
 /// True for the names a directory walk reads.
 bool is_log_file_name(std::string_view name);

@@ -37,11 +37,15 @@ struct PeriodStats {
 /// period start (Unix seconds, aligned to the period) -> samples
 using PeriodSeries = std::map<std::int64_t, PeriodStats>;
 
-/// One datapoint as an alarm sees it.
+/// One datapoint as an alarm sees it, with the period's whole statistic set, from which any statistic can be
+/// computed again and partial results merged.
 struct Datapoint {
   std::int64_t timestamp = 0;  // start of the period, Unix seconds
   double value = 0;            // the statistic's value
   std::uint64_t sample_count = 0;
+  double sum = 0;
+  double minimum = 0;
+  double maximum = 0;
 };
 
 /// Merges a series into periods of `period` seconds (a multiple of the series' own period).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "trailwatch/json_string.hpp"
 #include "trailwatch/scan.hpp"
 
 namespace trailwatch {
@@ -19,12 +20,6 @@ void write_json(std::ostream& out, const ScanReport& report);
 void write_table(std::ostream& out, const ScanReport& report);
 /// One row per datapoint and one per window: kind,rule,timestamp,end,value,sample_count,alarm_at,peak,open.
 void write_csv(std::ostream& out, const ScanReport& report);
-
-/// Appends `text` to `out` as a JSON string literal (quotes included), escaping as RFC 8259 requires. The
-/// literal is valid UTF-8 whatever `text` holds: valid UTF-8 is copied byte for byte, each ill-formed
-/// sequence becomes U+FFFD, and control characters are escaped (\n, \r, \t by name, the rest and DEL as
-/// \u00XX).
-void append_json_string(std::string& out, std::string_view text);
 
 /// Writes --matches: one NDJSON line per matched record ({"rule","file","oversize","record"}), each input's
 /// lines together. `out` must outlive the writer; calls from several workers are serialised.

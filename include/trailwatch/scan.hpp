@@ -49,6 +49,18 @@ struct ScanSpec {
   GroupBy group_by;
 };
 
+/// The settings of `spec` that change the answer, as canonical JSON: rules with their patterns and
+/// transformations, alarms, statistic, period, scope and grouping; never paths, threads, --fast or the
+/// machine (docs/design.md "Partial results and merge"). Equal specs give equal text.
+std::string scan_settings_json(const ScanSpec& spec);
+/// Reads what scan_settings_json wrote back into a spec. Throws PlanError naming what is wrong, or
+/// PatternError for a pattern that does not parse.
+ScanSpec parse_scan_settings(std::string_view json);
+/// The hex FNV-1a-64 of a settings text: what identifies the question a report answers.
+std::string settings_fingerprint(std::string_view settings_json);
+/// This build's version ("0.1.0"), which reports carry: a merge refuses parts of different versions.
+std::string_view trailwatch_version();
+
 /// One alarm the plan replays, paired with the filter whose series it watches.
 struct PlannedAlarm {
   std::string name;
@@ -115,8 +127,18 @@ struct RuleResult {
   std::vector<AlarmResult> alarms;
 };
 
+/// What produced a report: the question (its settings and their fingerprint) and the version that answered.
+struct PlanIdentity {
+  std::string fingerprint;
+  std::string version;
+  std::string settings;  // scan_settings_json's text
+};
+
 /// Everything a scan found: what was read, and per rule its series and alarm windows.
 struct ScanReport {
+  PlanIdentity plan;
+  std::vector<std::string> inputs;  // the path arguments, as given
+  std::optional<Shard> shard;       // the part of the inputs this report covers, when sharded
   InputSummary input;
   std::vector<RuleResult> rules;
   std::vector<UnreplayableAlarm> unreplayable_alarms;
@@ -143,6 +165,9 @@ class ScanPlan {
   /// MetricEngine::literal_prefilter).
   const LiteralPrefilter* prefilter() const { return prefilter_ ? &*prefilter_ : nullptr; }
   const std::vector<PlannedAlarm>& alarms() const { return alarms_; }
+  /// The spec's settings (scan_settings_json) and their fingerprint.
+  const std::string& settings() const { return settings_; }
+  const std::string& fingerprint() const { return fingerprint_; }
   const std::vector<UnreplayableAlarm>& unreplayable() const { return unreplayable_; }
   Statistic series_statistic() const { return series_statistic_; }
   const RecordScope& scope() const { return engine_.scope(); }
@@ -155,6 +180,8 @@ class ScanPlan {
  private:
   ScanPlan(ScanSpec& spec, std::int64_t period);
 
+  std::string settings_;  // first: made from the spec before its filters move into the engine
+  std::string fingerprint_;
   Statistic series_statistic_;
   MetricEngine engine_;
   std::optional<LiteralPrefilter> prefilter_;

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "trailwatch/audit.hpp"
-#include "trailwatch/report.hpp"
+#include "trailwatch/json_string.hpp"
 #include "trailwatch/rules.hpp"
 
 namespace trailwatch::audit {

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "trailwatch/aws.hpp"
-#include "trailwatch/report.hpp"
+#include "trailwatch/json_string.hpp"
 
 namespace trailwatch::aws {
 namespace {

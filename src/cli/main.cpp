@@ -4,6 +4,7 @@
 
 #include "cli/audit_command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/merge_command.hpp"
 #include "cli/rules_command.hpp"
 #include "cli/scan_command.hpp"
 #include "cli/test_pattern_command.hpp"
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  trailwatch scan AWSLogs/                        CIS 'CMK disabled or scheduled for deletion' rule\n"
       "  trailwatch scan --format json -o report.json AWSLogs/\n"
+      "  trailwatch scan --shard 0/2 --format json -o p0.json AWSLogs/   (and 1/2 elsewhere), then\n"
+      "  trailwatch merge p0.json p1.json                 one answer from several machines\n"
       "  zcat f.json.gz | trailwatch scan -\n"
       "  jq -c '.Records[]' f.json | trailwatch test-pattern '{ $.eventName = DisableKey }'\n"
       "  trailwatch audit --all-regions                   is the rule monitored, region by region?\n\n"
@@ -28,6 +31,8 @@ int main(int argc, char** argv) {
 
   trailwatch::cli::ScanOptions scan_options;
   CLI::App* scan = trailwatch::cli::add_scan_command(app, scan_options);
+  trailwatch::cli::MergeOptions merge_options;
+  CLI::App* merge = trailwatch::cli::add_merge_command(app, merge_options);
   trailwatch::cli::RulesOptions rules_options;
   CLI::App* rules = trailwatch::cli::add_rules_command(app, rules_options);
   trailwatch::cli::TestPatternOptions test_pattern_options;
@@ -48,6 +53,7 @@ int main(int argc, char** argv) {
     return trailwatch::cli::kExitUsage;
   }
   if (scan->parsed()) return trailwatch::cli::run_scan(scan_options);
+  if (merge->parsed()) return trailwatch::cli::run_merge(merge_options);
   if (rules->parsed()) return trailwatch::cli::run_rules(rules_options);
   if (test_pattern->parsed()) return trailwatch::cli::run_test_pattern(test_pattern_options);
   if (audit->parsed()) return trailwatch::cli::run_audit_command(audit_options);

@@ -2,17 +2,20 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
+#include "cli/report_output.hpp"
 #include "cli/scan_settings.hpp"
+#include "cli/shard_option.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/atomic_file.hpp"
 #include "trailwatch/ingest.hpp"
@@ -119,6 +122,12 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
                    "delimited)")
       ->capture_default_str()
       ->check(CLI::Range(2u, 100000u));
+  scan->add_option(
+          "--shard", o.shard,
+          "Read only part I of N of the inputs (0 <= I < N), for running one scan on several machines "
+          "and joining the parts with 'trailwatch merge'. auto: I (and N) from the array job "
+          "(Slurm; Kubernetes Indexed Job and AWS Batch with auto/N)")
+      ->type_name("I/N|auto[/N]");
   scan->add_flag_callback(
       "--progress", [&o] { o.progress = true; }, "Show a progress line on stderr");
   scan->add_flag_callback(
@@ -145,14 +154,22 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       "  trailwatch scan --fast ~/AWSLogs        same answer, files that cannot match skipped unparsed\n"
       "  aws logs describe-metric-filters > filters.json; aws cloudwatch describe-alarms > alarms.json\n"
       "  trailwatch scan --config filters.json --config alarms.json ~/AWSLogs\n"
-      "  zcat 111122223333_CloudTrail_us-east-1_*.json.gz | trailwatch scan -");
+      "  zcat 111122223333_CloudTrail_us-east-1_*.json.gz | trailwatch scan -\n"
+      "  trailwatch scan --shard 3/8 --format json -o part-3.json ~/AWSLogs    one of 8 machines; then\n"
+      "  trailwatch merge part-*.json");
   return scan;
 }
 
 int run_scan(const ScanOptions& o) {
   ScanSettings settings;
   std::unique_ptr<ScanPlan> plan;
+  std::optional<Shard> shard;
   try {
+    if (!o.shard.empty()) {
+      shard = parse_shard_option(o.shard, [](const char* name) { return std::getenv(name); });
+      if (std::find(o.paths.begin(), o.paths.end(), "-") != o.paths.end())
+        throw UsageError{"--shard: stdin (-) cannot be split into shards; give files or directories"};
+    }
     settings = build_scan_settings(o);
     plan = std::make_unique<ScanPlan>(std::move(settings.spec));
   } catch (const PatternError& e) {
@@ -183,7 +200,7 @@ int run_scan(const ScanOptions& o) {
     matches = std::make_unique<MatchesWriter>(matches_file->stream());
   }
 
-  const Discovery discovery = discover_inputs(o.paths);
+  const Discovery discovery = discover_inputs(o.paths, {}, shard);
   ScanProgress progress;
   // One Ctrl-C stops the scan after the files being read and reports what was read; SA_RESETHAND makes a
   // second one end the process at once.
@@ -200,16 +217,10 @@ int run_scan(const ScanOptions& o) {
     if (show_progress) line = std::make_unique<ProgressLine>(progress, STDERR_FILENO);
     report = scanner.run(discovery, progress, g_interrupted, matches.get());
   }
+  report.inputs = o.paths;
+  report.shard = shard;
   sigaction(SIGINT, &previous, nullptr);
   const InputSummary& in = report.input;
-
-  std::ostringstream text;
-  if (o.format == "json")
-    write_json(text, report);
-  else if (o.format == "csv")
-    write_csv(text, report);
-  else
-    write_table(text, report);
 
   int code = kExitDone;
   if (o.fail_on_alarm && report.any_alarm()) code = kExitAlarm;
@@ -222,16 +233,9 @@ int run_scan(const ScanOptions& o) {
       code = kExitPartial;
     }
   }
-  if (o.output.empty()) {
-    std::cout << text.str() << std::flush;
-  } else {
-    AtomicFile report_file(o.output);
-    if (report_file.ok()) report_file.stream() << text.str();
-    if (std::string problem = report_file.ok() ? report_file.commit() : report_file.error();
-        !problem.empty()) {
-      std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
-      return kExitPartial;
-    }
+  if (std::string problem = write_report(report, o.format, o.output); !problem.empty()) {
+    std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
+    return kExitPartial;
   }
   if (in.partial && o.format != "table" && !in.errors.empty())
     std::cerr << "trailwatch: " << in.errors.size() << " input error(s); see input.errors in the report\n";

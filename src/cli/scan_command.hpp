@@ -47,6 +47,7 @@ struct ScanOptions {
   std::optional<bool> progress;
   bool fail_on_alarm = false;
   bool fast = false;
+  std::string shard;  // --shard I/N | auto | auto/N; empty: every input
 };
 
 /// Adds the `scan` subcommand to `app`; the options are written into `options`.

@@ -1,6 +1,10 @@
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <system_error>
+#include <utility>
 
 #include "trailwatch/ingest.hpp"
 
@@ -35,66 +39,166 @@ std::uint64_t& counter_for(SkipCounts& skipped, SkippedTree tree) {
   }
 }
 
-// Counts the regular files of a tree we do not read, so the report says how much was passed over.
-void count_skipped_tree(const fs::path& dir, std::uint64_t& counter) {
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code type_ec;
-    if (it->is_regular_file(type_ec)) ++counter;
-  }
-}
+// A file found, before duplicates are removed and shards chosen.
+struct Found {
+  InputFile file;
+  std::size_t argument = 0;  // which command-line argument reached it
+  // The file itself, whatever path reached it: device and inode for a local file.
+  bool identified = false;
+  dev_t device = 0;
+  ino_t inode = 0;
+};
 
-void walk(const fs::path& root, Discovery& out) {
-  std::error_code ec;
-  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
-  if (ec) {
-    out.errors.push_back({root.string(), "cannot read directory: " + ec.message()});
-    return;
+// Lists the arguments, keeping what is found in the caller's shard (all of it without one).
+class Lister {
+ public:
+  Lister(Discovery& out, std::optional<Shard> shard) : out_(out), shard_(shard) {}
+
+  bool mine(std::string_view name) const { return !shard_ || fnv1a64(name) % shard_->count == shard_->index; }
+
+  // A file: its size and identity come from one stat(), which follows a symbolic link to its target.
+  void add_file(const std::string& path, std::string name, std::size_t argument) {
+    Found found;
+    found.file.path = path;
+    found.file.name = std::move(name);
+    found.argument = argument;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+      found.file.size = S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+      found.identified = true;
+      found.device = st.st_dev;
+      found.inode = st.st_ino;
+    }
+    found_.push_back(std::move(found));
   }
-  for (fs::recursive_directory_iterator end; it != end;) {
-    const fs::directory_entry& entry = *it;
+
+  void add_source_files(Discovery& listed, std::size_t argument) {
+    for (InputFile& file : listed.files) {
+      Found found;
+      if (file.name.empty()) file.name = file.path;
+      found.file = std::move(file);
+      found.argument = argument;
+      found_.push_back(std::move(found));
+    }
+    // A source lists no local paths; what it passed over is counted by shard 0 alone, so the counts still
+    // add up across shards.
+    if (!shard_ || shard_->index == 0) add_counts(listed.skipped);
+    out_.errors.insert(out_.errors.end(), listed.errors.begin(), listed.errors.end());
+  }
+
+  void walk(const fs::path& root, std::size_t argument) {
+    std::error_code ec;
+    fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
+    if (ec) {
+      out_.errors.push_back({root.string(), "cannot read directory: " + ec.message()});
+      return;
+    }
+    for (fs::recursive_directory_iterator end; it != end;) {
+      const fs::directory_entry& entry = *it;
+      visit(entry, root, argument, it);
+      it.increment(ec);
+      if (ec) {
+        // A directory we cannot enter: report it and carry on with its siblings.
+        if (mine(relative_name(entry.path(), root)))
+          out_.errors.push_back({entry.path().string(), "cannot read directory: " + ec.message()});
+        ec.clear();
+      }
+    }
+  }
+
+  // Keeps one copy of each file, then the shard's files, sorted by path.
+  void finish() {
+    std::stable_sort(found_.begin(), found_.end(), [](const Found& a, const Found& b) {
+      return a.argument != b.argument ? a.argument < b.argument : a.file.path < b.file.path;
+    });
+    std::set<std::pair<dev_t, ino_t>> seen_files;
+    std::set<std::string> seen_paths;  // inputs without an identity: the same path is the same input
+    for (Found& found : found_) {
+      const bool first = found.identified ? seen_files.emplace(found.device, found.inode).second
+                                          : seen_paths.insert(found.file.path).second;
+      if (!mine(found.file.name)) continue;
+      if (!first)
+        ++out_.skipped.duplicate;
+      else
+        out_.files.push_back(std::move(found.file));
+    }
+    std::stable_sort(out_.files.begin(), out_.files.end(),
+                     [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+  }
+
+ private:
+  static std::string relative_name(const fs::path& path, const fs::path& root) {
+    std::string_view p = path.native();
+    const std::string_view r = root.native();
+    if (p.starts_with(r)) p.remove_prefix(r.size());
+    while (p.starts_with('/')) p.remove_prefix(1);
+    return std::string(p);
+  }
+
+  void visit(const fs::directory_entry& entry, const fs::path& root, std::size_t argument,
+             fs::recursive_directory_iterator& it) {
+    const std::string name = relative_name(entry.path(), root);
     std::error_code status_ec;
     fs::file_status link_status = entry.symlink_status(status_ec);
     if (status_ec) {
-      out.errors.push_back({entry.path().string(), "cannot stat: " + status_ec.message()});
+      if (mine(name)) out_.errors.push_back({entry.path().string(), "cannot stat: " + status_ec.message()});
     } else if (fs::is_symlink(link_status)) {
       std::error_code target_ec;
       fs::file_status target = fs::status(entry.path(), target_ec);
       if (target_ec || !fs::exists(target)) {
-        out.errors.push_back({entry.path().string(), "dangling symbolic link"});
+        if (mine(name)) out_.errors.push_back({entry.path().string(), "dangling symbolic link"});
       } else if (fs::is_directory(target)) {
-        ++out.skipped.symlink;
+        count(out_.skipped.symlink, name);
       } else if (!fs::is_regular_file(target)) {
-        ++out.skipped.not_regular;
+        count(out_.skipped.not_regular, name);
       } else if (is_log_file_name(entry.path().filename().string())) {
-        out.files.push_back(
-            {entry.path().string(), static_cast<std::uint64_t>(fs::file_size(entry.path(), target_ec))});
+        add_file(entry.path().string(), name, argument);
       } else {
-        ++out.skipped.other_name;
+        count(out_.skipped.other_name, name);
       }
     } else if (fs::is_directory(link_status)) {
       SkippedTree tree = skipped_tree(entry.path());
       if (tree != SkippedTree::None) {
-        count_skipped_tree(entry.path(), counter_for(out.skipped, tree));
+        count_skipped_tree(entry.path(), root, counter_for(out_.skipped, tree));
         it.disable_recursion_pending();
       }
     } else if (!fs::is_regular_file(link_status)) {
-      ++out.skipped.not_regular;
+      count(out_.skipped.not_regular, name);
     } else if (is_log_file_name(entry.path().filename().string())) {
-      std::error_code size_ec;
-      auto size = entry.file_size(size_ec);
-      out.files.push_back({entry.path().string(), size_ec ? 0 : static_cast<std::uint64_t>(size)});
+      add_file(entry.path().string(), name, argument);
     } else {
-      ++out.skipped.other_name;
-    }
-    it.increment(ec);
-    if (ec) {
-      // A directory we cannot enter: report it and carry on with its siblings.
-      out.errors.push_back({entry.path().string(), "cannot read directory: " + ec.message()});
-      ec.clear();
+      count(out_.skipped.other_name, name);
     }
   }
-}
+
+  void count(std::uint64_t& counter, std::string_view name) {
+    if (mine(name)) ++counter;
+  }
+
+  // Counts the regular files of a tree we do not read, so the report says how much was passed over.
+  void count_skipped_tree(const fs::path& dir, const fs::path& root, std::uint64_t& counter) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code type_ec;
+      if (it->is_regular_file(type_ec)) count(counter, relative_name(it->path(), root));
+    }
+  }
+
+  void add_counts(const SkipCounts& c) {
+    SkipCounts& s = out_.skipped;
+    s.digest += c.digest;
+    s.insight += c.insight;
+    s.lake += c.lake;
+    s.symlink += c.symlink;
+    s.not_regular += c.not_regular;
+    s.other_name += c.other_name;
+    s.duplicate += c.duplicate;
+  }
+
+  Discovery& out_;
+  std::optional<Shard> shard_;
+  std::vector<Found> found_;
+};
 
 }  // namespace
 
@@ -104,36 +208,38 @@ bool is_log_file_name(std::string_view name) {
 }
 
 Discovery discover_inputs(const std::vector<std::string>& arguments,
-                          const std::vector<const InputSource*>& sources) {
+                          const std::vector<const InputSource*>& sources, std::optional<Shard> shard) {
   Discovery out;
-  for (const std::string& argument : arguments) {
+  Lister lister(out, shard);
+  for (std::size_t a = 0; a < arguments.size(); ++a) {
+    const std::string& argument = arguments[a];
     auto source = std::find_if(sources.begin(), sources.end(),
                                [&](const InputSource* s) { return s != nullptr && s->handles(argument); });
     if (source != sources.end()) {
-      (*source)->list(argument, out);
+      Discovery listed;
+      (*source)->list(argument, listed);
+      lister.add_source_files(listed, a);
       continue;
     }
     if (argument == "-") {
-      out.files.push_back({"-", 0});
+      out.files.push_back({"-", 0, nullptr, "-"});
       continue;
     }
     std::error_code ec;
     fs::file_status status = fs::status(argument, ec);
+    const std::string base_name = fs::path(argument).filename().string();
     if (ec || !fs::exists(status)) {
       out.errors.push_back({argument, "no such file or directory"});
     } else if (fs::is_directory(status)) {
-      walk(argument, out);
-    } else if (fs::is_regular_file(status)) {
-      out.files.push_back({argument, static_cast<std::uint64_t>(fs::file_size(argument, ec))});
-    } else if (fs::is_fifo(status)) {
+      lister.walk(argument, a);
+    } else if (fs::is_regular_file(status) || fs::is_fifo(status)) {
       // Named on the command line, a FIFO is what the user wants read (e.g. <(zcat ...)).
-      out.files.push_back({argument, 0});
+      lister.add_file(argument, base_name, a);
     } else {
       out.errors.push_back({argument, "not a regular file or directory"});
     }
   }
-  std::stable_sort(out.files.begin(), out.files.end(),
-                   [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+  lister.finish();
   return out;
 }
 

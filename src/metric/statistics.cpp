@@ -78,7 +78,7 @@ std::vector<Datapoint> to_datapoints(const PeriodSeries& series, Statistic s) {
   std::vector<Datapoint> out;
   out.reserve(series.size());
   for (const auto& [start, stats] : series)
-    if (stats.count > 0) out.push_back({start, stats.value(s), stats.count});
+    if (stats.count > 0) out.push_back({start, stats.value(s), stats.count, stats.sum, stats.min, stats.max});
   return out;
 }
 

@@ -105,6 +105,7 @@ void write_input(JsonOut& j, const InputSummary& in) {
   j.key("symlink").num(in.skipped.symlink);
   j.key("not_regular").num(in.skipped.not_regular);
   j.key("other_name").num(in.skipped.other_name);
+  j.key("duplicate").num(in.skipped.duplicate);
   j.close('}');
   j.key("warnings");
   write_messages(j, in.warnings, "warning");
@@ -174,7 +175,8 @@ void write_rule(JsonOut& j, const RuleResult& rule) {
     j.key("datapoints").open('[');
     for (const Datapoint& d : series.datapoints) {
       j.open('{').key("timestamp").time(d.timestamp).key("value").num(d.value);
-      j.key("sample_count").num(d.sample_count).close('}');
+      j.key("sample_count").num(d.sample_count).key("sum").num(d.sum);
+      j.key("minimum").num(d.minimum).key("maximum").num(d.maximum).close('}');
     }
     j.close(']').close('}');
   }
@@ -185,6 +187,29 @@ void write_rule(JsonOut& j, const RuleResult& rule) {
   j.close('}');
 }
 
+// What produced the report, so that partial reports can be merged (docs/design.md "Partial results and
+// merge"). The settings are the plan's own canonical JSON, embedded as they are.
+void write_provenance(JsonOut& j, std::string& s, const ScanReport& report) {
+  j.key("plan").open('{');
+  j.key("fingerprint").str(report.plan.fingerprint);
+  j.key("version").str(report.plan.version);
+  if (report.plan.settings.empty()) {
+    j.key("settings").null();
+  } else {
+    j.key("settings");
+    s += report.plan.settings;
+  }
+  j.close('}');
+  j.key("inputs").open('[');
+  for (const std::string& input : report.inputs) j.str(input);
+  j.close(']');
+  if (report.shard) {
+    j.key("shard").open('{');
+    j.key("index").num(report.shard->index).key("count").num(report.shard->count);
+    j.close('}');
+  }
+}
+
 }  // namespace
 
 void write_json(std::ostream& out, const ScanReport& report) {
@@ -192,6 +217,7 @@ void write_json(std::ostream& out, const ScanReport& report) {
   JsonOut j(s);
   j.open('{');
   j.key("schema").str("trailwatch.scan/1");
+  write_provenance(j, s, report);
   write_input(j, report.input);
   j.key("rules").open('[');
   for (const RuleResult& rule : report.rules) write_rule(j, rule);

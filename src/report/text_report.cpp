@@ -54,9 +54,10 @@ void write_table(std::ostream& out, const ScanReport& report) {
   if (in.records_out_of_scope > 0)
     s += fmt::format("          {} records outside --account/--region\n", in.records_out_of_scope);
   const SkipCounts& sk = in.skipped;
-  if (sk.digest + sk.insight + sk.lake + sk.symlink + sk.not_regular + sk.other_name > 0)
-    s += fmt::format("skipped   digest {}, insight {}, lake {}, symlink {}, not regular {}, other name {}\n",
-                     sk.digest, sk.insight, sk.lake, sk.symlink, sk.not_regular, sk.other_name);
+  if (sk.digest + sk.insight + sk.lake + sk.symlink + sk.not_regular + sk.other_name + sk.duplicate > 0)
+    s += fmt::format(
+        "skipped   digest {}, insight {}, lake {}, symlink {}, not regular {}, other name {}, duplicate {}\n",
+        sk.digest, sk.insight, sk.lake, sk.symlink, sk.not_regular, sk.other_name, sk.duplicate);
   for (const RuleResult& rule : report.rules) {
     s += fmt::format("\nrule      {}\npattern   {}\nmetric    {}/{} (value {})\nmatched   {} events", rule.id,
                      rule.pattern, rule.metric.namespace_, rule.metric.name, rule.metric.value,

@@ -42,7 +42,9 @@ bool ScanReport::any_alarm() const {
 ScanPlan::ScanPlan(ScanSpec spec) : ScanPlan(spec, aggregation_period(spec)) {}
 
 ScanPlan::ScanPlan(ScanSpec& spec, std::int64_t period) try
-    : series_statistic_(spec.series_statistic),
+    : settings_(scan_settings_json(spec)),
+      fingerprint_(settings_fingerprint(settings_)),
+      series_statistic_(spec.series_statistic),
       engine_(std::move(spec.filters), std::move(spec.scope), period, spec.group_by),
       prefilter_(engine_.literal_prefilter()) {
   const std::vector<MetricFilter>& filters = engine_.filters();

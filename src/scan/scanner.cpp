@@ -38,6 +38,7 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
       &stop);
 
   ScanReport report;
+  report.plan = {plan_.fingerprint(), std::string(trailwatch_version()), plan_.settings()};
   InputSummary& in = report.input;
   in.kernel = preferred_record_kernel();
   in.mode = fast ? "fast" : "full";

@@ -1,7 +1,7 @@
 // JSON string literals that are valid UTF-8 whatever bytes they are given. Paths (Linux allows any bytes but
 // '/' and NUL in a name) and error messages that quote hostile input reach the reports, and a report that is
 // not UTF-8 is not JSON (RFC 8259 section 8.1): strict parsers reject the whole document.
-#include "trailwatch/report.hpp"
+#include "trailwatch/json_string.hpp"
 
 namespace trailwatch {
 

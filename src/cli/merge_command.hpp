@@ -1,0 +1,25 @@
+// `trailwatch merge`: the partial reports of a sharded scan (`scan --shard`) joined into the report one
+// unsharded run would have written (trailwatch/merge.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace trailwatch::cli {
+
+struct MergeOptions {
+  std::vector<std::string> parts;
+  std::string format = "table";
+  std::string output;
+  bool fail_on_alarm = false;
+};
+
+/// Adds the `merge` subcommand to `app`; the options are written into `options`.
+CLI::App* add_merge_command(CLI::App& app, MergeOptions& options);
+
+/// Merges and returns the process exit code (docs/design.md "Exit codes").
+int run_merge(const MergeOptions& options);
+
+}  // namespace trailwatch::cli

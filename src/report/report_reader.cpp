@@ -1,0 +1,173 @@
+// Every field merge needs is required and typed: a part missing one is not a whole report, and a merge that
+// guessed would not be exact.
+#include "report/report_reader.hpp"
+
+#include <simdjson.h>
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "trailwatch/time.hpp"
+
+namespace trailwatch::report {
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+[[noreturn]] void missing(std::string_view where, std::string_view what) {
+  throw std::runtime_error(fmt::format("{}: {}", where, what));
+}
+
+dom::element field(const dom::object& o, std::string_view where, std::string_view key) {
+  dom::element e;
+  if (o[key].get(e) != simdjson::SUCCESS) missing(where, fmt::format("no \"{}\"", key));
+  return e;
+}
+
+template <typename T>
+T typed(const dom::element& e, std::string_view where, std::string_view key, std::string_view type) {
+  T value{};
+  if (e.get(value) != simdjson::SUCCESS) missing(where, fmt::format("\"{}\" is not {}", key, type));
+  return value;
+}
+
+dom::object object_field(const dom::object& o, std::string_view where, std::string_view key) {
+  return typed<dom::object>(field(o, where, key), where, key, "an object");
+}
+dom::array array_field(const dom::object& o, std::string_view where, std::string_view key) {
+  return typed<dom::array>(field(o, where, key), where, key, "an array");
+}
+std::string string_field(const dom::object& o, std::string_view where, std::string_view key) {
+  return std::string(typed<std::string_view>(field(o, where, key), where, key, "a string"));
+}
+std::uint64_t count_field(const dom::object& o, std::string_view where, std::string_view key) {
+  return typed<std::uint64_t>(field(o, where, key), where, key, "a count");
+}
+double number_field(const dom::object& o, std::string_view where, std::string_view key) {
+  return typed<double>(field(o, where, key), where, key, "a number");
+}
+bool bool_field(const dom::object& o, std::string_view where, std::string_view key) {
+  return typed<bool>(field(o, where, key), where, key, "true or false");
+}
+std::int64_t time_field(const dom::object& o, std::string_view where, std::string_view key) {
+  const std::string text = string_field(o, where, key);
+  const std::optional<std::int64_t> t = parse_utc_time(text);
+  if (!t) missing(where, fmt::format("\"{}\" is not a UTC time: {}", key, text));
+  return *t;
+}
+
+std::vector<PathMessage> messages(const dom::object& input, std::string_view key, std::string_view text_key) {
+  std::vector<PathMessage> out;
+  for (dom::element e : array_field(input, "input", key)) {
+    const dom::object m = typed<dom::object>(e, "input", key, "a list of objects");
+    out.push_back({string_field(m, key, "path"), string_field(m, key, text_key)});
+  }
+  return out;
+}
+
+InputSummary read_input(const dom::object& o) {
+  constexpr std::string_view kWhere = "input";
+  InputSummary in;
+  in.mode = string_field(o, kWhere, "mode");
+  if (in.mode != "full" && in.mode != "fast") missing(kWhere, "\"mode\" is neither full nor fast");
+  in.files = count_field(o, kWhere, "files");
+  in.files_failed = count_field(o, kWhere, "files_failed");
+  if (in.mode == "full") {
+    in.records = count_field(o, kWhere, "records");
+    in.records_failed = count_field(o, kWhere, "records_failed");
+  }
+  in.records_out_of_range = count_field(o, kWhere, "records_out_of_range");
+  in.records_out_of_scope = count_field(o, kWhere, "records_out_of_scope");
+  in.bytes_read = count_field(o, kWhere, "bytes_read");
+  in.bytes_inflated = count_field(o, kWhere, "bytes_inflated");
+  in.buffers_skipped = count_field(o, kWhere, "buffers_skipped");
+  in.bytes_skipped = count_field(o, kWhere, "bytes_skipped");
+  in.seconds = number_field(o, kWhere, "seconds");
+  in.partial = bool_field(o, kWhere, "partial");
+  in.interrupted = bool_field(o, kWhere, "interrupted");
+  in.threads = static_cast<unsigned>(count_field(o, kWhere, "threads"));
+  in.kernel = string_field(o, kWhere, "kernel");
+  const dom::object skipped = object_field(o, kWhere, "skipped");
+  in.skipped.digest = count_field(skipped, "skipped", "digest");
+  in.skipped.insight = count_field(skipped, "skipped", "insight");
+  in.skipped.lake = count_field(skipped, "skipped", "lake");
+  in.skipped.symlink = count_field(skipped, "skipped", "symlink");
+  in.skipped.not_regular = count_field(skipped, "skipped", "not_regular");
+  in.skipped.other_name = count_field(skipped, "skipped", "other_name");
+  in.skipped.duplicate = count_field(skipped, "skipped", "duplicate");
+  in.warnings = messages(o, "warnings", "warning");
+  in.errors = messages(o, "errors", "error");
+  return in;
+}
+
+Datapoint read_datapoint(const dom::object& o) {
+  constexpr std::string_view kWhere = "datapoint";
+  Datapoint d;
+  d.timestamp = time_field(o, kWhere, "timestamp");
+  d.value = number_field(o, kWhere, "value");
+  d.sample_count = count_field(o, kWhere, "sample_count");
+  d.sum = number_field(o, kWhere, "sum");
+  d.minimum = number_field(o, kWhere, "minimum");
+  d.maximum = number_field(o, kWhere, "maximum");
+  if (d.sample_count == 0) missing(kWhere, "\"sample_count\" is 0");
+  return d;
+}
+
+ReadRule read_rule(const dom::object& o) {
+  ReadRule rule;
+  rule.id = string_field(o, "rule", "id");
+  const std::string where = fmt::format("rule {}", rule.id);
+  rule.matched = count_field(o, where, "matched_events");
+  rule.oversize = count_field(o, where, "matched_oversize");
+  rule.dropped = count_field(o, where, "dropped_samples");
+  // Only rules of a configuration with a creation time have it.
+  if (dom::element e; o["matched_before_creation"].get(e) == simdjson::SUCCESS)
+    rule.before_creation = typed<std::uint64_t>(e, where, "matched_before_creation", "a count");
+  for (dom::element s : array_field(o, where, "series")) {
+    const dom::object series = typed<dom::object>(s, where, "series", "a list of objects");
+    ReadSeries out;
+    for (auto [name, value] : object_field(series, where, "dimensions"))
+      out.dimensions[std::string(name)] =
+          std::string(typed<std::string_view>(value, where, "dimensions", "a string"));
+    for (dom::element d : array_field(series, where, "datapoints"))
+      out.datapoints.push_back(
+          read_datapoint(typed<dom::object>(d, where, "datapoints", "a list of objects")));
+    rule.series.push_back(std::move(out));
+  }
+  return rule;
+}
+
+}  // namespace
+
+ReadReport read_scan_report(std::string_view json) {
+  dom::parser parser;
+  dom::element root;
+  if (auto error = parser.parse(json.data(), json.size()).get(root); error)
+    throw std::runtime_error(fmt::format("not JSON or truncated ({})", simdjson::error_message(error)));
+  const dom::object doc = typed<dom::object>(root, "report", "document", "an object");
+  if (dom::element schema; doc["schema"].get(schema) != simdjson::SUCCESS || !schema.is_string() ||
+                           std::string_view(schema) != "trailwatch.scan/1")
+    throw std::runtime_error("not a trailwatch scan report (no \"schema\": \"trailwatch.scan/1\")");
+
+  ReadReport report;
+  const dom::object plan = object_field(doc, "report", "plan");
+  report.plan.fingerprint = string_field(plan, "plan", "fingerprint");
+  report.plan.version = string_field(plan, "plan", "version");
+  report.plan.settings = simdjson::minify(object_field(plan, "plan", "settings"));
+  for (dom::element e : array_field(doc, "report", "inputs"))
+    report.inputs.emplace_back(typed<std::string_view>(e, "report", "inputs", "a list of strings"));
+  if (dom::element e; doc["shard"].get(e) == simdjson::SUCCESS) {
+    const dom::object shard = typed<dom::object>(e, "report", "shard", "an object");
+    report.shard = Shard{count_field(shard, "shard", "index"), count_field(shard, "shard", "count")};
+    if (report.shard->count == 0 || report.shard->index >= report.shard->count)
+      missing("shard", "\"index\" is not below \"count\"");
+  }
+  report.input = read_input(object_field(doc, "report", "input"));
+  for (dom::element e : array_field(doc, "report", "rules"))
+    report.rules.push_back(read_rule(typed<dom::object>(e, "report", "rules", "a list of objects")));
+  return report;
+}
+
+}  // namespace trailwatch::report

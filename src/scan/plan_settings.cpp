@@ -1,0 +1,313 @@
+// A plan's settings as JSON, and back: what a report carries so that a merge of partial reports can rebuild
+// the plan that produced them and replay its alarms (docs/design.md "Partial results and merge"). The text is
+// canonical (fixed key order, numbers in their shortest exact form), so its hash identifies the question.
+#include <simdjson.h>
+
+#include <fmt/format.h>
+
+#include "trailwatch/json_string.hpp"
+#include "trailwatch/scan.hpp"
+
+namespace trailwatch {
+
+namespace {
+
+// ---- writing
+
+class SettingsWriter {
+ public:
+  std::string take() { return std::move(out_); }
+
+  void spec(const ScanSpec& spec) {
+    out_ += "{\"rules\":[";
+    for (std::size_t i = 0; i < spec.filters.size(); ++i) {
+      if (i > 0) out_ += ',';
+      filter(spec.filters[i]);
+    }
+    out_ += "],\"alarms\":";
+    if (const auto* alarm = std::get_if<AlarmSettings>(&spec.alarms)) {
+      out_ += "{\"every_series\":";
+      alarm_settings(*alarm);
+      out_ += '}';
+    } else {
+      out_ += "{\"configured\":[";
+      const auto& configured = std::get<std::vector<ConfiguredAlarm>>(spec.alarms);
+      for (std::size_t i = 0; i < configured.size(); ++i) {
+        if (i > 0) out_ += ',';
+        configured_alarm(configured[i]);
+      }
+      out_ += "]}";
+    }
+    out_ += ",\"series_statistic\":";
+    append_json_string(out_, to_string(spec.series_statistic));
+    out_ += fmt::format(",\"fallback_period\":{}", spec.fallback_period);
+    out_ += ",\"scope\":{\"start\":";
+    optional_integer(spec.scope.start);
+    out_ += ",\"end\":";
+    optional_integer(spec.scope.end);
+    out_ += ",\"accounts\":";
+    strings(spec.scope.accounts);
+    out_ += ",\"regions\":";
+    strings(spec.scope.regions);
+    out_ += fmt::format("}},\"group_by\":{{\"account\":{},\"region\":{}}}}}", spec.group_by.account,
+                        spec.group_by.region);
+  }
+
+ private:
+  void filter(const MetricFilter& f) {
+    out_ += "{\"id\":";
+    append_json_string(out_, f.id);
+    out_ += ",\"pattern\":";
+    append_json_string(out_, f.pattern.text());
+    const MetricTransformation& m = f.metric;
+    out_ += ",\"metric\":{\"namespace\":";
+    append_json_string(out_, m.namespace_);
+    out_ += ",\"name\":";
+    append_json_string(out_, m.name);
+    out_ += ",\"value\":";
+    append_json_string(out_, m.value);
+    out_ += ",\"default_value\":";
+    if (m.default_value)
+      out_ += fmt::format("{}", *m.default_value);
+    else
+      out_ += "null";
+    // Dimensions in their given order: a series key lists its values in that order.
+    out_ += ",\"dimensions\":[";
+    for (std::size_t d = 0; d < m.dimensions.size(); ++d) {
+      out_ += d > 0 ? ",[" : "[";
+      append_json_string(out_, m.dimensions[d].first);
+      out_ += ',';
+      append_json_string(out_, m.dimensions[d].second);
+      out_ += ']';
+    }
+    out_ += "],\"unit\":";
+    append_json_string(out_, m.unit);
+    out_ += "},\"created_at\":";
+    optional_integer(f.created_at);
+    out_ += '}';
+  }
+
+  void alarm_settings(const AlarmSettings& s) {
+    out_ += fmt::format("{{\"period\":{},\"statistic\":", s.period);
+    append_json_string(out_, to_string(s.statistic));
+    out_ += fmt::format(",\"threshold\":{},\"comparison_operator\":", s.threshold);
+    append_json_string(out_, to_string(s.comparison));
+    out_ += fmt::format(",\"evaluation_periods\":{},\"datapoints_to_alarm\":{},\"treat_missing_data\":",
+                        s.evaluation_periods, s.datapoints_to_alarm);
+    append_json_string(out_, to_string(s.treat_missing));
+    out_ += fmt::format(",\"evaluation_range_periods\":{}}}", s.evaluation_range_periods);
+  }
+
+  void configured_alarm(const ConfiguredAlarm& a) {
+    out_ += "{\"name\":";
+    append_json_string(out_, a.name);
+    out_ += ",\"namespace\":";
+    append_json_string(out_, a.metric_namespace);
+    out_ += ",\"metric_name\":";
+    append_json_string(out_, a.metric_name);
+    out_ += ",\"dimensions\":{";
+    bool first = true;
+    for (const auto& [name, value] : a.dimensions) {
+      if (!first) out_ += ',';
+      first = false;
+      append_json_string(out_, name);
+      out_ += ':';
+      append_json_string(out_, value);
+    }
+    out_ += "},\"settings\":";
+    alarm_settings(a.settings);
+    out_ += ",\"unreplayable\":";
+    append_json_string(out_, a.unreplayable);
+    out_ += '}';
+  }
+
+  void optional_integer(const std::optional<std::int64_t>& v) {
+    out_ += v ? std::to_string(*v) : std::string("null");
+  }
+
+  void strings(const std::vector<std::string>& values) {
+    out_ += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out_ += ',';
+      append_json_string(out_, values[i]);
+    }
+    out_ += ']';
+  }
+
+  std::string out_;
+};
+
+// ---- reading
+
+namespace dom = simdjson::dom;
+
+[[noreturn]] void bad(std::string_view what) {
+  throw PlanError(fmt::format("plan settings: {}", what));
+}
+
+dom::element member(const dom::object& o, std::string_view key) {
+  dom::element e;
+  if (o[key].get(e) != simdjson::SUCCESS) bad(fmt::format("no \"{}\"", key));
+  return e;
+}
+
+dom::object object_of(const dom::element& e, std::string_view key) {
+  dom::object o;
+  if (e.get(o) != simdjson::SUCCESS) bad(fmt::format("\"{}\" is not an object", key));
+  return o;
+}
+
+dom::array array_of(const dom::element& e, std::string_view key) {
+  dom::array a;
+  if (e.get(a) != simdjson::SUCCESS) bad(fmt::format("\"{}\" is not an array", key));
+  return a;
+}
+
+std::string string_of(const dom::element& e, std::string_view key) {
+  std::string_view s;
+  if (e.get(s) != simdjson::SUCCESS) bad(fmt::format("\"{}\" is not a string", key));
+  return std::string(s);
+}
+
+std::string string_member(const dom::object& o, std::string_view key) {
+  return string_of(member(o, key), key);
+}
+
+double number_member(const dom::object& o, std::string_view key) {
+  double v = 0;
+  if (member(o, key).get(v) != simdjson::SUCCESS) bad(fmt::format("\"{}\" is not a number", key));
+  return v;
+}
+
+std::int64_t integer_member(const dom::object& o, std::string_view key) {
+  std::int64_t v = 0;
+  if (member(o, key).get(v) != simdjson::SUCCESS) bad(fmt::format("\"{}\" is not an integer", key));
+  return v;
+}
+
+bool bool_member(const dom::object& o, std::string_view key) {
+  bool v = false;
+  if (member(o, key).get(v) != simdjson::SUCCESS) bad(fmt::format("\"{}\" is not true or false", key));
+  return v;
+}
+
+std::optional<std::int64_t> optional_integer_member(const dom::object& o, std::string_view key) {
+  dom::element e = member(o, key);
+  if (e.is_null()) return std::nullopt;
+  std::int64_t v = 0;
+  if (e.get(v) != simdjson::SUCCESS) bad(fmt::format("\"{}\" is not an integer or null", key));
+  return v;
+}
+
+std::vector<std::string> strings_member(const dom::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  for (dom::element e : array_of(member(o, key), key)) out.push_back(string_of(e, key));
+  return out;
+}
+
+template <typename T>
+T parsed(std::optional<T> value, std::string_view key) {
+  if (!value) bad(fmt::format("\"{}\" has an unknown value", key));
+  return *value;
+}
+
+int small_integer_member(const dom::object& o, std::string_view key) {
+  const std::int64_t v = integer_member(o, key);
+  if (v < 0 || v > 1'000'000) bad(fmt::format("\"{}\" is out of range", key));
+  return static_cast<int>(v);
+}
+
+AlarmSettings read_alarm_settings(const dom::object& o) {
+  AlarmSettings s;
+  s.period = integer_member(o, "period");
+  s.statistic = parsed(parse_statistic(string_member(o, "statistic")), "statistic");
+  s.threshold = number_member(o, "threshold");
+  s.comparison =
+      parsed(parse_comparison_operator(string_member(o, "comparison_operator")), "comparison_operator");
+  s.evaluation_periods = small_integer_member(o, "evaluation_periods");
+  s.datapoints_to_alarm = small_integer_member(o, "datapoints_to_alarm");
+  s.treat_missing =
+      parsed(parse_treat_missing_data(string_member(o, "treat_missing_data")), "treat_missing_data");
+  s.evaluation_range_periods = small_integer_member(o, "evaluation_range_periods");
+  return s;
+}
+
+MetricFilter read_filter(const dom::object& o) {
+  MetricTransformation m;
+  const dom::object metric = object_of(member(o, "metric"), "metric");
+  m.namespace_ = string_member(metric, "namespace");
+  m.name = string_member(metric, "name");
+  m.value = string_member(metric, "value");
+  if (dom::element d = member(metric, "default_value"); !d.is_null())
+    m.default_value = number_member(metric, "default_value");
+  for (dom::element pair : array_of(member(metric, "dimensions"), "dimensions")) {
+    const dom::array a = array_of(pair, "dimensions");
+    if (a.size() != 2) bad("a dimension is not a [name, selector] pair");
+    m.dimensions.emplace_back(string_of(a.at(0).value_unsafe(), "dimensions"),
+                              string_of(a.at(1).value_unsafe(), "dimensions"));
+  }
+  m.unit = string_member(metric, "unit");
+  // A pattern that no longer parses is a PatternError, which callers word with its caret.
+  return MetricFilter{string_member(o, "id"), Pattern::parse(string_member(o, "pattern")), std::move(m),
+                      optional_integer_member(o, "created_at")};
+}
+
+ConfiguredAlarm read_configured_alarm(const dom::object& o) {
+  ConfiguredAlarm a;
+  a.name = string_member(o, "name");
+  a.metric_namespace = string_member(o, "namespace");
+  a.metric_name = string_member(o, "metric_name");
+  for (auto [name, value] : object_of(member(o, "dimensions"), "dimensions"))
+    a.dimensions[std::string(name)] = string_of(value, "dimensions");
+  a.settings = read_alarm_settings(object_of(member(o, "settings"), "settings"));
+  a.unreplayable = string_member(o, "unreplayable");
+  return a;
+}
+
+}  // namespace
+
+std::string scan_settings_json(const ScanSpec& spec) {
+  SettingsWriter writer;
+  writer.spec(spec);
+  return writer.take();
+}
+
+ScanSpec parse_scan_settings(std::string_view json) {
+  dom::parser parser;
+  dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) bad("not JSON");
+  const dom::object o = object_of(root, "settings");
+  ScanSpec spec;
+  for (dom::element rule : array_of(member(o, "rules"), "rules"))
+    spec.filters.push_back(read_filter(object_of(rule, "rules")));
+  const dom::object alarms = object_of(member(o, "alarms"), "alarms");
+  if (dom::element every; alarms["every_series"].get(every) == simdjson::SUCCESS) {
+    spec.alarms = read_alarm_settings(object_of(every, "every_series"));
+  } else {
+    std::vector<ConfiguredAlarm> configured;
+    for (dom::element alarm : array_of(member(alarms, "configured"), "configured"))
+      configured.push_back(read_configured_alarm(object_of(alarm, "configured")));
+    spec.alarms = std::move(configured);
+  }
+  spec.series_statistic = parsed(parse_statistic(string_member(o, "series_statistic")), "series_statistic");
+  spec.fallback_period = integer_member(o, "fallback_period");
+  const dom::object scope = object_of(member(o, "scope"), "scope");
+  spec.scope.start = optional_integer_member(scope, "start");
+  spec.scope.end = optional_integer_member(scope, "end");
+  spec.scope.accounts = strings_member(scope, "accounts");
+  spec.scope.regions = strings_member(scope, "regions");
+  const dom::object group_by = object_of(member(o, "group_by"), "group_by");
+  spec.group_by.account = bool_member(group_by, "account");
+  spec.group_by.region = bool_member(group_by, "region");
+  return spec;
+}
+
+std::string settings_fingerprint(std::string_view settings_json) {
+  return fmt::format("{:016x}", fnv1a64(settings_json));
+}
+
+std::string_view trailwatch_version() {
+  return TRAILWATCH_VERSION;
+}
+
+}  // namespace trailwatch
