@@ -143,6 +143,32 @@ TEST(MetricAggregator, AMatchWithoutUsableEventTimeFailsAndIsReported) {
   EXPECT_EQ(r.tally.filters[0].matched, 0u);
   ASSERT_EQ(r.issues.size(), 2u);
   EXPECT_NE(r.issues[0].find("record 1 matched rule f"), std::string::npos) << r.issues[0];
+  EXPECT_NE(r.issues[0].find("(there is none)"), std::string::npos) << r.issues[0];
+  EXPECT_NE(r.issues[1].find("\"not a time\" is not an ISO 8601 time"), std::string::npos) << r.issues[1];
+  // Still written to --matches, with the reason, since a responder wants to see them.
+  ASSERT_EQ(r.matches.size(), 2u);
+  EXPECT_EQ(r.matches[0].time_error, "no usable eventTime (there is none)");
+  EXPECT_EQ(r.matches[0].raw, "{\"eventName\":\"A\"}");
+  EXPECT_FALSE(r.matches[1].time_error.empty());
+}
+
+TEST(MetricAggregator, AMatchWithoutEventTimeIsNamedForEveryRuleItMatchedButFailsOnce) {
+  std::vector<MetricFilter> filters;
+  filters.push_back(MetricFilter{"first", Pattern::parse("{ $.eventName = A }"), metric()});
+  filters.push_back(MetricFilter{"second", Pattern::parse("{ $.eventName = A* }"), metric()});
+  MetricEngine engine(std::move(filters), {}, 300);
+  RecordReader reader(engine.fields());
+  MetricAggregator aggregator(engine, true);
+  const std::string ndjson = "{\"eventName\":\"A\"}\n";
+  std::string padded = ndjson + std::string(kRecordPadding, '\0');
+  aggregator.begin_file();
+  reader.read(std::string_view(padded.data(), ndjson.size()), aggregator);
+  ASSERT_EQ(aggregator.file_issues().size(), 2u);
+  EXPECT_NE(aggregator.file_issues()[0].find("rule first"), std::string::npos);
+  EXPECT_NE(aggregator.file_issues()[1].find("rule second"), std::string::npos);
+  const std::vector<MatchedRecord> matches = aggregator.commit_file();
+  EXPECT_EQ(matches.size(), 2u);
+  EXPECT_EQ(aggregator.tally().records_failed, 1u);
 }
 
 TEST(MetricAggregator, OversizeMatchesAreCountedAndFlagged) {

@@ -60,9 +60,10 @@ struct SkipCounts {
 struct PathMessage {
   std::string path;
   std::string message;
-  bool operator<(const PathMessage& other) const {
-    return path != other.path ? path < other.path : message < other.message;
-  }
+  /// By path (the order inputs are read in), then by message with runs of digits compared as numbers, so
+  /// that a file's "record 22" comes before its "record 106".
+  bool operator<(const PathMessage& other) const;
+  bool operator==(const PathMessage& other) const = default;
 };
 
 struct Discovery {

@@ -199,6 +199,7 @@ struct MatchedRecord {
   std::size_t filter = 0;
   bool oversize = false;
   std::string raw;
+  std::string time_error;  // why the record has no usable eventTime (it is then in no datapoint); else empty
 };
 
 /// Evaluates every filter on every record of one worker. Results of a file are held back until the file is

@@ -19,6 +19,17 @@ std::optional<std::int64_t> event_time_of(const FieldValues& fields, SelectorId 
   return parse_utc_time(value->text);
 }
 
+// Why event_time_of gave nothing, in words for input.errors and --matches' time_error.
+std::string time_problem(const FieldValues& fields, SelectorId id) {
+  const JsonValue* value = fields.first(id);
+  if (value == nullptr) return "no usable eventTime (there is none)";
+  if (value->kind != JsonKind::String) return "no usable eventTime (it is not a string)";
+  constexpr std::size_t kShown = 40;
+  std::string shown(value->text.substr(0, kShown));
+  if (value->text.size() > kShown) shown += "...";
+  return "no usable eventTime (\"" + shown + "\" is not an ISO 8601 time)";
+}
+
 }  // namespace
 
 void ScanTally::merge(const ScanTally& other) {
@@ -108,13 +119,20 @@ void MetricAggregator::on_record(const RecordView& record) {
       time_read = true;
     }
     if (!time) {
-      // Without a time a match cannot be placed in a period: count it as failed and say so. A record that
-      // only would have published the default value is not worth failing the run for.
-      if (sample_.matched && !failed) {
+      // Without a time a match cannot be placed in a period: the record counts as failed once, and is named
+      // for every rule it matched, in the errors and in --matches (a responder still wants to see it). A
+      // record that only would have published the default value is not worth failing the run for.
+      if (sample_.matched) {
+        if (!failed) ++pending_.records_failed;
         failed = true;
-        ++pending_.records_failed;
+        const std::string reason = time_problem(fields, engine_.event_time());
         file_issues_.push_back("record " + std::to_string(record_index_) + " matched rule " + filter.id +
-                               " but has no usable eventTime");
+                               " but has " + reason);
+        if (keep_matches_) {
+          const std::string_view compact = compact_text(record);
+          pending_matches_.push_back(
+              {i, compact.size() > kCloudWatchLogsMaxEvent, std::string(compact), reason});
+        }
       }
       continue;
     }
@@ -125,7 +143,7 @@ void MetricAggregator::on_record(const RecordView& record) {
       std::string_view compact = compact_text(record);
       bool oversize = compact.size() > kCloudWatchLogsMaxEvent;
       if (oversize) ++tally.oversize;
-      if (keep_matches_) pending_matches_.push_back({i, oversize, std::string(compact)});
+      if (keep_matches_) pending_matches_.push_back({i, oversize, std::string(compact), {}});
     }
     if (!sample_.value) {
       ++tally.dropped;

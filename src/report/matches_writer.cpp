@@ -12,6 +12,10 @@ void MatchesWriter::write(const ScanPlan& plan, const std::string& path,
     text += ",\"file\":";
     append_json_string(text, path);
     text += m.oversize ? ",\"oversize\":true" : ",\"oversize\":false";
+    if (!m.time_error.empty()) {
+      text += ",\"time_error\":";
+      append_json_string(text, m.time_error);
+    }
     text += ",\"record\":";
     text += m.raw;
     text += "}\n";

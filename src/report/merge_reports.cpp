@@ -152,11 +152,7 @@ void add_input(const InputSummary& part, InputSummary& in) {
 // Sorted as a single run sorts them; an error every part carries (about a path argument itself) once.
 void sort_unique(std::vector<PathMessage>& messages) {
   std::sort(messages.begin(), messages.end());
-  messages.erase(std::unique(messages.begin(), messages.end(),
-                             [](const PathMessage& a, const PathMessage& b) {
-                               return a.path == b.path && a.message == b.message;
-                             }),
-                 messages.end());
+  messages.erase(std::unique(messages.begin(), messages.end()), messages.end());
 }
 
 }  // namespace

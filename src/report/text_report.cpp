@@ -106,7 +106,10 @@ void write_table(std::ostream& out, const ScanReport& report) {
   if (in.interrupted)
     s += "\nINTERRUPTED: these results cover only the input read before the signal.\n";
   else if (in.partial)
-    s += fmt::format("\nPARTIAL: {} input(s) could not be read; see the errors above.\n", in.errors.size());
+    // Errors name whole files and single records alike: the line says how many of each, so "3 errors" is
+    // not read as three lost files.
+    s += fmt::format("\nPARTIAL: {} error(s) above: {} file(s) could not be read, {} record(s) failed.\n",
+                     in.errors.size(), in.files_failed, in.records_failed);
   out << s;
 }
 
