@@ -3,6 +3,8 @@
 // canonical (fixed key order, numbers in their shortest exact form), so its hash identifies the question.
 #include <simdjson.h>
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "trailwatch/json_string.hpp"
@@ -39,7 +41,7 @@ class SettingsWriter {
       out_ += "]}";
     }
     out_ += ",\"series_statistic\":";
-    append_json_string(out_, to_string(spec.series_statistic));
+    text(to_string(spec.series_statistic));
     out_ += fmt::format(",\"fallback_period\":{}", spec.fallback_period);
     out_ += ",\"scope\":{\"start\":";
     optional_integer(spec.scope.start);
@@ -56,32 +58,32 @@ class SettingsWriter {
  private:
   void filter(const MetricFilter& f) {
     out_ += "{\"id\":";
-    append_json_string(out_, f.id);
+    text(f.id);
     out_ += ",\"pattern\":";
-    append_json_string(out_, f.pattern.text());
+    text(f.pattern.text());
     const MetricTransformation& m = f.metric;
     out_ += ",\"metric\":{\"namespace\":";
-    append_json_string(out_, m.namespace_);
+    text(m.namespace_);
     out_ += ",\"name\":";
-    append_json_string(out_, m.name);
+    text(m.name);
     out_ += ",\"value\":";
-    append_json_string(out_, m.value);
+    text(m.value);
     out_ += ",\"default_value\":";
     if (m.default_value)
-      out_ += fmt::format("{}", *m.default_value);
+      number(*m.default_value);
     else
       out_ += "null";
     // Dimensions in their given order: a series key lists its values in that order.
     out_ += ",\"dimensions\":[";
     for (std::size_t d = 0; d < m.dimensions.size(); ++d) {
       out_ += d > 0 ? ",[" : "[";
-      append_json_string(out_, m.dimensions[d].first);
+      text(m.dimensions[d].first);
       out_ += ',';
-      append_json_string(out_, m.dimensions[d].second);
+      text(m.dimensions[d].second);
       out_ += ']';
     }
     out_ += "],\"unit\":";
-    append_json_string(out_, m.unit);
+    text(m.unit);
     out_ += "},\"created_at\":";
     optional_integer(f.created_at);
     out_ += '}';
@@ -89,37 +91,57 @@ class SettingsWriter {
 
   void alarm_settings(const AlarmSettings& s) {
     out_ += fmt::format("{{\"period\":{},\"statistic\":", s.period);
-    append_json_string(out_, to_string(s.statistic));
-    out_ += fmt::format(",\"threshold\":{},\"comparison_operator\":", s.threshold);
-    append_json_string(out_, to_string(s.comparison));
+    text(to_string(s.statistic));
+    out_ += ",\"threshold\":";
+    number(s.threshold);
+    out_ += ",\"comparison_operator\":";
+    text(to_string(s.comparison));
     out_ += fmt::format(",\"evaluation_periods\":{},\"datapoints_to_alarm\":{},\"treat_missing_data\":",
                         s.evaluation_periods, s.datapoints_to_alarm);
-    append_json_string(out_, to_string(s.treat_missing));
+    text(to_string(s.treat_missing));
     out_ += fmt::format(",\"evaluation_range_periods\":{}}}", s.evaluation_range_periods);
   }
 
   void configured_alarm(const ConfiguredAlarm& a) {
     out_ += "{\"name\":";
-    append_json_string(out_, a.name);
+    text(a.name);
     out_ += ",\"namespace\":";
-    append_json_string(out_, a.metric_namespace);
+    text(a.metric_namespace);
     out_ += ",\"metric_name\":";
-    append_json_string(out_, a.metric_name);
+    text(a.metric_name);
     out_ += ",\"dimensions\":{";
     bool first = true;
     for (const auto& [name, value] : a.dimensions) {
       if (!first) out_ += ',';
       first = false;
-      append_json_string(out_, name);
+      text(name);
       out_ += ':';
-      append_json_string(out_, value);
+      text(value);
     }
     out_ += "},\"settings\":";
     alarm_settings(a.settings);
     out_ += ",\"unreplayable\":";
-    append_json_string(out_, a.unreplayable);
+    text(a.unreplayable);
     out_ += '}';
   }
+
+  // Settings are text a merge reads back: a string that is not UTF-8 could only be written with its bad bytes
+  // replaced, and would come back as another question. CloudWatch itself holds only UTF-8 text.
+  void text(std::string_view value) {
+    if (!simdjson::validate_utf8(value.data(), value.size())) {
+      std::string shown;
+      append_json_string(shown, value.substr(0, 80));
+      throw PlanError(
+          fmt::format("{} is not valid UTF-8 text (patterns, names and values must be, as in "
+                      "CloudWatch)",
+                      shown));
+    }
+    append_json_string(out_, value);
+  }
+
+  // The shortest text that reads back as the same double; -0 is written 0, which every comparison and sum
+  // treats alike, so that the text reads back as itself.
+  void number(double value) { out_ += value == 0 ? std::string("0") : fmt::format("{}", value); }
 
   void optional_integer(const std::optional<std::int64_t>& v) {
     out_ += v ? std::to_string(*v) : std::string("null");
@@ -129,7 +151,7 @@ class SettingsWriter {
     out_ += '[';
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (i > 0) out_ += ',';
-      append_json_string(out_, values[i]);
+      text(values[i]);
     }
     out_ += ']';
   }
@@ -213,7 +235,7 @@ T parsed(std::optional<T> value, std::string_view key) {
 
 int small_integer_member(const dom::object& o, std::string_view key) {
   const std::int64_t v = integer_member(o, key);
-  if (v < 0 || v > 1'000'000) bad(fmt::format("\"{}\" is out of range", key));
+  if (v < 0 || v > std::numeric_limits<int>::max()) bad(fmt::format("\"{}\" is out of range", key));
   return static_cast<int>(v);
 }
 
