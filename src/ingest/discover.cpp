@@ -88,22 +88,12 @@ class Lister {
 
   void walk(const fs::path& root, std::size_t argument) {
     std::error_code ec;
-    fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
+    fs::directory_iterator it(root, ec);
     if (ec) {
       out_.errors.push_back({root.string(), "cannot read directory: " + ec.message()});
       return;
     }
-    for (fs::recursive_directory_iterator end; it != end;) {
-      const fs::directory_entry& entry = *it;
-      visit(entry, root, argument, it);
-      it.increment(ec);
-      if (ec) {
-        // A directory we cannot enter: report it and carry on with its siblings.
-        if (mine(relative_name(entry.path(), root)))
-          out_.errors.push_back({entry.path().string(), "cannot read directory: " + ec.message()});
-        ec.clear();
-      }
-    }
+    walk_directory(it, root, root, argument);
   }
 
   // Keeps one copy of each file, then the shard's files, sorted by path.
@@ -135,44 +125,82 @@ class Lister {
     return std::string(p);
   }
 
-  void visit(const fs::directory_entry& entry, const fs::path& root, std::size_t argument,
-             fs::recursive_directory_iterator& it) {
-    const std::string name = relative_name(entry.path(), root);
+  // One directory level at a time (std::filesystem's recursive iterator ends the whole walk at the first
+  // directory it cannot open): a directory that cannot be read is named, and its siblings are still walked.
+  void walk_directory(fs::directory_iterator& it, const fs::path& dir, const fs::path& root,
+                      std::size_t argument) {
+    std::error_code ec;
+    for (fs::directory_iterator end; it != end; it.increment(ec)) {
+      const fs::directory_entry entry = *it;
+      if (std::optional<fs::directory_iterator> below = visit(entry, root, argument))
+        walk_directory(*below, entry.path(), root, argument);
+      if (ec) break;
+    }
+    if (ec) error(dir, root, "cannot list the rest of the directory: " + ec.message());
+  }
+
+  // Counts or adds one entry; returns the iterator of a directory to walk into.
+  std::optional<fs::directory_iterator> visit(const fs::directory_entry& entry, const fs::path& root,
+                                              std::size_t argument) {
+    const fs::path& path = entry.path();
+    const std::string name = relative_name(path, root);
     std::error_code status_ec;
     fs::file_status link_status = entry.symlink_status(status_ec);
     if (status_ec) {
-      if (mine(name)) out_.errors.push_back({entry.path().string(), "cannot stat: " + status_ec.message()});
+      error(path, root, "cannot stat: " + status_ec.message());
     } else if (fs::is_symlink(link_status)) {
       std::error_code target_ec;
-      fs::file_status target = fs::status(entry.path(), target_ec);
+      fs::file_status target = fs::status(path, target_ec);
       if (target_ec || !fs::exists(target)) {
-        if (mine(name)) out_.errors.push_back({entry.path().string(), "dangling symbolic link"});
+        error(path, root, "dangling symbolic link");
       } else if (fs::is_directory(target)) {
-        count(out_.skipped.symlink, name);
+        count(out_.skipped.symlink, path, root);
       } else if (!fs::is_regular_file(target)) {
-        count(out_.skipped.not_regular, name);
-      } else if (is_log_file_name(entry.path().filename().string())) {
-        add_file(entry.path().string(), name, argument);
+        count(out_.skipped.not_regular, path, root);
+      } else if (is_log_file_name(path.filename().string())) {
+        add_file(path.string(), name, argument);
       } else {
-        count(out_.skipped.other_name, name);
+        count(out_.skipped.other_name, path, root);
       }
     } else if (fs::is_directory(link_status)) {
-      SkippedTree tree = skipped_tree(entry.path());
+      SkippedTree tree = skipped_tree(path);
       if (tree != SkippedTree::None) {
-        count_skipped_tree(entry.path(), root, counter_for(out_.skipped, tree));
-        it.disable_recursion_pending();
+        count_skipped_tree(path, root, counter_for(out_.skipped, tree));
+        return std::nullopt;
       }
+      std::error_code ec;
+      fs::directory_iterator below(path, ec);
+      if (ec) {
+        error(path, root, "cannot read directory: " + ec.message());
+        return std::nullopt;
+      }
+      return below;
     } else if (!fs::is_regular_file(link_status)) {
-      count(out_.skipped.not_regular, name);
-    } else if (is_log_file_name(entry.path().filename().string())) {
-      add_file(entry.path().string(), name, argument);
+      count(out_.skipped.not_regular, path, root);
+    } else if (is_log_file_name(path.filename().string())) {
+      add_file(path.string(), name, argument);
     } else {
-      count(out_.skipped.other_name, name);
+      count(out_.skipped.other_name, path, root);
     }
+    return std::nullopt;
   }
 
-  void count(std::uint64_t& counter, std::string_view name) {
-    if (mine(name)) ++counter;
+  // A directory inside another directory argument is walked twice: what the walk passes over or cannot read
+  // counts once, at its first encounter (arguments are walked in order, so every shard decides alike), by the
+  // shard of the name it had then.
+  bool first_encounter(const fs::path& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return seen_paths_.insert(path.string()).second;
+    return seen_entries_.emplace(st.st_dev, st.st_ino).second;
+  }
+
+  void count(std::uint64_t& counter, const fs::path& path, const fs::path& root) {
+    if (first_encounter(path) && mine(relative_name(path, root))) ++counter;
+  }
+
+  void error(const fs::path& path, const fs::path& root, std::string message) {
+    if (first_encounter(path) && mine(relative_name(path, root)))
+      out_.errors.push_back({path.string(), std::move(message)});
   }
 
   // Counts the regular files of a tree we do not read, so the report says how much was passed over.
@@ -180,7 +208,7 @@ class Lister {
     std::error_code ec;
     for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       std::error_code type_ec;
-      if (it->is_regular_file(type_ec)) count(counter, relative_name(it->path(), root));
+      if (it->is_regular_file(type_ec)) count(counter, it->path(), root);
     }
   }
 
@@ -197,6 +225,8 @@ class Lister {
 
   Discovery& out_;
   std::optional<Shard> shard_;
+  std::set<std::pair<dev_t, ino_t>> seen_entries_;  // passed over or failed, by identity (first_encounter)
+  std::set<std::string> seen_paths_;                // ... or by path when lstat fails
   std::vector<Found> found_;
 };
 
