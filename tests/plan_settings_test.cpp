@@ -97,6 +97,7 @@ ScanSpec rich_spec() {
   spec.scope.regions = {"us-east-1", "eu-west-3"};
   spec.group_by.account = true;
   spec.group_by.region = true;
+  spec.dedup_events = true;
   return spec;
 }
 
@@ -200,6 +201,7 @@ void expect_same_spec(const ScanSpec& a, const ScanSpec& b) {
   EXPECT_EQ(a.scope.regions, b.scope.regions);
   EXPECT_EQ(a.group_by.account, b.group_by.account);
   EXPECT_EQ(a.group_by.region, b.group_by.region);
+  EXPECT_EQ(a.dedup_events, b.dedup_events);
 }
 
 void expect_round_trip(const std::function<ScanSpec()>& make) {
@@ -221,7 +223,7 @@ TEST(PlanSettings, TheDefaultRuleRoundTrips) {
       "\"datapoints_to_alarm\":1,\"treat_missing_data\":\"missing\",\"evaluation_range_periods\":3}},"
       "\"series_statistic\":\"Sum\",\"fallback_period\":300,"
       "\"scope\":{\"start\":null,\"end\":null,\"accounts\":[],\"regions\":[]},"
-      "\"group_by\":{\"account\":false,\"region\":false}}";
+      "\"group_by\":{\"account\":false,\"region\":false},\"dedup_events\":false}";
   ASSERT_GE(json.size(), expected_tail.size());
   EXPECT_EQ(json.substr(json.size() - expected_tail.size()), expected_tail) << json;
 }
@@ -488,6 +490,7 @@ std::vector<Change> every_series_changes() {
       {"scope regions cleared", [](ScanSpec& s) { s.scope.regions.clear(); }},
       {"group by account", [](ScanSpec& s) { s.group_by.account = false; }},
       {"group by region", [](ScanSpec& s) { s.group_by.region = false; }},
+      {"dedup events", [](ScanSpec& s) { s.dedup_events = false; }},
   };
 }
 

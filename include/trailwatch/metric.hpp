@@ -130,8 +130,9 @@ class MetricEngine {
  public:
   /// Binds every filter's pattern, values and dimensions (and the fields the scan itself needs) into its own
   /// field plan. Throws std::invalid_argument with a one-line reason when a transformation is not usable.
+  /// `event_ids`: also read recipientAccountId and eventID for --dedup-events (event_id()).
   MetricEngine(std::vector<MetricFilter> filters, RecordScope scope, std::int64_t period,
-               GroupBy group_by = {});
+               GroupBy group_by = {}, bool event_ids = false);
   MetricEngine(const MetricEngine&) = delete;
   MetricEngine& operator=(const MetricEngine&) = delete;
 
@@ -161,6 +162,8 @@ class MetricEngine {
   SelectorId event_time() const { return event_time_; }
   SelectorId account() const { return account_; }
   SelectorId region() const { return region_; }
+  /// The eventID selector, when the engine was built with event_ids.
+  std::optional<SelectorId> event_id() const { return event_id_; }
 
  private:
   std::vector<MetricFilter> filters_;
@@ -172,6 +175,7 @@ class MetricEngine {
   SelectorId event_time_;
   SelectorId account_;
   SelectorId region_;
+  std::optional<SelectorId> event_id_;
 };
 
 /// What one filter published.
@@ -202,11 +206,34 @@ struct MatchedRecord {
   std::string time_error;  // why the record has no usable eventTime (it is then in no datapoint); else empty
 };
 
+/// What one record published, held back (--dedup-events) until it is known whether the record is the first of
+/// its event in input order: only then is it added to a tally.
+struct EventPublication {
+  /// recipientAccountId, NUL, eventID; empty when the record has no eventID (it is then never a duplicate).
+  std::string key;
+  struct Sample {
+    std::size_t filter = 0;
+    bool matched = false;
+    bool oversize = false;
+    bool before_creation = false;
+    std::optional<double> value;  // none: dropped (its value or a dimension could not be read)
+    SeriesKey dimensions;
+    std::int64_t period = 0;
+  };
+  std::vector<Sample> samples;
+  std::vector<MatchedRecord> matches;
+
+  /// Adds the samples to `tally` as an aggregator would have.
+  void add_to(ScanTally& tally) const;
+};
+
 /// Evaluates every filter on every record of one worker. Results of a file are held back until the file is
 /// known to be whole (commit_file), so a damaged file contributes nothing.
 class MetricAggregator : public RecordSink {
  public:
-  /// `keep_matches`: also keep the matched records' text (for --matches).
+  /// `keep_matches`: also keep the matched records' text (for --matches). With an engine built with event_ids
+  /// (--dedup-events), what a record publishes is held back as an EventPublication (take_events) instead of
+  /// being added to the tally, and its matches travel with it.
   MetricAggregator(const MetricEngine& engine, bool keep_matches);
 
   void begin_file();
@@ -218,12 +245,17 @@ class MetricAggregator : public RecordSink {
   void add_failed_records(std::uint64_t n) { pending_.records_failed += n; }
 
   const ScanTally& tally() const { return committed_; }
+  /// --dedup-events: the committed files' publications, in record order; the aggregator keeps none after.
+  std::vector<EventPublication> take_events() { return std::move(committed_events_); }
 
   void on_record(const RecordView& record) override;
   void on_unmatchable_record() override;
 
  private:
   bool in_scope(const FieldValues& fields) const;
+  std::string event_key(const FieldValues& fields) const;
+  void hold_back(std::size_t filter_index, const MetricFilter& filter, const RecordView& record,
+                 std::optional<std::int64_t> time, bool has_value);
   /// The record's JSON without insignificant whitespace (what CloudWatch Logs receives).
   std::string_view compact_text(const RecordView& record);
 
@@ -232,6 +264,9 @@ class MetricAggregator : public RecordSink {
   ScanTally committed_;
   ScanTally pending_;
   std::vector<MatchedRecord> pending_matches_;
+  std::vector<EventPublication> pending_events_;
+  std::vector<EventPublication> committed_events_;
+  EventPublication event_;  // the record being read, with --dedup-events
   std::vector<std::string> file_issues_;
   std::uint64_t record_index_ = 0;
   ExtractedFields extracted_;

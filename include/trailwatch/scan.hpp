@@ -47,6 +47,9 @@ struct ScanSpec {
   std::int64_t fallback_period = 300;
   RecordScope scope;
   GroupBy group_by;
+  /// --dedup-events: a record whose (recipientAccountId, eventID) was already counted, in input order, adds
+  /// nothing (overlapping organisation and account trails).
+  bool dedup_events = false;
 };
 
 /// The settings of `spec` that change the answer, as canonical JSON: rules with their patterns and
@@ -88,6 +91,8 @@ struct InputSummary {
   std::uint64_t records_failed = 0;
   std::uint64_t records_out_of_range = 0;
   std::uint64_t records_out_of_scope = 0;
+  /// --dedup-events: records not counted because their event already was; nullopt without the flag.
+  std::optional<std::uint64_t> duplicate_events;
   std::uint64_t bytes_read = 0;
   std::uint64_t bytes_inflated = 0;
   std::uint64_t buffers_skipped = 0;
@@ -165,6 +170,8 @@ class ScanPlan {
   /// MetricEngine::literal_prefilter).
   const LiteralPrefilter* prefilter() const { return prefilter_ ? &*prefilter_ : nullptr; }
   const std::vector<PlannedAlarm>& alarms() const { return alarms_; }
+  /// --dedup-events: each event counted once.
+  bool dedup_events() const { return engine_.event_id().has_value(); }
   /// The spec's settings (scan_settings_json) and their fingerprint.
   const std::string& settings() const { return settings_; }
   const std::string& fingerprint() const { return fingerprint_; }

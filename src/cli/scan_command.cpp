@@ -128,6 +128,11 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
           "and joining the parts with 'trailwatch merge'. auto: I (and N) from the array job "
           "(Slurm; Kubernetes Indexed Job and AWS Batch with auto/N)")
       ->type_name("I/N|auto[/N]");
+  scan->add_flag(
+      "--dedup-events", o.dedup_events,
+      "Count each event once: a record whose (recipientAccountId, eventID) was already counted, in "
+      "input order, adds nothing (an organisation trail and an account trail recording the same "
+      "call); input.duplicate_events says how many. Not with --shard");
   scan->add_flag_callback(
       "--progress", [&o] { o.progress = true; }, "Show a progress line on stderr");
   scan->add_flag_callback(
@@ -169,6 +174,10 @@ int run_scan(const ScanOptions& o) {
       shard = parse_shard_option(o.shard, [](const char* name) { return std::getenv(name); });
       if (std::find(o.paths.begin(), o.paths.end(), "-") != o.paths.end())
         throw UsageError{"--shard: stdin (-) cannot be split into shards; give files or directories"};
+      if (o.dedup_events)
+        throw UsageError{
+            "--dedup-events cannot be exact across shards (a duplicate may be in another shard); run it "
+            "unsharded"};
     }
     settings = build_scan_settings(o);
     plan = std::make_unique<ScanPlan>(std::move(settings.spec));

@@ -48,6 +48,7 @@ struct ScanOptions {
   bool fail_on_alarm = false;
   bool fast = false;
   std::string shard;  // --shard I/N | auto | auto/N; empty: every input
+  bool dedup_events = false;
 };
 
 /// Adds the `scan` subcommand to `app`; the options are written into `options`.

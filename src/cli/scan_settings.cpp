@@ -208,6 +208,7 @@ ScanSettings build_scan_settings(const ScanOptions& o) {
   s.spec.fallback_period = alarm.period;
   s.spec.scope = build_scope(o);
   s.spec.group_by = build_group_by(o.group_by);
+  s.spec.dedup_events = o.dedup_events;
   s.run.threads = o.threads;
   s.run.fast = o.fast;
   s.run.loader.max_inflated_bytes = parse_byte_size("--max-inflated-size", o.max_inflated_size);

@@ -32,6 +32,22 @@ std::string time_problem(const FieldValues& fields, SelectorId id) {
 
 }  // namespace
 
+void EventPublication::add_to(ScanTally& tally) const {
+  for (const Sample& sample : samples) {
+    FilterTally& counted = tally.filters[sample.filter];
+    if (sample.matched) {
+      ++counted.matched;
+      if (sample.before_creation) ++counted.before_creation;
+      if (sample.oversize) ++counted.oversize;
+    }
+    if (!sample.value) {
+      ++counted.dropped;
+      continue;
+    }
+    counted.series[sample.dimensions][sample.period].add(*sample.value);
+  }
+}
+
 void ScanTally::merge(const ScanTally& other) {
   records += other.records;
   records_failed += other.records_failed;
@@ -60,12 +76,15 @@ void MetricAggregator::begin_file() {
   pending_ = ScanTally{};
   pending_.filters.resize(engine_.filters().size());
   pending_matches_.clear();
+  pending_events_.clear();
   file_issues_.clear();
   record_index_ = 0;
 }
 
 std::vector<MatchedRecord> MetricAggregator::commit_file() {
   committed_.merge(pending_);
+  for (EventPublication& event : pending_events_) committed_events_.push_back(std::move(event));
+  pending_events_.clear();
   pending_ = ScanTally{};
   pending_.filters.resize(engine_.filters().size());
   return std::move(pending_matches_);
@@ -110,6 +129,11 @@ void MetricAggregator::on_record(const RecordView& record) {
   }
   EventView event{&fields, record.message};
   bool failed = false;
+  const bool held_back = engine_.event_id().has_value();
+  if (held_back) {
+    event_.samples.clear();
+    event_.matches.clear();
+  }
   for (std::size_t i = 0; i < engine_.filters().size(); ++i) {
     const MetricFilter& filter = engine_.filters()[i];
     engine_.evaluate(i, event, extracted_, sample_);
@@ -130,10 +154,14 @@ void MetricAggregator::on_record(const RecordView& record) {
                                " but has " + reason);
         if (keep_matches_) {
           const std::string_view compact = compact_text(record);
-          pending_matches_.push_back(
-              {i, compact.size() > kCloudWatchLogsMaxEvent, std::string(compact), reason});
+          (held_back ? event_.matches : pending_matches_)
+              .push_back({i, compact.size() > kCloudWatchLogsMaxEvent, std::string(compact), reason});
         }
       }
+      continue;
+    }
+    if (held_back) {
+      hold_back(i, filter, record, time, sample_.value.has_value());
       continue;
     }
     FilterTally& tally = pending_.filters[i];
@@ -151,6 +179,38 @@ void MetricAggregator::on_record(const RecordView& record) {
     }
     tally.series[sample_.dimensions][period_start(*time, engine_.period())].add(*sample_.value);
   }
+  if (held_back && (!event_.samples.empty() || !event_.matches.empty())) {
+    event_.key = event_key(fields);
+    pending_events_.push_back(std::move(event_));
+    event_ = EventPublication{};
+  }
+}
+
+std::string MetricAggregator::event_key(const FieldValues& fields) const {
+  const JsonValue* id = fields.first(*engine_.event_id());
+  if (id == nullptr || id->kind != JsonKind::String) return {};
+  const JsonValue* account = fields.first(engine_.account());
+  std::string key = account != nullptr ? std::string(account->text) : std::string();
+  key += '\0';
+  key += id->text;
+  return key;
+}
+
+void MetricAggregator::hold_back(std::size_t i, const MetricFilter& filter, const RecordView& record,
+                                 std::optional<std::int64_t> time, bool has_value) {
+  EventPublication::Sample sample;
+  sample.filter = i;
+  sample.matched = sample_.matched;
+  sample.value = has_value ? sample_.value : std::nullopt;
+  sample.dimensions = sample_.dimensions;
+  sample.period = period_start(*time, engine_.period());
+  if (sample_.matched) {
+    sample.before_creation = filter.created_at && *time < *filter.created_at;
+    std::string_view compact = compact_text(record);
+    sample.oversize = compact.size() > kCloudWatchLogsMaxEvent;
+    if (keep_matches_) event_.matches.push_back({i, sample.oversize, std::string(compact), {}});
+  }
+  event_.samples.push_back(std::move(sample));
 }
 
 }  // namespace trailwatch

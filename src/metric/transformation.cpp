@@ -145,7 +145,7 @@ std::optional<double> sample_of(const ValueSource& source, const FieldValues& fi
 }  // namespace
 
 MetricEngine::MetricEngine(std::vector<MetricFilter> filters, RecordScope scope, std::int64_t period,
-                           GroupBy group_by)
+                           GroupBy group_by, bool event_ids)
     : filters_(std::move(filters)),
       group_by_(group_by),
       scope_(std::move(scope)),
@@ -153,6 +153,8 @@ MetricEngine::MetricEngine(std::vector<MetricFilter> filters, RecordScope scope,
       event_time_(plan_.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "eventTime", 0}})),
       account_(plan_.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "recipientAccountId", 0}})),
       region_(plan_.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "awsRegion", 0}})) {
+  // Only --dedup-events reads eventID: every other scan keeps its field walk as it was.
+  if (event_ids) event_id_ = plan_.add(SelectorPath{SelectorStep{SelectorStep::Kind::Member, "eventID", 0}});
   for (MetricFilter& filter : filters_) {
     if (std::string problem = validate_transformation(filter.metric, filter.pattern); !problem.empty())
       throw std::invalid_argument(filter.id + ": " + problem);

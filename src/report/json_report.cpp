@@ -89,6 +89,10 @@ void write_input(JsonOut& j, const InputSummary& in) {
   }
   j.key("records_out_of_range").num(in.records_out_of_range);
   j.key("records_out_of_scope").num(in.records_out_of_scope);
+  if (in.duplicate_events)
+    j.key("duplicate_events").num(*in.duplicate_events);
+  else
+    j.key("duplicate_events").null();
   j.key("bytes_read").num(in.bytes_read);
   j.key("bytes_inflated").num(in.bytes_inflated);
   j.key("buffers_skipped").num(in.buffers_skipped);

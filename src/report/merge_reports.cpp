@@ -128,6 +128,9 @@ void add_input(const InputSummary& part, InputSummary& in) {
   in.records_failed += part.records_failed;
   in.records_out_of_range += part.records_out_of_range;
   in.records_out_of_scope += part.records_out_of_scope;
+  // Only a whole scan can count events once (--dedup-events is refused with --shard), so a part that has the
+  // count is merged alone.
+  if (part.duplicate_events) in.duplicate_events = in.duplicate_events.value_or(0) + *part.duplicate_events;
   in.bytes_read += part.bytes_read;
   in.bytes_inflated += part.bytes_inflated;
   in.buffers_skipped += part.buffers_skipped;

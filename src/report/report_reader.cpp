@@ -80,6 +80,8 @@ InputSummary read_input(const dom::object& o) {
   }
   in.records_out_of_range = count_field(o, kWhere, "records_out_of_range");
   in.records_out_of_scope = count_field(o, kWhere, "records_out_of_scope");
+  if (dom::element e = field(o, kWhere, "duplicate_events"); !e.is_null())
+    in.duplicate_events = typed<std::uint64_t>(e, kWhere, "duplicate_events", "a count or null");
   in.bytes_read = count_field(o, kWhere, "bytes_read");
   in.bytes_inflated = count_field(o, kWhere, "bytes_inflated");
   in.buffers_skipped = count_field(o, kWhere, "buffers_skipped");

@@ -53,6 +53,9 @@ void write_table(std::ostream& out, const ScanReport& report) {
     s += fmt::format("          {} records outside --start/--end\n", in.records_out_of_range);
   if (in.records_out_of_scope > 0)
     s += fmt::format("          {} records outside --account/--region\n", in.records_out_of_scope);
+  if (in.duplicate_events && *in.duplicate_events > 0)
+    s += fmt::format("          {} records of events already counted (--dedup-events)\n",
+                     *in.duplicate_events);
   const SkipCounts& sk = in.skipped;
   if (sk.digest + sk.insight + sk.lake + sk.symlink + sk.not_regular + sk.other_name + sk.duplicate > 0)
     s += fmt::format(

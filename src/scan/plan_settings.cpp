@@ -51,8 +51,8 @@ class SettingsWriter {
     strings(spec.scope.accounts);
     out_ += ",\"regions\":";
     strings(spec.scope.regions);
-    out_ += fmt::format("}},\"group_by\":{{\"account\":{},\"region\":{}}}}}", spec.group_by.account,
-                        spec.group_by.region);
+    out_ += fmt::format("}},\"group_by\":{{\"account\":{},\"region\":{}}},\"dedup_events\":{}}}",
+                        spec.group_by.account, spec.group_by.region, spec.dedup_events);
   }
 
  private:
@@ -321,6 +321,7 @@ ScanSpec parse_scan_settings(std::string_view json) {
   const dom::object group_by = object_of(member(o, "group_by"), "group_by");
   spec.group_by.account = bool_member(group_by, "account");
   spec.group_by.region = bool_member(group_by, "region");
+  spec.dedup_events = bool_member(o, "dedup_events");
   return spec;
 }
 

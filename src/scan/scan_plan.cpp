@@ -45,7 +45,7 @@ ScanPlan::ScanPlan(ScanSpec& spec, std::int64_t period) try
     : settings_(scan_settings_json(spec)),
       fingerprint_(settings_fingerprint(settings_)),
       series_statistic_(spec.series_statistic),
-      engine_(std::move(spec.filters), std::move(spec.scope), period, spec.group_by),
+      engine_(std::move(spec.filters), std::move(spec.scope), period, spec.group_by, spec.dedup_events),
       prefilter_(engine_.literal_prefilter()) {
   const std::vector<MetricFilter>& filters = engine_.filters();
   if (const auto* alarm = std::get_if<AlarmSettings>(&spec.alarms)) {

@@ -36,14 +36,20 @@ ScanWorker::ScanWorker(const ScanPlan& plan, const ScanRunOptions& options, bool
       reader_(plan.fields(), options.limits, plan.prefilter()),
       aggregator_(plan.engine(), matches != nullptr) {}
 
-void ScanWorker::read(const InputFile& file) {
+void ScanWorker::read(const InputFile& file, std::size_t index) {
   if (file.is_stdin()) {
     read_stream(file);
   } else {
     LoadedBuffer buffer = loader_.load(file);
     if (!read_buffer(file.path, buffer)) ++counts_.files_failed;
   }
+  hold_back_events(index);
   progress_.files_done.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ScanWorker::hold_back_events(std::size_t index) {
+  std::vector<EventPublication> events = aggregator_.take_events();
+  if (!events.empty()) held_back_.push_back({index, std::move(events)});
 }
 
 void ScanWorker::read_stream(const InputFile& file) {

@@ -34,15 +34,24 @@ class ScanWorker {
   ScanWorker(const ScanPlan& plan, const ScanRunOptions& options, bool fast, MatchSink* matches,
              ScanProgress& progress, const std::atomic<bool>& stop);
 
-  /// Reads one input: a file whole, or stdin piece by piece.
-  void read(const InputFile& file);
+  /// Reads one input (the `index`th of the scan): a file whole, or stdin piece by piece.
+  void read(const InputFile& file, std::size_t index);
 
   const ScanTally& tally() const { return aggregator_.tally(); }
+
+  /// --dedup-events: what each input this worker read published, by input index, in record order. Matches are
+  /// not written by the worker then: only the first record of an event is, once the order is known.
+  struct InputEvents {
+    std::size_t index = 0;
+    std::vector<EventPublication> events;
+  };
+  std::vector<InputEvents>& held_back() { return held_back_; }
   const WorkerCounts& counts() const { return counts_; }
 
  private:
   /// Returns false if the buffer could not be used.
   bool read_buffer(const std::string& path, LoadedBuffer& buffer);
+  void hold_back_events(std::size_t index);
   void read_stream(const InputFile& file);
 
   const ScanPlan& plan_;
@@ -55,6 +64,7 @@ class ScanWorker {
   RecordReader reader_;
   MetricAggregator aggregator_;
   WorkerCounts counts_;
+  std::vector<InputEvents> held_back_;
 };
 
 }  // namespace trailwatch::scan

@@ -3,11 +3,47 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <string>
+#include <unordered_set>
 
 #include "scan/scan_worker.hpp"
 #include "trailwatch/scan.hpp"
 
 namespace trailwatch {
+
+namespace {
+
+// --dedup-events: the held-back publications of every input, taken in input order (sorted paths, then record
+// order), whatever thread read them; a record whose event was already counted adds nothing and is not
+// written to --matches. Returns the number of such records.
+std::uint64_t count_events_once(const std::vector<std::unique_ptr<scan::ScanWorker>>& workers,
+                                const Discovery& inputs, ScanTally& tally, MatchSink* matches,
+                                const ScanPlan& plan) {
+  std::vector<scan::ScanWorker::InputEvents*> by_input;
+  for (const auto& worker : workers)
+    if (worker)
+      for (scan::ScanWorker::InputEvents& input : worker->held_back()) by_input.push_back(&input);
+  std::sort(by_input.begin(), by_input.end(),
+            [](const auto* a, const auto* b) { return a->index < b->index; });
+  std::unordered_set<std::string> seen;
+  std::uint64_t duplicates = 0;
+  for (scan::ScanWorker::InputEvents* input : by_input) {
+    std::vector<MatchedRecord> kept;
+    for (EventPublication& event : input->events) {
+      if (!event.key.empty() && !seen.insert(event.key).second) {
+        ++duplicates;
+        continue;
+      }
+      event.add_to(tally);
+      for (MatchedRecord& m : event.matches) kept.push_back(std::move(m));
+    }
+    if (matches != nullptr && !kept.empty()) matches->write(plan, inputs.files[input->index].path, kept);
+    input->events.clear();
+  }
+  return duplicates;
+}
+
+}  // namespace
 
 Scanner::Scanner(const ScanPlan& plan, ScanRunOptions options) : plan_(plan), options_(std::move(options)) {}
 
@@ -33,7 +69,7 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
         // Built on the worker's own thread, the first time it runs, so its buffers stay local to it.
         if (!workers[w])
           workers[w] = std::make_unique<scan::ScanWorker>(plan_, options_, fast, matches, progress, stop);
-        workers[w]->read(inputs.files[item]);
+        workers[w]->read(inputs.files[item], item);
       },
       &stop);
 
@@ -53,6 +89,7 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
     tally.merge(worker->tally());
     worker->counts().add_to(in);
   }
+  if (plan_.dedup_events()) in.duplicate_events = count_events_once(workers, inputs, tally, matches, plan_);
   std::sort(in.warnings.begin(), in.warnings.end());
   std::sort(in.errors.begin(), in.errors.end());
   in.records = tally.records;
