@@ -63,7 +63,7 @@ struct LiteralPrefilter {
   std::vector<std::vector<std::vector<std::uint32_t>>> rules;
 };
 
-enum class RecordFormat : std::uint8_t { Envelope, Ndjson, Empty };
+enum class RecordFormat : std::uint8_t { Envelope, Ndjson, Wrapper, Empty };
 
 /// The outcome of reading one buffer.
 struct ReadResult {
@@ -73,6 +73,7 @@ struct ReadResult {
                                      // the size limit (the rest still read)
   std::string error;               // non-empty: the buffer as a whole is unusable (records must be discarded)
   std::string first_record_error;  // NDJSON: the first bad line's reason, for the report
+  std::vector<std::string> warnings;  // read, but not quite as CloudTrail writes it
 };
 
 /// Limits that protect against hostile input.

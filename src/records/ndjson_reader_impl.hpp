@@ -10,8 +10,9 @@ class NdjsonReader {
  public:
   explicit NdjsonReader(ReaderCore& core) : core_(core) {}
 
-  /// Reads the NDJSON `data` into `sink`.
-  void read(std::string_view data, RecordSink& sink, ReadResult& result) {
+  /// Reads the NDJSON `data` into `sink`. `timestamped`: each line is "<time> <record>" (CloudWatch Logs'
+  /// export to S3); the time is passed over.
+  void read(std::string_view data, RecordSink& sink, ReadResult& result, bool timestamped = false) {
     std::size_t line_number = 0;
     std::size_t pos = 0;
     while (pos < data.size()) {
@@ -25,6 +26,11 @@ class NdjsonReader {
       std::size_t lead = 0;
       while (lead < line.size() && is_json_blank(line[lead])) ++lead;  // no '\n' within a line
       line.remove_prefix(lead);
+      if (timestamped) {
+        const std::size_t space = line.find(' ');
+        lead += space == std::string_view::npos ? line.size() : space + 1;
+        line.remove_prefix(space == std::string_view::npos ? line.size() : space + 1);
+      }
       if (line.empty()) continue;
       if (core_.too_large(line.size(), "line", line_number, result)) continue;
       // The rest of the buffer plus its padding stays readable after the line, which is all simdjson needs.

@@ -25,7 +25,7 @@ inline bool is_json_blank(char c) {
 }
 
 /// Where the first non-blank byte says what the buffer holds.
-enum class BufferShape { Blank, Envelope, Ndjson, BareArray, WrongEnvelopeKey, NotJson };
+enum class BufferShape { Blank, Envelope, Ndjson, BareArray, WrongEnvelopeKey, ExportLines, NotJson };
 BufferShape detect_shape(std::string_view data);
 
 namespace kernel_fallback {

@@ -18,6 +18,7 @@
 #include "records/reader_core_impl.hpp"
 #include "records/envelope_reader_impl.hpp"
 #include "records/ndjson_reader_impl.hpp"
+#include "records/wrapper_reader_impl.hpp"
 // clang-format on
 
 namespace trailwatch::TW_KERNEL_NS {
@@ -27,7 +28,7 @@ namespace {
 class Kernel final : public RecordReader::Kernel {
  public:
   Kernel(const FieldTrie& trie, RecordLimits limits, const LiteralPrefilter* prefilter)
-      : core_(trie, limits, prefilter), envelope_(core_), ndjson_(core_) {}
+      : core_(trie, limits, prefilter), envelope_(core_), ndjson_(core_), wrapper_(core_) {}
 
   const char* name() const override { return TW_KERNEL_NAME; }
 
@@ -54,19 +55,30 @@ class Kernel final : public RecordReader::Kernel {
         result.error = "no JSON content";
         return result;
       case BufferShape::BareArray:
-        result.error = "a bare JSON array; expected {\"Records\":[...]} or one record per line";
+        wrapper_.read(data, sink, result);
+        return result;
+      case BufferShape::ExportLines:
+        result.format = RecordFormat::Ndjson;
+        ndjson_.read(data, sink, result, true);
         return result;
       case BufferShape::WrongEnvelopeKey:
         result.error = "envelope key is not \"Records\" (CloudTrail writes {\"Records\":[...]})";
         return result;
       case BufferShape::NotJson:
-        result.error = "not JSON: expected {\"Records\":[...]} or one JSON record per line";
+        result.error =
+            "not JSON: expected {\"Records\":[...]}, one JSON record per line, or CloudWatch Logs export "
+            "lines "
+            "(<time> <record>)";
         return result;
       case BufferShape::Envelope:
         result.format = RecordFormat::Envelope;
         envelope_.read(data, sink, result);
         return result;
       case BufferShape::Ndjson:
+        if (wrapper_.wraps(data)) {
+          wrapper_.read(data, sink, result);
+          return result;
+        }
         result.format = RecordFormat::Ndjson;
         ndjson_.read(data, sink, result);
         return result;
@@ -78,6 +90,7 @@ class Kernel final : public RecordReader::Kernel {
   ReaderCore core_;
   EnvelopeReader envelope_;
   NdjsonReader ndjson_;
+  WrapperReader wrapper_;
 };
 
 }  // namespace

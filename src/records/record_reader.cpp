@@ -30,6 +30,10 @@ BufferShape detect_shape(std::string_view data) {
   while (i < data.size() && is_json_blank(data[i])) ++i;
   if (i == data.size()) return BufferShape::Blank;
   if (data[i] == '[') return BufferShape::BareArray;
+  // CloudWatch Logs' export to S3 writes "<ISO 8601 time> <message>" lines.
+  if (data.size() - i > 20 && std::isdigit(static_cast<unsigned char>(data[i])) && data[i + 4] == '-' &&
+      data[i + 10] == 'T')
+    return BufferShape::ExportLines;
   if (data[i] != '{') return BufferShape::NotJson;
   // An envelope's first key is "Records"; a record's never is. Only the first key is looked at so that
   // detection costs nothing on large files.

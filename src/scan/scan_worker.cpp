@@ -88,6 +88,7 @@ bool ScanWorker::read_buffer(const std::string& path, LoadedBuffer& buffer) {
     return true;
   }
   progress_.records.fetch_add(result.records, std::memory_order_relaxed);
+  for (std::string& warning : result.warnings) counts_.warnings.push_back({path, std::move(warning)});
   if (!result.error.empty()) {
     // The records before the damage are dropped with the rest: an envelope cannot be trusted past an error.
     counts_.errors.push_back({path, result.error});

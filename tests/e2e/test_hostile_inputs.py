@@ -105,6 +105,7 @@ def main():
              gzip.compress(base_json[:123], mtime=0) + gzip.compress(base_json[123:], mtime=0), 5, [1, 3])
     add_good("good_plain_named_gz.json.gz", envelope([kms(40), record(41)]), 2, [40])
     add_good("good_empty_envelope.json", b'{"Records":[]}', 0, [])
+    add_good("good_bare_array.json", json.dumps([kms(81)]).encode(), 1, [81])  # how some tools export records
     # duplicate keys: the last one wins (a match that starts as GetObject, and one the other way round)
     add_good("good_duplicate_keys.json",
              b'{"Records":[' + json.dumps(kms(50))[:-1].encode() + b',"eventName":"GetObject"},' +
@@ -137,7 +138,6 @@ def main():
     bad["bad_empty.json.gz"] = b""
     bad["bad_empty.json"] = b""
     bad["bad_lowercase_records.json"] = b'{"records":' + json.dumps([kms(80)]).encode() + b"}"
-    bad["bad_bare_array.json"] = json.dumps([kms(81)]).encode()
     cut = base_json.index(b'{"eventVersion"', base_json.index(b"ScheduleKeyDeletion")) + 40
     bad["bad_cut_mid_record.json.gz"] = gzip.compress(base_json[:cut], mtime=0)  # 4 whole records before the cut
     bad["bad_invalid_utf8.json"] = envelope([kms(82)]).replace(b"alice", b"al\xff\xfece")
