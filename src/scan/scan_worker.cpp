@@ -24,8 +24,8 @@ void WorkerCounts::add_to(InputSummary& in) const {
   in.errors.insert(in.errors.end(), errors.begin(), errors.end());
 }
 
-ScanWorker::ScanWorker(const ScanPlan& plan, const ScanRunOptions& options, bool fast, MatchSink* matches,
-                       ScanProgress& progress, const std::atomic<bool>& stop)
+ScanWorker::ScanWorker(const ScanPlan& plan, const ScanRunOptions& options, bool fast, bool keep_matches,
+                       MatchSequencer* matches, ScanProgress& progress, const std::atomic<bool>& stop)
     : plan_(plan),
       fast_(fast),
       matches_(matches),
@@ -34,7 +34,7 @@ ScanWorker::ScanWorker(const ScanPlan& plan, const ScanRunOptions& options, bool
       loader_options_(options.loader),
       loader_(kRecordPadding, options.loader),
       reader_(plan.fields(), options.limits, plan.prefilter()),
-      aggregator_(plan.engine(), matches != nullptr) {}
+      aggregator_(plan.engine(), keep_matches) {}
 
 void ScanWorker::read(const InputFile& file, std::size_t index) {
   if (file.is_stdin()) {
@@ -44,6 +44,8 @@ void ScanWorker::read(const InputFile& file, std::size_t index) {
     if (!read_buffer(file.path, buffer)) ++counts_.files_failed;
   }
   hold_back_events(index);
+  if (matches_ != nullptr) matches_->finish(index, file.path, std::move(input_matches_));
+  input_matches_.clear();
   progress_.files_done.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -100,7 +102,7 @@ bool ScanWorker::read_buffer(const std::string& path, LoadedBuffer& buffer) {
                                                 result.records_failed, result.first_record_error)});
   for (const std::string& issue : aggregator_.file_issues()) counts_.errors.push_back({path, issue});
   std::vector<MatchedRecord> matched = aggregator_.commit_file();
-  if (matches_ != nullptr && !matched.empty()) matches_->write(plan_, path, matched);
+  for (MatchedRecord& m : matched) input_matches_.push_back(std::move(m));
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "scan/match_sequencer.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/metric.hpp"
 #include "trailwatch/records.hpp"
@@ -30,9 +31,10 @@ struct WorkerCounts {
 class ScanWorker {
  public:
   /// `plan`, `progress`, `stop` and `matches` (may be null) must outlive the worker; `stop` is checked
-  /// between the pieces of a stream.
-  ScanWorker(const ScanPlan& plan, const ScanRunOptions& options, bool fast, MatchSink* matches,
-             ScanProgress& progress, const std::atomic<bool>& stop);
+  /// between the pieces of a stream. `keep_matches`: keep the matched records' text (--matches), for
+  /// `matches` or, with --dedup-events, in the held-back publications.
+  ScanWorker(const ScanPlan& plan, const ScanRunOptions& options, bool fast, bool keep_matches,
+             MatchSequencer* matches, ScanProgress& progress, const std::atomic<bool>& stop);
 
   /// Reads one input (the `index`th of the scan): a file whole, or stdin piece by piece.
   void read(const InputFile& file, std::size_t index);
@@ -56,7 +58,8 @@ class ScanWorker {
 
   const ScanPlan& plan_;
   bool fast_;
-  MatchSink* matches_;
+  MatchSequencer* matches_;
+  std::vector<MatchedRecord> input_matches_;  // the matches of the input being read, for the sequencer
   ScanProgress& progress_;
   const std::atomic<bool>& stop_;
   LoaderOptions loader_options_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 
@@ -62,16 +63,21 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
   for (const InputFile& f : inputs.files) progress.bytes_total += f.size;
 
   const bool fast = this->fast();
+  std::optional<scan::MatchSequencer> sequencer;
+  // With --dedup-events the matches are written once every input is read, in order (count_events_once).
+  if (matches != nullptr && !plan_.dedup_events()) sequencer.emplace(plan_, *matches);
   std::vector<std::unique_ptr<scan::ScanWorker>> workers(threads);
   run_workers(
       threads, inputs.files.size(),
       [&](unsigned w, std::size_t item) {
         // Built on the worker's own thread, the first time it runs, so its buffers stay local to it.
         if (!workers[w])
-          workers[w] = std::make_unique<scan::ScanWorker>(plan_, options_, fast, matches, progress, stop);
+          workers[w] = std::make_unique<scan::ScanWorker>(plan_, options_, fast, matches != nullptr,
+                                                          sequencer ? &*sequencer : nullptr, progress, stop);
         workers[w]->read(inputs.files[item], item);
       },
       &stop);
+  if (sequencer) sequencer->flush();
 
   ScanReport report;
   report.plan = {plan_.fingerprint(), std::string(trailwatch_version()), plan_.settings()};
