@@ -37,8 +37,10 @@ class NdjsonReader {
                                         ": not '<ISO 8601 time> <record>' (CloudWatch Logs export)";
           continue;
         }
-        lead += space + 1;
-        line.remove_prefix(space + 1);
+        std::size_t skip = space + 1;
+        while (skip < line.size() && is_json_blank(line[skip])) ++skip;
+        lead += skip;
+        line.remove_prefix(skip);
         if (line.empty()) continue;
       }
       if (core_.too_large(line.size(), "line", line_number, result)) continue;
