@@ -1,4 +1,8 @@
 #include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -7,6 +11,7 @@
 #include "cli/merge_command.hpp"
 #include "cli/rules_command.hpp"
 #include "cli/scan_command.hpp"
+#include "cli/suggest.hpp"
 #include "cli/test_pattern_command.hpp"
 
 int main(int argc, char** argv) {
@@ -40,8 +45,19 @@ int main(int argc, char** argv) {
   trailwatch::cli::AuditOptions audit_options;
   CLI::App* audit = trailwatch::cli::add_audit_command(app, audit_options);
 
+  // `trailwatch help [COMMAND]` is what many tools accept: it is COMMAND --help.
+  std::vector<const char*> words(argv, argv + argc);
+  if (words.size() >= 2 && std::string_view(words[1]) == "help") {
+    words.erase(words.begin() + 1);
+    words.push_back("--help");
+  }
+  if (std::optional<std::string> problem =
+          trailwatch::cli::explain_unknown_words(app, static_cast<int>(words.size()), words.data())) {
+    std::cerr << "trailwatch: " << *problem << '\n';
+    return trailwatch::cli::kExitUsage;
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(words.size()), words.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

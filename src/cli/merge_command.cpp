@@ -42,7 +42,7 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
       ->required();
   merge->add_option("--format", o.format, "Output format")
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json", "csv"}));
+      ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
   merge->add_option(
       "-o,--output", o.output,
       "Write the report to FILE: a regular file appears whole or not at all, a FIFO or device is "
@@ -86,8 +86,7 @@ int run_merge(const MergeOptions& o) {
     return kExitPartial;
   }
   const InputSummary& in = report.input;
-  if (in.partial && o.format != "table" && !in.errors.empty())
-    std::cerr << "trailwatch: " << in.errors.size() << " error(s); see input.errors in the report\n";
+  tell_stderr(report, o.format, outputs->report_name == "stdout", o.fail_on_alarm);
   if (in.partial) return kExitPartial;
   if (o.fail_on_alarm && report.any_alarm()) return kExitAlarm;
   return kExitDone;

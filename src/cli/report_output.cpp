@@ -1,5 +1,6 @@
 #include "cli/report_output.hpp"
 
+#include <iostream>
 #include <sstream>
 
 #include "cli/usage_error.hpp"
@@ -20,6 +21,24 @@ ReportOutputs::ReportOutputs(const std::string& output, const std::string& match
     if (!this->matches->ok())
       throw UsageError{"cannot write --matches " + matches + ": " + this->matches->error()};
   }
+}
+
+void tell_stderr(const ScanReport& report, const std::string& format, bool report_on_stdout,
+                 bool fail_on_alarm) {
+  const InputSummary& in = report.input;
+  if (in.partial && !in.errors.empty() && !(format == "table" && report_on_stdout)) {
+    constexpr std::size_t kShown = 5;
+    std::cerr << "trailwatch: " << in.errors.size() << " error(s) ("
+              << (format == "csv" ? "CSV has no place for them: --format json or table lists them all"
+                                  : "all in the report's errors")
+              << "):\n";
+    for (std::size_t i = 0; i < in.errors.size() && i < kShown; ++i)
+      std::cerr << "  " << in.errors[i].path << ": " << in.errors[i].message << '\n';
+    if (in.errors.size() > kShown) std::cerr << "  ... and " << in.errors.size() - kShown << " more\n";
+  }
+  if (fail_on_alarm && in.partial && report.any_alarm())
+    std::cerr << "trailwatch: an alarm window was found (exit code 1), but some input could not be read, and "
+                 "exit code 2 wins\n";
 }
 
 std::string write_report(const ScanReport& report, const std::string& format, OutputFile& out) {

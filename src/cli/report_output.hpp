@@ -22,4 +22,10 @@ struct ReportOutputs {
 /// could not be written.
 std::string write_report(const ScanReport& report, const std::string& format, OutputFile& out);
 
+/// What a person at the terminal must not miss, on stderr, whatever the format and wherever the report went:
+/// the input errors (unless the table showing them went to stdout), and an alarm that fired when exit code 2
+/// wins over --fail-on-alarm's 1.
+void tell_stderr(const ScanReport& report, const std::string& format, bool report_on_stdout,
+                 bool fail_on_alarm);
+
 }  // namespace trailwatch::cli

@@ -101,7 +101,7 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       ->allow_extra_args(false);
   scan->add_option("--format", o.format, "Output format")
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json", "csv"}));
+      ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
   scan->add_option(
       "-o,--output", o.output,
       "Write the report to FILE: a regular file appears whole or not at all, a FIFO or device is "
@@ -244,8 +244,7 @@ int run_scan(const ScanOptions& o) {
     std::cerr << "trailwatch: cannot write " << outputs->report_name << ": " << problem << '\n';
     return kExitPartial;
   }
-  if (in.partial && o.format != "table" && !in.errors.empty())
-    std::cerr << "trailwatch: " << in.errors.size() << " input error(s); see input.errors in the report\n";
+  tell_stderr(report, o.format, outputs->report_name == "stdout", o.fail_on_alarm);
   return code;
 }
 

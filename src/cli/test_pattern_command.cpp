@@ -52,7 +52,7 @@ CLI::App* add_test_pattern_command(CLI::App& app, TestPatternOptions& o) {
   cmd->add_option("file", o.file, "Events, one per line (default: - for stdin)")->capture_default_str();
   cmd->add_option("--format", o.format, "Output format")
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json"}));
+      ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
   cmd->add_option("--metric-value", o.metric_value, "Value a match publishes: a number, $.field, $name or $N")
       ->capture_default_str();
   cmd->add_option("--default-value", o.default_value, "Value published for an event that does not match");
