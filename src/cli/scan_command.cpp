@@ -207,6 +207,8 @@ int run_scan(const ScanOptions& o) {
   std::unique_ptr<MatchesWriter> matches;
   if (outputs->matches) matches = std::make_unique<MatchesWriter>(outputs->matches->stream());
 
+  if (std::find(o.paths.begin(), o.paths.end(), "-") != o.paths.end() && ::isatty(STDIN_FILENO) == 1)
+    std::cerr << "trailwatch: reading records from the terminal (-); end with Ctrl-D, or pipe a file in\n";
   const Discovery discovery = discover_inputs(o.paths, {}, shard);
   ScanProgress progress;
   // One Ctrl-C stops the scan after the files being read and reports what was read; SA_RESETHAND makes a

@@ -1,5 +1,7 @@
 #include "cli/test_pattern_command.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -103,6 +105,9 @@ int run_test_pattern(const TestPatternOptions& o) {
       return kExitUsage;
     }
     in = &file;
+  } else if (::isatty(STDIN_FILENO) == 1) {
+    // Waiting silently for a terminal looks like a hang.
+    std::cerr << "trailwatch: reading events from the terminal, one per line; end with Ctrl-D\n";
   }
 
   const std::vector<std::string>& names = plan->engine().compiled()[0].dimension_names;
