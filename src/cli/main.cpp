@@ -13,6 +13,7 @@
 #include "cli/scan_command.hpp"
 #include "cli/suggest.hpp"
 #include "cli/test_pattern_command.hpp"
+#include "cli/verify_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
   CLI::App* test_pattern = trailwatch::cli::add_test_pattern_command(app, test_pattern_options);
   trailwatch::cli::AuditOptions audit_options;
   CLI::App* audit = trailwatch::cli::add_audit_command(app, audit_options);
+  trailwatch::cli::VerifyOptions verify_options;
+  CLI::App* verify = trailwatch::cli::add_verify_command(app, verify_options);
 
   // `trailwatch help [COMMAND]` is what many tools accept: it is COMMAND --help.
   std::vector<const char*> words(argv, argv + argc);
@@ -73,5 +76,6 @@ int main(int argc, char** argv) {
   if (rules->parsed()) return trailwatch::cli::run_rules(rules_options);
   if (test_pattern->parsed()) return trailwatch::cli::run_test_pattern(test_pattern_options);
   if (audit->parsed()) return trailwatch::cli::run_audit_command(audit_options);
+  if (verify->parsed()) return trailwatch::cli::run_verify(verify_options);
   return trailwatch::cli::kExitUsage;
 }
