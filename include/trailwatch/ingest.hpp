@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "trailwatch/layout.hpp"
+
 namespace trailwatch {
 
 class InputSource;
@@ -56,6 +58,13 @@ struct SkipCounts {
                                   // symbolic link and its target): read once
 };
 
+/// What pruning by the layout passed over (trailwatch/layout.hpp). Reported as input.pruned.
+struct PruneCounts {
+  std::uint64_t prefixes = 0;  // folders not entered: another account's or region's, or a year, month or day
+                               // out of the window
+  std::uint64_t files = 0;     // log files not read: delivered out of the window
+};
+
 /// Something about one path, for input.errors or input.warnings.
 struct PathMessage {
   std::string path;
@@ -69,6 +78,7 @@ struct PathMessage {
 struct Discovery {
   std::vector<InputFile> files;  // sorted by path, so output is the same for any thread count
   SkipCounts skipped;
+  PruneCounts pruned;
   std::vector<PathMessage> errors;  // arguments or directories that could not be read
 };
 
@@ -81,8 +91,9 @@ class InputSource {
   /// True when `argument` names inputs of this source (e.g. it starts with "s3://").
   virtual bool handles(std::string_view argument) const = 0;
   /// Adds the inputs behind `argument` to `out.files` (each with `source` = this and `name` = its key after
-  /// the argument's prefix, which decides its shard), what it passed over to `out.skipped`, and what it could
-  /// not list, with the reason, to `out.errors`.
+  /// the argument's prefix, which decides its shard), what it passed over to `out.skipped` and `out.pruned`,
+  /// and what it could not list, with the reason, to `out.errors`. discover_inputs prunes the files listed by
+  /// their paths; a source that knows the Pruning can spare listing the prefixes it rules out.
   virtual void list(std::string_view argument, Discovery& out) const = 0;
   /// Replaces `bytes` with the input's bytes as stored (gzip or plain). More than `max_bytes` is an error.
   /// Returns an empty string, or the reason the input could not be read (it is then named in the report).
@@ -96,10 +107,12 @@ class InputSource {
 /// path) and counted in skipped.duplicate. With `shard`, only that shard's files are kept, and what the walk
 /// passed over or could not read is counted by the shard its name falls in, so the shards' counts add up to
 /// an unsharded run's; an error about an argument itself is in every shard's. Files come out sorted by path,
-/// so output is the same for any thread count.
+/// so output is the same for any thread count. Inside a directory argument or a source's listing, `pruning`
+/// decides which folders of the layout are entered and which log files are read (a file argument is read
+/// whatever its name); what it passes over is counted in `pruned`, by shard too.
 Discovery discover_inputs(const std::vector<std::string>& arguments,
                           const std::vector<const InputSource*>& sources = {},
-                          std::optional<Shard> shard = std::nullopt);
+                          std::optional<Shard> shard = std::nullopt, const Pruning& pruning = {});
 
 /// True for the names a directory walk reads.
 bool is_log_file_name(std::string_view name);
