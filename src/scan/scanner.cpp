@@ -87,6 +87,7 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
   in.threads = threads;
   in.files = progress.files_done.load();  // fewer than listed when interrupted
   in.skipped = inputs.skipped;
+  in.pruned = inputs.pruned;
   in.errors = inputs.errors;
   ScanTally tally;
   tally.filters.resize(plan_.filters().size());
