@@ -99,6 +99,18 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       ->allow_extra_args(false);
   scan->add_option("--region", o.regions, "Only records of this awsRegion; repeatable")
       ->allow_extra_args(false);
+  scan->add_option(
+          "--delivery-slack", o.delivery_slack,
+          "How late after --end a log file may be delivered and still be read: 0, 30m, 6h, 1d. In "
+          "CloudTrail's "
+          "folders (AWSLogs/[o-id/]<account>/CloudTrail/<region>/YYYY/MM/DD/) a scan skips the accounts and "
+          "regions outside --account/--region, and the files whose name says they were delivered before "
+          "--start - 15 min or at --end + DURATION or later: records delivered that late are not counted. "
+          "Files and folders outside that layout are always read")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  scan->add_flag("--no-prune", o.no_prune,
+                 "Read every file whatever its folder or name says: slower, exact however late a delivery");
   scan->add_option("--format", o.format, "Output format")
       ->capture_default_str()
       ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
@@ -160,6 +172,7 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       "authentication\" }' \\\n"
       "                  --metric-name ConsoleLoginFailures ~/AWSLogs\n"
       "  trailwatch scan --start 2024-03-01 --end 2024-03-02 --region us-east-1 ~/AWSLogs\n"
+      "                  only us-east-1's folders, files delivered 2024-02-29T23:45 to 2024-03-03\n"
       "  trailwatch scan --rule cis --group-by account,region ~/AWSLogs\n"
       "  trailwatch scan --fast ~/AWSLogs        same answer, files that cannot match skipped unparsed\n"
       "  aws logs describe-metric-filters > filters.json; aws cloudwatch describe-alarms > alarms.json\n"
@@ -209,7 +222,7 @@ int run_scan(const ScanOptions& o) {
 
   if (std::find(o.paths.begin(), o.paths.end(), "-") != o.paths.end() && ::isatty(STDIN_FILENO) == 1)
     std::cerr << "trailwatch: reading records from the terminal (-); end with Ctrl-D, or pipe a file in\n";
-  const Discovery discovery = discover_inputs(o.paths, {}, shard);
+  const Discovery discovery = discover_inputs(o.paths, {}, shard, plan->pruning());
   ScanProgress progress;
   // One Ctrl-C stops the scan after the files being read and reports what was read; SA_RESETHAND makes a
   // second one end the process at once.

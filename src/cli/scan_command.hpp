@@ -37,6 +37,8 @@ struct ScanOptions {
   std::string end;
   std::vector<std::string> accounts;
   std::vector<std::string> regions;
+  std::string delivery_slack = "1d";
+  bool no_prune = false;
   std::string format = "table";
   std::string output;
   std::string matches;
