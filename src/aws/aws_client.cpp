@@ -84,9 +84,10 @@ double backoff_seconds(int retry, double random01) {
 std::string redact(std::string text, const Credentials& credentials) {
   for (const std::string* secret : {&credentials.secret_access_key, &credentials.session_token}) {
     if (secret->empty()) continue;
-    for (size_t at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at)) {
-      text.replace(at, secret->size(), "<redacted>");
-    }
+    constexpr std::string_view kMask = "<redacted>";
+    // The search goes on after the mask: a secret that occurs in the mask ("t") would be found in it forever.
+    for (size_t at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at + kMask.size()))
+      text.replace(at, secret->size(), kMask);
   }
   return text;
 }
