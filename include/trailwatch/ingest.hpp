@@ -88,7 +88,43 @@ class InputSource {
   /// Returns an empty string, or the reason the input could not be read (it is then named in the report).
   /// Called from several worker threads at once.
   virtual std::string read(const InputFile& file, std::uint64_t max_bytes, std::string& bytes) const = 0;
+  /// Called by a scan before its workers start, with this source's inputs in the order they will be asked
+  /// for, each once, and the `max_bytes` read() will get: a source whose reads wait on the network fetches
+  /// ahead, a bounded number at a time. The default does nothing.
+  virtual void will_read(const std::vector<const InputFile*>& /*files*/, std::uint64_t /*max_bytes*/) const {}
+  /// Called once the scan asks for nothing more, also when it was interrupted: what was announced and not
+  /// read is abandoned. The default does nothing.
+  virtual void done_reading() const {}
 };
+
+/// For the lifetime of a scan: announces the inputs of `inputs` to their sources in input order
+/// (InputSource::will_read), and tells those sources when it ends (done_reading).
+class AnnouncedReads {
+ public:
+  AnnouncedReads(const Discovery& inputs, std::uint64_t max_bytes);
+  ~AnnouncedReads();
+  AnnouncedReads(const AnnouncedReads&) = delete;
+  AnnouncedReads& operator=(const AnnouncedReads&) = delete;
+
+ private:
+  std::vector<const InputSource*> sources_;
+};
+
+/// Why a directory walk passes over a file; Read when it reads it.
+enum class NameVerdict { Read, Digest, Insight, Lake, OtherName };
+
+/// The walk's verdict on a folder: Digest, Insight or Lake for `CloudTrail-Digest`, `CloudTrail-Insight` and
+/// `CloudTrail-Lake`, whose trees it does not enter; else Read.
+NameVerdict folder_verdict(std::string_view folder_name);
+
+/// The walk's verdict on a file at `relative_name` (folders separated by '/', relative to the directory
+/// argument): the verdict of the first folder on the way that is not entered, else Read for the names
+/// is_log_file_name() accepts and OtherName for the rest. Sources that list keys (S3) judge them with it, so
+/// that a listing and a walk of its local copy read the same files and count the same skips.
+NameVerdict listed_name_verdict(std::string_view relative_name);
+
+/// The counter of `skipped` that a verdict other than Read adds to.
+std::uint64_t& skip_counter(SkipCounts& skipped, NameVerdict verdict);
 
 /// Expands the command-line arguments: an argument some source in `sources` handles is listed by it; else a
 /// file is read whatever its name, a directory is walked recursively (see docs/design.md "Reading input"),

@@ -18,27 +18,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.ends_with(suffix);
 }
 
-enum class SkippedTree { None, Digest, Insight, Lake };
-
-SkippedTree skipped_tree(const fs::path& dir) {
-  const std::string name = dir.filename().string();
-  if (name == "CloudTrail-Digest") return SkippedTree::Digest;
-  if (name == "CloudTrail-Insight") return SkippedTree::Insight;
-  if (name == "CloudTrail-Lake") return SkippedTree::Lake;
-  return SkippedTree::None;
-}
-
-std::uint64_t& counter_for(SkipCounts& skipped, SkippedTree tree) {
-  switch (tree) {
-    case SkippedTree::Digest:
-      return skipped.digest;
-    case SkippedTree::Insight:
-      return skipped.insight;
-    default:
-      return skipped.lake;
-  }
-}
-
 // A file found, before duplicates are removed and shards chosen.
 struct Found {
   InputFile file;
@@ -163,9 +142,8 @@ class Lister {
         count(out_.skipped.other_name, path, root);
       }
     } else if (fs::is_directory(link_status)) {
-      SkippedTree tree = skipped_tree(path);
-      if (tree != SkippedTree::None) {
-        count_skipped_tree(path, root, counter_for(out_.skipped, tree));
+      if (NameVerdict tree = folder_verdict(path.filename().native()); tree != NameVerdict::Read) {
+        count_skipped_tree(path, root, skip_counter(out_.skipped, tree));
         return std::nullopt;
       }
       std::error_code ec;
