@@ -22,6 +22,7 @@
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/rules.hpp"
+#include "trailwatch/s3.hpp"
 #include "trailwatch/scan.hpp"
 
 namespace trailwatch::cli {
@@ -45,7 +46,10 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
                           rule.title, rule.pattern, rule.alarm.statistic, rule.alarm.comparison_operator,
                           rule.alarm.threshold, rule.alarm.period, rule.alarm.datapoints_to_alarm,
                           rule.alarm.evaluation_periods, rule.alarm.treat_missing_data));
-  scan->add_option("paths", o.paths, "Files, directories (walked recursively) or - for stdin")->required();
+  scan->add_option("paths", o.paths,
+                   "Files, directories (walked recursively), s3://BUCKET[/PREFIX] (listed like a directory) "
+                   "or - for stdin")
+      ->required();
   scan->add_option(
           "--rule", o.rules,
           fmt::format("Built-in rule id ('trailwatch rules' lists them); repeatable (default: {})", rule.id))
@@ -133,6 +137,19 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       "Count each event once: a record whose (recipientAccountId, eventID) was already counted, in "
       "input order, adds nothing (an organisation trail and an account trail recording the same "
       "call); input.duplicate_events says how many. Not with --shard");
+  scan->add_option(
+      "--profile", o.profile,
+      "s3:// paths: AWS CLI profile (default: AWS_PROFILE, else default; credentials as the AWS CLI "
+      "finds them)");
+  scan->add_option("--endpoint-url", o.endpoint_url,
+                   "s3:// paths: send S3 requests to this URL, path style (S3-compatible servers)");
+  scan->add_option("--ca-bundle", o.ca_bundle, "s3:// paths: PEM file of CAs to verify TLS with")
+      ->check(CLI::ExistingFile);
+  scan->add_option("--s3-concurrency", o.s3_concurrency,
+                   "s3:// paths: GetObject requests in flight at once, which is also the most objects held "
+                   "fetched ahead of the workers")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
   scan->add_flag_callback(
       "--progress", [&o] { o.progress = true; }, "Show a progress line on stderr");
   scan->add_flag_callback(
@@ -160,6 +177,9 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       "  aws logs describe-metric-filters > filters.json; aws cloudwatch describe-alarms > alarms.json\n"
       "  trailwatch scan --config filters.json --config alarms.json ~/AWSLogs\n"
       "  zcat 111122223333_CloudTrail_us-east-1_*.json.gz | trailwatch scan -\n"
+      "  trailwatch scan --profile audit "
+      "s3://my-trail-bucket/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/\n"
+      "    reads the objects under that prefix (permissions s3:ListBucket and s3:GetObject)\n"
       "  trailwatch scan --shard 3/8 --format json -o part-3.json ~/AWSLogs    one of 8 machines; then\n"
       "  trailwatch merge part-*.json");
   return scan;
@@ -209,7 +229,17 @@ int run_scan(const ScanOptions& o) {
     matches = std::make_unique<MatchesWriter>(matches_file->stream());
   }
 
-  const Discovery discovery = discover_inputs(o.paths, {}, shard);
+  // Built only for s3:// paths, and it resolves credentials only when it lists: local scans need no AWS.
+  std::unique_ptr<InputSource> s3;
+  if (std::any_of(o.paths.begin(), o.paths.end(), [](const std::string& p) { return aws::is_s3_path(p); })) {
+    aws::S3SourceOptions s3_options;
+    if (!o.profile.empty()) s3_options.client.profile = o.profile;
+    if (!o.endpoint_url.empty()) s3_options.client.endpoint_url = o.endpoint_url;
+    if (!o.ca_bundle.empty()) s3_options.client.ca_bundle = o.ca_bundle;
+    s3_options.concurrency = o.s3_concurrency;
+    s3 = aws::make_s3_source(s3_options);
+  }
+  const Discovery discovery = discover_inputs(o.paths, {s3.get()}, shard);
   ScanProgress progress;
   // One Ctrl-C stops the scan after the files being read and reports what was read; SA_RESETHAND makes a
   // second one end the process at once.
