@@ -56,7 +56,9 @@ std::string ReadAhead::take(std::size_t item, std::string& bytes) {
   if (slot.state != State::Ready) return slot.state == State::Taken ? "read twice" : "interrupted";
   bytes = std::move(slot.bytes);
   std::string error = std::move(slot.error);
-  slot.bytes = std::string();  // gives its memory back now, not when the scan ends
+  // libstdc++'s move assignment swaps buffers: the item now holds the taker's previous one. Freed here, or
+  // every item taken would keep one object's worth of memory until the scan ends.
+  std::string().swap(slot.bytes);
   slot.state = State::Taken;
   --outstanding_;
   changed_.notify_all();
