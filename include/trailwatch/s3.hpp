@@ -12,9 +12,11 @@
 
 namespace trailwatch::aws {
 
-/// GetObject requests in flight at once by default. Measured against moto_server on this machine
-/// (docs/design.md "Reading from S3").
-inline constexpr unsigned kDefaultS3Concurrency = 8;
+/// GetObject requests in flight at once by default. Against moto_server with 1,560 objects (bench/s3_compare.py,
+/// medians of 3) and 20 ms added to each request, 8 already reaches the server's rate (8: 7.7 s, 16: 7.3 s);
+/// with 50 ms, as a distant endpoint answers, 16 takes 9.1 s, 8 13.5 s, 32 8.5 s. Each step also holds more
+/// objects in memory (docs/design.md "Reading from S3").
+inline constexpr unsigned kDefaultS3Concurrency = 16;
 
 struct S3SourceOptions {
   ClientConfig client;  // --profile, --endpoint-url, --ca-bundle
