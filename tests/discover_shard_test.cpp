@@ -468,3 +468,25 @@ TEST_F(DiscoverShard, AFileArgumentInsideAGivenDirectoryIsReadOnce) {
 
 }  // namespace
 }  // namespace trailwatch
+
+namespace trailwatch {
+namespace {
+
+TEST_F(DiscoverShard, ADirectoryWithoutLogFilesIsAnErrorInEveryShard) {
+  const fs::path empty = base_ / "empty";
+  const fs::path notes = base_ / "notes";
+  fs::create_directories(empty);
+  write(notes / "readme.txt");
+  const Discovery d = discover_inputs({empty.string(), notes.string()});
+  ASSERT_EQ(d.errors.size(), 2u);
+  EXPECT_EQ(d.errors[0].path, empty.string());
+  EXPECT_NE(d.errors[0].message.find("holds no log file"), std::string::npos) << d.errors[0].message;
+  EXPECT_EQ(d.skipped.other_name, 1u);
+  for (const Discovery& shard : discover_shards({empty.string()}, 3)) EXPECT_EQ(shard.errors.size(), 1u);
+  // A directory whose only log file is a duplicate of an earlier argument's still holds one.
+  write(base_ / "logs" / "x.json");
+  EXPECT_TRUE(discover_inputs({(base_ / "logs").string(), (base_ / "logs").string()}).errors.empty());
+}
+
+}  // namespace
+}  // namespace trailwatch

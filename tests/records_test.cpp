@@ -185,6 +185,25 @@ TEST_P(RecordsTest, ShapesThatAreNotCloudTrailAreErrors) {
   EXPECT_EQ(empty.records, 0u);
 }
 
+TEST_P(RecordsTest, CloudWatchLogsExportLinesAreRecordsAfterTheirTime) {
+  FieldPlan plan;
+  const SelectorId name = plan.add(path({"eventName"}));
+  RecordReader reader(plan);
+  Seen seen;
+  CollectingSink sink(name, seen);
+  const ReadResult r = read_text(reader,
+                                 "2024-06-03T08:20:00.000Z {\"eventName\":\"A\"}\n"
+                                 "no-time-here {\"eventName\":\"B\"}\n"
+                                 "2024-06-03T08:20:01.000Z{\"eventName\":\"C\"}\n"
+                                 "2024-06-03T08:20:02.000Z \t {\"eventName\":\"D\"}\n",
+                                 sink);
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(seen.event_names, (std::vector<std::string>{"A", "D"}));
+  EXPECT_EQ(seen.raws.back(), "{\"eventName\":\"D\"}");  // blanks after the time are not the record's
+  EXPECT_EQ(r.records_failed, 2u);  // a line is "<time> <record>" or fails alone, named
+  EXPECT_NE(r.first_record_error.find("line 2"), std::string::npos) << r.first_record_error;
+}
+
 INSTANTIATE_TEST_SUITE_P(Kernels, RecordsTest, ::testing::Values("auto", "fallback"));
 
 TEST(RecordsShape, DetectsEnvelopeByFirstKey) {

@@ -1,4 +1,8 @@
 #include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -7,7 +11,9 @@
 #include "cli/merge_command.hpp"
 #include "cli/rules_command.hpp"
 #include "cli/scan_command.hpp"
+#include "cli/suggest.hpp"
 #include "cli/test_pattern_command.hpp"
+#include "cli/verify_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -39,9 +45,22 @@ int main(int argc, char** argv) {
   CLI::App* test_pattern = trailwatch::cli::add_test_pattern_command(app, test_pattern_options);
   trailwatch::cli::AuditOptions audit_options;
   CLI::App* audit = trailwatch::cli::add_audit_command(app, audit_options);
+  trailwatch::cli::VerifyOptions verify_options;
+  CLI::App* verify = trailwatch::cli::add_verify_command(app, verify_options);
 
+  // `trailwatch help [COMMAND]` is what many tools accept: it is COMMAND --help.
+  std::vector<const char*> words(argv, argv + argc);
+  if (words.size() >= 2 && std::string_view(words[1]) == "help") {
+    words.erase(words.begin() + 1);
+    words.push_back("--help");
+  }
+  if (std::optional<std::string> problem =
+          trailwatch::cli::explain_unknown_words(app, static_cast<int>(words.size()), words.data())) {
+    std::cerr << "trailwatch: " << *problem << '\n';
+    return trailwatch::cli::kExitUsage;
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(words.size()), words.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -57,5 +76,6 @@ int main(int argc, char** argv) {
   if (rules->parsed()) return trailwatch::cli::run_rules(rules_options);
   if (test_pattern->parsed()) return trailwatch::cli::run_test_pattern(test_pattern_options);
   if (audit->parsed()) return trailwatch::cli::run_audit_command(audit_options);
+  if (verify->parsed()) return trailwatch::cli::run_verify(verify_options);
   return trailwatch::cli::kExitUsage;
 }

@@ -8,6 +8,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/report_output.hpp"
+#include "cli/usage_error.hpp"
 #include "trailwatch/merge.hpp"
 
 namespace trailwatch::cli {
@@ -41,8 +42,11 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
       ->required();
   merge->add_option("--format", o.format, "Output format")
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json", "csv"}));
-  merge->add_option("-o,--output", o.output, "Write the report to FILE (atomically) instead of stdout");
+      ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
+  merge->add_option(
+      "-o,--output", o.output,
+      "Write the report to FILE: a regular file appears whole or not at all, a FIFO or device is "
+      "written in place, a symbolic link's target is replaced; - is stdout (the default)");
   merge->add_flag("--fail-on-alarm", o.fail_on_alarm, "Exit 1 when any alarm window was found");
   merge->footer(
       "Refused (exit 64, naming the files and what differs): parts of different plans or versions, a shard\n"
@@ -60,6 +64,13 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
 }
 
 int run_merge(const MergeOptions& o) {
+  std::unique_ptr<ReportOutputs> outputs;
+  try {
+    outputs = std::make_unique<ReportOutputs>(o.output, "");
+  } catch (const UsageError& e) {
+    std::cerr << "trailwatch: " << e.message << '\n';
+    return kExitUsage;
+  }
   std::vector<ReportPart> parts;
   parts.reserve(o.parts.size());
   for (const std::string& path : o.parts) parts.push_back(read_part(path));
@@ -70,13 +81,12 @@ int run_merge(const MergeOptions& o) {
     std::cerr << "trailwatch: merge: " << e.what() << '\n';
     return e.refused() ? kExitUsage : kExitPartial;
   }
-  if (std::string problem = write_report(report, o.format, o.output); !problem.empty()) {
-    std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
+  if (std::string problem = write_report(report, o.format, *outputs->report); !problem.empty()) {
+    std::cerr << "trailwatch: cannot write " << outputs->report_name << ": " << problem << '\n';
     return kExitPartial;
   }
   const InputSummary& in = report.input;
-  if (in.partial && o.format != "table" && !in.errors.empty())
-    std::cerr << "trailwatch: " << in.errors.size() << " error(s); see input.errors in the report\n";
+  tell_stderr(report, o.format, outputs->report_name == "stdout", o.fail_on_alarm);
   if (in.partial) return kExitPartial;
   if (o.fail_on_alarm && report.any_alarm()) return kExitAlarm;
   return kExitDone;

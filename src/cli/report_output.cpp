@@ -3,12 +3,45 @@
 #include <iostream>
 #include <sstream>
 
-#include "trailwatch/atomic_file.hpp"
+#include "cli/usage_error.hpp"
 #include "trailwatch/report.hpp"
 
 namespace trailwatch::cli {
 
-std::string write_report(const ScanReport& report, const std::string& format, const std::string& output) {
+ReportOutputs::ReportOutputs(const std::string& output, const std::string& matches)
+    : report_name(output.empty() || output == "-" ? "stdout" : output) {
+  if (output == "-" && matches == "-")
+    throw UsageError{"-o - and --matches - would both write to stdout; send one of them to a file"};
+  if ((output.empty() || output == "-") && matches == "-")
+    throw UsageError{"--matches - needs the report elsewhere: give -o FILE"};
+  report = std::make_unique<OutputFile>(output.empty() ? "-" : output);
+  if (!report->ok()) throw UsageError{"cannot write -o " + output + ": " + report->error()};
+  if (!matches.empty()) {
+    this->matches = std::make_unique<OutputFile>(matches);
+    if (!this->matches->ok())
+      throw UsageError{"cannot write --matches " + matches + ": " + this->matches->error()};
+  }
+}
+
+void tell_stderr(const ScanReport& report, const std::string& format, bool report_on_stdout,
+                 bool fail_on_alarm) {
+  const InputSummary& in = report.input;
+  if (in.partial && !in.errors.empty() && !(format == "table" && report_on_stdout)) {
+    constexpr std::size_t kShown = 5;
+    std::cerr << "trailwatch: " << in.errors.size() << " error(s) ("
+              << (format == "csv" ? "CSV has no place for them: --format json or table lists them all"
+                                  : "all in the report's errors")
+              << "):\n";
+    for (std::size_t i = 0; i < in.errors.size() && i < kShown; ++i)
+      std::cerr << "  " << in.errors[i].path << ": " << in.errors[i].message << '\n';
+    if (in.errors.size() > kShown) std::cerr << "  ... and " << in.errors.size() - kShown << " more\n";
+  }
+  if (fail_on_alarm && in.partial && report.any_alarm())
+    std::cerr << "trailwatch: an alarm window was found (exit code 1), but some input could not be read, and "
+                 "exit code 2 wins\n";
+}
+
+std::string write_report(const ScanReport& report, const std::string& format, OutputFile& out) {
   std::ostringstream text;
   if (format == "json")
     write_json(text, report);
@@ -16,14 +49,8 @@ std::string write_report(const ScanReport& report, const std::string& format, co
     write_csv(text, report);
   else
     write_table(text, report);
-  if (output.empty()) {
-    std::cout << text.str() << std::flush;
-    return {};
-  }
-  AtomicFile file(output);
-  if (!file.ok()) return file.error();
-  file.stream() << text.str();
-  return file.commit();
+  out.stream() << text.str();
+  return out.commit();
 }
 
 }  // namespace trailwatch::cli

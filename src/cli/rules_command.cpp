@@ -161,7 +161,7 @@ CLI::App* add_rules_command(CLI::App& app, RulesOptions& o) {
                   "trailwatch's pattern engine");
   rules->add_option("--format", o.format, "Output format")
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json"}));
+      ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
   rules->footer(
       "Every rule counts 1 per matched event into namespace CloudTrailMetrics; its alarm is Sum >= 1 over "
       "300 s,\n"

@@ -105,10 +105,15 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       ->allow_extra_args(false);
   scan->add_option("--format", o.format, "Output format")
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json", "csv"}));
-  scan->add_option("-o,--output", o.output, "Write the report to FILE (atomically) instead of stdout");
-  scan->add_option("--matches", o.matches,
-                   "Write every matched record to FILE as NDJSON (rule, file, oversize, record)");
+      ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
+  scan->add_option(
+      "-o,--output", o.output,
+      "Write the report to FILE: a regular file appears whole or not at all, a FIFO or device is "
+      "written in place, a symbolic link's target is replaced; - is stdout (the default)");
+  scan->add_option(
+      "--matches", o.matches,
+      "Write every matched record to FILE as NDJSON (rule, file, oversize, record), in input order; - is "
+      "stdout (with -o FILE)");
   scan->add_option("--threads", o.threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   scan->add_option(
@@ -189,6 +194,7 @@ int run_scan(const ScanOptions& o) {
   ScanSettings settings;
   std::unique_ptr<ScanPlan> plan;
   std::optional<Shard> shard;
+  std::unique_ptr<ReportOutputs> outputs;
   try {
     if (!o.shard.empty()) {
       shard = parse_shard_option(o.shard, [](const char* name) { return std::getenv(name); });
@@ -201,6 +207,7 @@ int run_scan(const ScanOptions& o) {
     }
     settings = build_scan_settings(o);
     plan = std::make_unique<ScanPlan>(std::move(settings.spec));
+    outputs = std::make_unique<ReportOutputs>(o.output, o.matches);
   } catch (const PatternError& e) {
     std::cerr << "trailwatch: " << e.caret_message() << '\n';
     return kExitUsage;
@@ -217,17 +224,8 @@ int run_scan(const ScanOptions& o) {
         << "trailwatch: --fast has no effect here (a default value, --start/--end/--account/--region, or a "
            "pattern with no literal text needs every record read); reading everything\n";
 
-  std::unique_ptr<AtomicFile> matches_file;
   std::unique_ptr<MatchesWriter> matches;
-  if (!o.matches.empty()) {
-    matches_file = std::make_unique<AtomicFile>(o.matches);
-    if (!matches_file->ok()) {
-      std::cerr << "trailwatch: cannot write --matches file " << o.matches << ": " << matches_file->error()
-                << '\n';
-      return kExitUsage;
-    }
-    matches = std::make_unique<MatchesWriter>(matches_file->stream());
-  }
+  if (outputs->matches) matches = std::make_unique<MatchesWriter>(outputs->matches->stream());
 
   // Built only for s3:// paths, and it resolves credentials only when it lists: local scans need no AWS.
   std::unique_ptr<InputSource> s3;
@@ -239,6 +237,8 @@ int run_scan(const ScanOptions& o) {
     s3_options.concurrency = o.s3_concurrency;
     s3 = aws::make_s3_source(s3_options);
   }
+  if (std::find(o.paths.begin(), o.paths.end(), "-") != o.paths.end() && ::isatty(STDIN_FILENO) == 1)
+    std::cerr << "trailwatch: reading records from the terminal (-); end with Ctrl-D, or pipe a file in\n";
   const Discovery discovery = discover_inputs(o.paths, {s3.get()}, shard);
   ScanProgress progress;
   // One Ctrl-C stops the scan after the files being read and reports what was read; SA_RESETHAND makes a
@@ -266,18 +266,17 @@ int run_scan(const ScanOptions& o) {
   if (in.partial) code = kExitPartial;
   if (in.interrupted) code = kExitInterrupted;
 
-  if (matches_file) {
-    if (std::string problem = matches_file->commit(); !problem.empty()) {
+  if (outputs->matches) {
+    if (std::string problem = outputs->matches->commit(); !problem.empty()) {
       std::cerr << "trailwatch: cannot write " << o.matches << ": " << problem << '\n';
       code = kExitPartial;
     }
   }
-  if (std::string problem = write_report(report, o.format, o.output); !problem.empty()) {
-    std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
+  if (std::string problem = write_report(report, o.format, *outputs->report); !problem.empty()) {
+    std::cerr << "trailwatch: cannot write " << outputs->report_name << ": " << problem << '\n';
     return kExitPartial;
   }
-  if (in.partial && o.format != "table" && !in.errors.empty())
-    std::cerr << "trailwatch: " << in.errors.size() << " input error(s); see input.errors in the report\n";
+  tell_stderr(report, o.format, outputs->report_name == "stdout", o.fail_on_alarm);
   return code;
 }
 

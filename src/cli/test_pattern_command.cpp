@@ -1,5 +1,7 @@
 #include "cli/test_pattern_command.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -52,7 +54,7 @@ CLI::App* add_test_pattern_command(CLI::App& app, TestPatternOptions& o) {
   cmd->add_option("file", o.file, "Events, one per line (default: - for stdin)")->capture_default_str();
   cmd->add_option("--format", o.format, "Output format")
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json"}));
+      ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
   cmd->add_option("--metric-value", o.metric_value, "Value a match publishes: a number, $.field, $name or $N")
       ->capture_default_str();
   cmd->add_option("--default-value", o.default_value, "Value published for an event that does not match");
@@ -103,6 +105,9 @@ int run_test_pattern(const TestPatternOptions& o) {
       return kExitUsage;
     }
     in = &file;
+  } else if (::isatty(STDIN_FILENO) == 1) {
+    // Waiting silently for a terminal looks like a hang.
+    std::cerr << "trailwatch: reading events from the terminal, one per line; end with Ctrl-D\n";
   }
 
   const std::vector<std::string>& names = plan->engine().compiled()[0].dimension_names;

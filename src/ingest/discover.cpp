@@ -75,6 +75,15 @@ class Lister {
     walk_directory(it, root, root, argument);
   }
 
+  // A directory argument that holds no log file at all is an error: a typo'd path or a wrong folder must not
+  // read as "nothing happened". Decided over the whole listing, so every shard says it.
+  void walked_directory(const std::string& argument, std::size_t index) {
+    const bool holds_files =
+        std::any_of(found_.begin(), found_.end(), [&](const Found& f) { return f.argument == index; });
+    if (!holds_files)
+      out_.errors.push_back({argument, "holds no log file (.json.gz, .json, .jsonl, .ndjson or .gz)"});
+  }
+
   // Keeps one copy of each file, then the shard's files, sorted by path.
   void finish() {
     std::stable_sort(found_.begin(), found_.end(), [](const Found& a, const Found& b) {
@@ -240,6 +249,7 @@ Discovery discover_inputs(const std::vector<std::string>& arguments,
       out.errors.push_back({argument, "no such file or directory"});
     } else if (fs::is_directory(status)) {
       lister.walk(argument, a);
+      lister.walked_directory(argument, a);
     } else if (fs::is_regular_file(status) || fs::is_fifo(status)) {
       // Named on the command line, a FIFO is what the user wants read (e.g. <(zcat ...)).
       lister.add_file(argument, base_name, a);

@@ -26,12 +26,23 @@ class NdjsonReader {
       std::size_t lead = 0;
       while (lead < line.size() && is_json_blank(line[lead])) ++lead;  // no '\n' within a line
       line.remove_prefix(lead);
-      if (timestamped) {
-        const std::size_t space = line.find(' ');
-        lead += space == std::string_view::npos ? line.size() : space + 1;
-        line.remove_prefix(space == std::string_view::npos ? line.size() : space + 1);
-      }
       if (line.empty()) continue;
+      if (timestamped) {
+        // "<time> <record>": a line without a time before its first space fails alone, like a bad record.
+        const std::size_t space = line.find(' ');
+        if (space == std::string_view::npos || !parse_utc_time(line.substr(0, space))) {
+          ++result.records_failed;
+          if (result.first_record_error.empty())
+            result.first_record_error = "line " + std::to_string(line_number) +
+                                        ": not '<ISO 8601 time> <record>' (CloudWatch Logs export)";
+          continue;
+        }
+        std::size_t skip = space + 1;
+        while (skip < line.size() && is_json_blank(line[skip])) ++skip;
+        lead += skip;
+        line.remove_prefix(skip);
+        if (line.empty()) continue;
+      }
       if (core_.too_large(line.size(), "line", line_number, result)) continue;
       // The rest of the buffer plus its padding stays readable after the line, which is all simdjson needs.
       std::size_t capacity = remaining - lead + kRecordPadding;

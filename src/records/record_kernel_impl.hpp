@@ -7,6 +7,7 @@
 #include "records/json_error.hpp"
 #include "records/record_limits.hpp"
 #include "records/search_plan.hpp"
+#include "trailwatch/time.hpp"
 
 // Each part uses those before it (these headers have no includes of their own), so the order is kept.
 // clang-format off

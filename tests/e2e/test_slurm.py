@@ -12,7 +12,7 @@ or /var is needed or changed, and every daemon is stopped by its pid at the end.
    `trailwatch scan --format json` of the same paths field for field, except input.seconds, input.threads and the
    shard's own "shard" object.
 2. An array 5-7 over the corpus alone (--shard auto subtracts SLURM_ARRAY_TASK_MIN) where task 6, shard 1, has its
-   -o path under a regular file (ENOTDIR, even for root): that shard exits 2 without a part, the other two read
+   -o path under a regular file (ENOTDIR, even for root): that shard exits 64 at once, without a part; the others read
    exactly the files FNV-1a-64 gives them, and the merge of their parts exits 2 naming the missing "shard 1 of 3".
 
 Skips (exit 77) only when not run as root (slurmd must be) or when munged, slurmctld, slurmd or sbatch is absent
@@ -373,8 +373,10 @@ def main():
                         "run 2")
         if result:
             tasks, merge = result
-            s.equal(tasks, {"5": ("COMPLETED", 0), "6": ("FAILED", 2), "7": ("COMPLETED", 0)},
-                    "run 2: the shard that cannot write its part exits 2, the others 0")
+            # An -o that cannot be written is a usage error found before any input is read (docs/design.md
+            # "Output atomicity and where outputs go"): exit 64, at once.
+            s.equal(tasks, {"5": ("COMPLETED", 0), "6": ("FAILED", 64), "7": ("COMPLETED", 0)},
+                    "run 2: the shard that cannot write its part exits 64 before reading, the others 0")
             s.equal(sorted(os.listdir(os.path.join(work, "parts"))), ["part-0.json", "part-2.json"],
                     "run 2: parts/ holds parts 0 and 2 and no temporary file")
             # The split itself: each part read exactly the files FNV-1a-64 assigns to its shard.

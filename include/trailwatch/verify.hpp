@@ -1,0 +1,84 @@
+// Offline integrity check of a CloudTrail archive against its CloudTrail-Digest files (docs/design.md
+// "verify"). Everything here reads local files only; the digests' own S3 metadata (the newest signature of
+// each chain) comes from a file the user saved before going offline.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trailwatch::verify {
+
+/// Lower-case hex of SHA-256 and MD5 (MD5 only names keys: CloudTrail's fingerprint is MD5 of the key DER).
+std::string sha256_hex(std::string_view bytes);
+std::string md5_hex(std::string_view bytes);
+
+/// One gzip member inflated. CloudTrail writes exactly one member per file; anything after it (a second
+/// member, trailing bytes) means the file is not what was delivered, so it is reported, not inflated.
+struct Inflated {
+  std::string bytes;
+  std::string error;        // corrupt or truncated gzip; empty when the member inflated
+  bool extra_data = false;  // bytes follow the first member
+};
+Inflated inflate_one_member(std::string_view gzip);
+
+/// The exact text CloudTrail signs (docs/design.md "verify": end time, bucket/object, SHA-256 hex of the
+/// inflated digest, previous signature or the four characters `null`; no trailing newline).
+std::string string_to_sign(std::string_view digest_end_time, std::string_view bucket, std::string_view object,
+                           std::string_view digest_sha256_hex,
+                           const std::optional<std::string>& previous_signature);
+
+/// Public keys by fingerprint (MD5 hex of the DER bytes as CloudTrail gives them).
+using PublicKeys = std::map<std::string, std::string>;
+/// Reads one `aws cloudtrail list-public-keys --output json` file into `keys`. Returns why it failed or "".
+std::string load_public_keys(const std::string& path, PublicKeys& keys);
+
+/// RSASSA-PKCS1-v1_5 / SHA-256 check of `signature_hex` over `message` with a PKCS#1 or SubjectPublicKeyInfo
+/// DER key. Returns "" when valid, else why not.
+std::string check_signature(std::string_view der, std::string_view message, std::string_view signature_hex);
+
+struct VerifyOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> public_key_files;
+  std::string signatures_file;  // JSON map: digest key -> {"signature", "signature-algorithm"}
+};
+
+struct Finding {
+  std::string path;
+  std::string kind;  // the kinds of docs/design.md "verify"
+  std::string detail;
+};
+
+struct Chain {
+  std::string account, region, trail;
+  bool backfill = false;
+  std::string first, last;  // first digestStartTime, last digestEndTime
+  int restarts = 0;
+};
+
+struct Gap {
+  std::string account, region, trail, from, to;
+};
+
+struct VerifyReport {
+  std::uint64_t digests_total = 0, digests_valid = 0, digests_invalid = 0, digests_unverified_signature = 0;
+  std::uint64_t logs_total = 0, logs_valid = 0, logs_modified = 0, logs_missing = 0,
+                logs_not_in_any_digest = 0, logs_unreadable = 0;
+  bool keys_given = false;
+  std::vector<Chain> chains;
+  std::vector<Gap> gaps;
+  std::vector<Finding> findings;
+};
+
+VerifyReport verify_archive(const VerifyOptions& options);
+
+/// 0 nothing checked is wrong; 1 tampering or a broken chain; 2 something could not be read or checked.
+int verify_exit_code(const VerifyReport& report);
+
+std::string verify_json(const VerifyReport& report);
+std::string verify_table(const VerifyReport& report);
+
+}  // namespace trailwatch::verify

@@ -1,0 +1,74 @@
+// The trailwatch.verify/1 JSON and the table (docs/design.md "verify").
+#include <fmt/format.h>
+
+#include "trailwatch/json_string.hpp"
+#include "trailwatch/verify.hpp"
+
+namespace trailwatch::verify {
+
+namespace {
+
+std::string q(std::string_view text) {
+  std::string out;
+  append_json_string(out, text);
+  return out;
+}
+
+}  // namespace
+
+std::string verify_json(const VerifyReport& r) {
+  std::string out = "{\"schema\":\"trailwatch.verify/1\",";
+  out += fmt::format("\"digests\":{{\"total\":{},\"valid\":{},\"invalid\":{},\"unverified_signature\":{}}},",
+                     r.digests_total, r.digests_valid, r.digests_invalid, r.digests_unverified_signature);
+  out += fmt::format(
+      "\"log_files\":{{\"total\":{},\"valid\":{},\"modified\":{},\"missing\":{},\"not_in_any_digest\":{},"
+      "\"unreadable\":{}}},",
+      r.logs_total, r.logs_valid, r.logs_modified, r.logs_missing, r.logs_not_in_any_digest,
+      r.logs_unreadable);
+  out += "\"chains\":[";
+  for (std::size_t i = 0; i < r.chains.size(); ++i) {
+    const Chain& c = r.chains[i];
+    // A backfill chain is named by its trail with the file-name suffix, so the schema stays as listed.
+    out += fmt::format(
+        "{}{{\"account\":{},\"region\":{},\"trail\":{},\"first\":{},\"last\":{},\"restarts\":{}}}",
+        i ? "," : "", q(c.account), q(c.region), q(c.backfill ? c.trail + "_backfill" : c.trail), q(c.first),
+        q(c.last), c.restarts);
+  }
+  out += "],\"gaps\":[";
+  for (std::size_t i = 0; i < r.gaps.size(); ++i) {
+    const Gap& g = r.gaps[i];
+    out += fmt::format("{}{{\"account\":{},\"region\":{},\"trail\":{},\"from\":{},\"to\":{}}}", i ? "," : "",
+                       q(g.account), q(g.region), q(g.trail), q(g.from), q(g.to));
+  }
+  out += "],\"findings\":[";
+  for (std::size_t i = 0; i < r.findings.size(); ++i) {
+    const Finding& f = r.findings[i];
+    out += fmt::format("{}{{\"path\":{},\"kind\":{},\"detail\":{}}}", i ? "," : "", q(f.path), q(f.kind),
+                       q(f.detail));
+  }
+  out += "]}\n";
+  return out;
+}
+
+std::string verify_table(const VerifyReport& r) {
+  std::string out;
+  out += fmt::format("digests    {} total, {} valid, {} invalid, {} signature not checked{}\n",
+                     r.digests_total, r.digests_valid, r.digests_invalid, r.digests_unverified_signature,
+                     r.keys_given ? "" : " (no --public-keys)");
+  out +=
+      fmt::format("log files  {} total, {} valid, {} modified, {} missing, {} in no digest, {} unreadable\n",
+                  r.logs_total, r.logs_valid, r.logs_modified, r.logs_missing, r.logs_not_in_any_digest,
+                  r.logs_unreadable);
+  for (const Chain& c : r.chains)
+    out += fmt::format("chain      {} {} {}{}  {} .. {}  {} restart(s)\n", c.account, c.region, c.trail,
+                       c.backfill ? " (backfill)" : "", c.first, c.last, c.restarts);
+  for (const Gap& g : r.gaps)
+    out += fmt::format("gap        {} {} {}  no digest from {} to {}\n", g.account, g.region, g.trail, g.from,
+                       g.to);
+  for (const Finding& f : r.findings) out += fmt::format("{:<24} {}  {}\n", f.kind, f.path, f.detail);
+  out += verify_exit_code(r) == 0 ? "result     intact: nothing checked is wrong\n"
+                                  : "result     NOT intact or not fully checked: see above\n";
+  return out;
+}
+
+}  // namespace trailwatch::verify
