@@ -102,6 +102,44 @@ TEST(ScanSettings, ScopeAndLimitsAreParsed) {
   EXPECT_NE(usage_error(o).find("--max-inflated-size takes a size"), std::string::npos);
 }
 
+// docs/design.md "Pruning by the layout": --delivery-slack DURATION and --no-prune.
+TEST(ScanSettings, TheDeliverySlackIsADuration) {
+  ScanOptions o;
+  EXPECT_EQ(build_scan_settings(o).spec.delivery_slack, 86400);  // 1d by default
+  for (const auto& [text, seconds] :
+       std::vector<std::pair<std::string, std::int64_t>>{{"0", 0},
+                                                         {"0m", 0},
+                                                         {"90s", 90},
+                                                         {"30m", 1800},
+                                                         {"6h", 21600},
+                                                         {"1d", 86400},
+                                                         {"3650d", 315360000}}) {
+    SCOPED_TRACE(text);
+    o.delivery_slack = text;
+    EXPECT_EQ(build_scan_settings(o).spec.delivery_slack, seconds);
+  }
+  for (const std::string bad :
+       {"", "5", "1w", "-1h", "+1h", "1.5h", "h", "1 h", "1H", "3651d", "99999999999999999999d"}) {
+    SCOPED_TRACE(bad);
+    o.delivery_slack = bad;
+    const std::string message = usage_error(o);
+    EXPECT_NE(message.find("--delivery-slack takes a duration such as 0, 30m, 6h or 1d"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find(bad), std::string::npos) << message;
+  }
+}
+
+TEST(ScanSettings, NoPruneReadsEveryFileWhateverTheSlack) {
+  ScanOptions o;
+  o.no_prune = true;
+  EXPECT_FALSE(build_scan_settings(o).spec.delivery_slack.has_value());
+  o.delivery_slack = "6h";
+  EXPECT_FALSE(build_scan_settings(o).spec.delivery_slack.has_value());
+  // A slack that is not a duration is still refused: a typo never passes unnoticed.
+  o.delivery_slack = "6 hours";
+  EXPECT_NE(usage_error(o).find("--delivery-slack"), std::string::npos);
+}
+
 TEST(ScanSettings, AConfigurationsAlarmsReplaceTheFlags) {
   ScanOptions o;
   o.configs = {std::string(TW_TESTDATA) + "/config/describe-metric-filters.json",

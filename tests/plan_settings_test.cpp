@@ -98,6 +98,7 @@ ScanSpec rich_spec() {
   spec.group_by.account = true;
   spec.group_by.region = true;
   spec.dedup_events = true;
+  spec.delivery_slack = 6 * 3600;
   return spec;
 }
 
@@ -202,6 +203,7 @@ void expect_same_spec(const ScanSpec& a, const ScanSpec& b) {
   EXPECT_EQ(a.group_by.account, b.group_by.account);
   EXPECT_EQ(a.group_by.region, b.group_by.region);
   EXPECT_EQ(a.dedup_events, b.dedup_events);
+  EXPECT_EQ(a.delivery_slack, b.delivery_slack);
 }
 
 void expect_round_trip(const std::function<ScanSpec()>& make) {
@@ -223,7 +225,8 @@ TEST(PlanSettings, TheDefaultRuleRoundTrips) {
       "\"datapoints_to_alarm\":1,\"treat_missing_data\":\"missing\",\"evaluation_range_periods\":3}},"
       "\"series_statistic\":\"Sum\",\"fallback_period\":300,"
       "\"scope\":{\"start\":null,\"end\":null,\"accounts\":[],\"regions\":[]},"
-      "\"group_by\":{\"account\":false,\"region\":false},\"dedup_events\":false}";
+      "\"group_by\":{\"account\":false,\"region\":false},\"dedup_events\":false,"
+      "\"pruning\":{\"delivery_slack\":86400}}";
   ASSERT_GE(json.size(), expected_tail.size());
   EXPECT_EQ(json.substr(json.size() - expected_tail.size()), expected_tail) << json;
 }
@@ -381,8 +384,31 @@ TEST(PlanSettings, ExtremeIntegersRoundTrip) {
     spec.scope.start = 0;
     spec.scope.end = std::nullopt;
     spec.filters[1].created_at = kMin;
+    spec.delivery_slack = 0;
     return spec;
   });
+  expect_round_trip([] {
+    ScanSpec spec = rich_spec();
+    spec.delivery_slack = kMaxDeliverySlack;
+    return spec;
+  });
+}
+
+TEST(PlanSettings, ASlackOutOfRangeIsAPlanError) {
+  for (const std::int64_t slack : {std::int64_t{-1}, kMaxDeliverySlack + 1, kMin, kMax}) {
+    SCOPED_TRACE(slack);
+    ScanSpec spec = rich_spec();
+    spec.delivery_slack = slack;
+    EXPECT_THROW(scan_settings_json(spec), PlanError);
+  }
+}
+
+TEST(PlanSettings, WithoutPruningTheSettingsSayNull) {
+  ScanSpec spec = rich_spec();
+  spec.delivery_slack.reset();
+  const std::string json = round_trip(spec);
+  EXPECT_NE(json.find(",\"pruning\":null}"), std::string::npos) << json;
+  EXPECT_FALSE(parse_scan_settings(json).delivery_slack.has_value());
 }
 
 // Text a JSON string must escape (quote, backslash, control characters, DEL) or keep as UTF-8.
@@ -491,6 +517,10 @@ std::vector<Change> every_series_changes() {
       {"group by account", [](ScanSpec& s) { s.group_by.account = false; }},
       {"group by region", [](ScanSpec& s) { s.group_by.region = false; }},
       {"dedup events", [](ScanSpec& s) { s.dedup_events = false; }},
+      // docs/design.md "Pruning by the layout": how late a delivery is read changes what is counted.
+      {"delivery slack", [](ScanSpec& s) { s.delivery_slack = 6 * 3600 + 60; }},
+      {"delivery slack 0", [](ScanSpec& s) { s.delivery_slack = 0; }},
+      {"no pruning", [](ScanSpec& s) { s.delivery_slack.reset(); }},
   };
 }
 
@@ -682,7 +712,9 @@ void expect_each_missing_key_named(const std::string& json) {
                                "regions",
                                "group_by",
                                "account",
-                               "region"}) {
+                               "region",
+                               "pruning",
+                               "delivery_slack"}) {
     const std::string key = key_text;
     const std::string quoted = "\"" + key + "\":";
     for (std::size_t at = json.find(quoted); at != std::string::npos; at = json.find(quoted, at + 1)) {
@@ -761,6 +793,11 @@ TEST(ParseScanSettings, AWrongTypeIsNamed) {
       {&every, "\"group_by\":{", "\"group_by\":[],\"x\":{", "group_by"},
       {&every, "\"account\":true", "\"account\":1", "account"},
       {&every, "\"region\":true", "\"region\":\"true\"", "region"},
+      {&every, "\"pruning\":{", "\"pruning\":true,\"x\":{", "pruning"},
+      {&every, "\"delivery_slack\":21600", "\"delivery_slack\":\"6h\"", "delivery_slack"},
+      {&every, "\"delivery_slack\":21600", "\"delivery_slack\":-1", "delivery_slack"},
+      {&every, "\"delivery_slack\":21600", "\"delivery_slack\":315360001", "delivery_slack"},
+      {&every, "\"delivery_slack\":21600", "\"delivery_slack\":21600.5", "delivery_slack"},
       {&config, "\"configured\":[", "\"configured\":{},\"x\":[", "configured"},
       {&config, "\"configured\":[{", "\"configured\":[[],{", "configured"},
       {&config, "\"metric_name\":\"Logins\"", "\"metric_name\":0", "metric_name"},

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "trailwatch/layout.hpp"
+
 namespace trailwatch {
 
 class InputSource;
@@ -56,6 +58,13 @@ struct SkipCounts {
                                   // symbolic link and its target): read once
 };
 
+/// What pruning by the layout passed over (trailwatch/layout.hpp). Reported as input.pruned.
+struct PruneCounts {
+  std::uint64_t prefixes = 0;  // folders not entered: another account's or region's, or a year, month or day
+                               // out of the window
+  std::uint64_t files = 0;     // log files not read: delivered out of the window
+};
+
 /// Something about one path, for input.errors or input.warnings.
 struct PathMessage {
   std::string path;
@@ -69,6 +78,7 @@ struct PathMessage {
 struct Discovery {
   std::vector<InputFile> files;  // sorted by path, so output is the same for any thread count
   SkipCounts skipped;
+  PruneCounts pruned;
   std::vector<PathMessage> errors;  // arguments or directories that could not be read
 };
 
@@ -81,14 +91,51 @@ class InputSource {
   /// True when `argument` names inputs of this source (e.g. it starts with "s3://").
   virtual bool handles(std::string_view argument) const = 0;
   /// Adds the inputs behind `argument` to `out.files` (each with `source` = this and `name` = its key after
-  /// the argument's prefix, which decides its shard), what it passed over to `out.skipped`, and what it could
-  /// not list, with the reason, to `out.errors`.
+  /// the argument's prefix, which decides its shard), what it passed over to `out.skipped` and `out.pruned`,
+  /// and what it could not list, with the reason, to `out.errors`. discover_inputs prunes the files listed by
+  /// their paths; a source that knows the Pruning can spare listing the prefixes it rules out.
   virtual void list(std::string_view argument, Discovery& out) const = 0;
   /// Replaces `bytes` with the input's bytes as stored (gzip or plain). More than `max_bytes` is an error.
   /// Returns an empty string, or the reason the input could not be read (it is then named in the report).
   /// Called from several worker threads at once.
   virtual std::string read(const InputFile& file, std::uint64_t max_bytes, std::string& bytes) const = 0;
+  /// Called by a scan before its workers start, with this source's inputs in the order they will be asked
+  /// for, each once, and the `max_bytes` read() will get: a source whose reads wait on the network fetches
+  /// ahead, a bounded number at a time. The default does nothing.
+  virtual void will_read(const std::vector<const InputFile*>& /*files*/, std::uint64_t /*max_bytes*/) const {}
+  /// Called once the scan asks for nothing more, also when it was interrupted: what was announced and not
+  /// read is abandoned. The default does nothing.
+  virtual void done_reading() const {}
 };
+
+/// For the lifetime of a scan: announces the inputs of `inputs` to their sources in input order
+/// (InputSource::will_read), and tells those sources when it ends (done_reading).
+class AnnouncedReads {
+ public:
+  AnnouncedReads(const Discovery& inputs, std::uint64_t max_bytes);
+  ~AnnouncedReads();
+  AnnouncedReads(const AnnouncedReads&) = delete;
+  AnnouncedReads& operator=(const AnnouncedReads&) = delete;
+
+ private:
+  std::vector<const InputSource*> sources_;
+};
+
+/// Why a directory walk passes over a file; Read when it reads it.
+enum class NameVerdict { Read, Digest, Insight, Lake, OtherName };
+
+/// The walk's verdict on a folder: Digest, Insight or Lake for `CloudTrail-Digest`, `CloudTrail-Insight` and
+/// `CloudTrail-Lake`, whose trees it does not enter; else Read.
+NameVerdict folder_verdict(std::string_view folder_name);
+
+/// The walk's verdict on a file at `relative_name` (folders separated by '/', relative to the directory
+/// argument): the verdict of the first folder on the way that is not entered, else Read for the names
+/// is_log_file_name() accepts and OtherName for the rest. Sources that list keys (S3) judge them with it, so
+/// that a listing and a walk of its local copy read the same files and count the same skips.
+NameVerdict listed_name_verdict(std::string_view relative_name);
+
+/// The counter of `skipped` that a verdict other than Read adds to.
+std::uint64_t& skip_counter(SkipCounts& skipped, NameVerdict verdict);
 
 /// Expands the command-line arguments: an argument some source in `sources` handles is listed by it; else a
 /// file is read whatever its name, a directory is walked recursively (see docs/design.md "Reading input"),
@@ -96,10 +143,12 @@ class InputSource {
 /// path) and counted in skipped.duplicate. With `shard`, only that shard's files are kept, and what the walk
 /// passed over or could not read is counted by the shard its name falls in, so the shards' counts add up to
 /// an unsharded run's; an error about an argument itself is in every shard's. Files come out sorted by path,
-/// so output is the same for any thread count.
+/// so output is the same for any thread count. Inside a directory argument or a source's listing, `pruning`
+/// decides which folders of the layout are entered and which log files are read (a file argument is read
+/// whatever its name); what it passes over is counted in `pruned`, by shard too.
 Discovery discover_inputs(const std::vector<std::string>& arguments,
                           const std::vector<const InputSource*>& sources = {},
-                          std::optional<Shard> shard = std::nullopt);
+                          std::optional<Shard> shard = std::nullopt, const Pruning& pruning = {});
 
 /// True for the names a directory walk reads.
 bool is_log_file_name(std::string_view name);

@@ -50,11 +50,15 @@ struct ScanSpec {
   /// --dedup-events: a record whose (recipientAccountId, eventID) was already counted, in input order, adds
   /// nothing (overlapping organisation and account trails).
   bool dedup_events = false;
+  /// Pruning by the layout (trailwatch/layout.hpp): how long after `scope.end` a log file may be delivered
+  /// and still be read, in seconds (--delivery-slack, 0 to kMaxDeliverySlack); nullopt reads every file
+  /// (--no-prune). Part of the question: records delivered later than that are not counted.
+  std::optional<std::int64_t> delivery_slack = kDefaultDeliverySlack;
 };
 
 /// The settings of `spec` that change the answer, as canonical JSON: rules with their patterns and
-/// transformations, alarms, statistic, period, scope and grouping; never paths, threads, --fast or the
-/// machine (docs/design.md "Partial results and merge"). Equal specs give equal text.
+/// transformations, alarms, statistic, period, scope, grouping and pruning; never paths, threads, --fast or
+/// the machine (docs/design.md "Partial results and merge"). Equal specs give equal text.
 std::string scan_settings_json(const ScanSpec& spec);
 /// Reads what scan_settings_json wrote back into a spec. Throws PlanError naming what is wrong, or
 /// PatternError for a pattern that does not parse.
@@ -103,6 +107,7 @@ struct InputSummary {
   std::string kernel;        // the simdjson kernel that ran
   unsigned threads = 1;
   SkipCounts skipped;
+  PruneCounts pruned;
   std::vector<PathMessage> warnings;  // sorted
   std::vector<PathMessage> errors;    // sorted
 };
@@ -178,6 +183,8 @@ class ScanPlan {
   const std::vector<UnreplayableAlarm>& unreplayable() const { return unreplayable_; }
   Statistic series_statistic() const { return series_statistic_; }
   const RecordScope& scope() const { return engine_.scope(); }
+  /// What the scope and the delivery slack let discovery pass over in the layout.
+  const Pruning& pruning() const { return pruning_; }
   /// The aggregation period: every replayed alarm's period is a whole multiple of it.
   std::int64_t period() const { return engine_.period(); }
 
@@ -194,6 +201,7 @@ class ScanPlan {
   std::optional<LiteralPrefilter> prefilter_;
   std::vector<PlannedAlarm> alarms_;
   std::vector<UnreplayableAlarm> unreplayable_;
+  Pruning pruning_;
 };
 
 // ---- single events

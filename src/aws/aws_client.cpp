@@ -1,11 +1,6 @@
 #include "aws/aws_client.hpp"
 
-#include <algorithm>
 #include <array>
-#include <chrono>
-#include <cmath>
-#include <random>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -25,10 +20,6 @@ constexpr std::array<ServiceInfo, 6> kServices = {{
     {"ec2", "ec2", Protocol::Query, "", "2016-11-15"},
     {"sts", "sts", Protocol::Query, "", "2011-06-15"},
 }};
-
-void real_sleep(double seconds) {
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-}
 
 std::time_t real_clock() {
   return std::time(nullptr);
@@ -76,17 +67,13 @@ Endpoint endpoint_for(const ServiceInfo& service, std::string_view region,
   return out;
 }
 
-double backoff_seconds(int retry, double random01) {
-  double cap = std::min(20.0, std::pow(2.0, std::max(0, retry - 1)));
-  return std::clamp(random01, 0.0, 1.0) * cap;
-}
-
 std::string redact(std::string text, const Credentials& credentials) {
   for (const std::string* secret : {&credentials.secret_access_key, &credentials.session_token}) {
     if (secret->empty()) continue;
-    for (size_t at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at)) {
-      text.replace(at, secret->size(), "<redacted>");
-    }
+    constexpr std::string_view kMask = "<redacted>";
+    // The search goes on after the mask: a secret that occurs in the mask ("t") would be found in it forever.
+    for (size_t at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at + kMask.size()))
+      text.replace(at, secret->size(), kMask);
   }
   return text;
 }
@@ -95,9 +82,8 @@ AwsClient::AwsClient(Credentials credentials, std::optional<std::string> endpoin
                      Transport transport, Sleep sleep, Clock clock)
     : credentials_(std::move(credentials)),
       endpoint_url_(std::move(endpoint_url)),
-      max_attempts_(std::max(1, max_attempts)),
+      retry_(max_attempts, std::move(sleep)),
       transport_(std::move(transport)),
-      sleep_(sleep ? std::move(sleep) : Sleep(real_sleep)),
       clock_(clock ? std::move(clock) : Clock(real_clock)) {}
 
 std::string AwsClient::call_json(std::string_view region, const ServiceInfo& service,
@@ -123,9 +109,7 @@ std::string AwsClient::send(std::string_view region, const ServiceInfo& service,
                             std::vector<std::pair<std::string, std::string>> headers, std::string body) {
   Endpoint endpoint = endpoint_for(service, region, endpoint_url_);
   std::string action = std::string(service.name) + ":" + std::string(operation);
-  std::mt19937_64 random(std::random_device{}());
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  for (int attempt = 1;; ++attempt) {
+  return retry_.run([&](int attempt) -> std::string {
     SignableRequest signable;
     signable.method = "POST";
     signable.path = endpoint.path;
@@ -149,13 +133,12 @@ std::string AwsClient::send(std::string_view region, const ServiceInfo& service,
                            : parse_xml_error(response.status, response.body, action);
       throw ApiError(error.code(), error.http_status(), redact(error.what(), credentials_));
     } catch (const ApiError& error) {
-      if (attempt >= max_attempts_ || !is_retryable(error)) {
-        if (error.code() != "NetworkError") throw;
-        throw ApiError(error.code(), error.http_status(), action + " failed: " + error.what());
-      }
-      sleep_(backoff_seconds(attempt, unit(random)));
+      // The last attempt's transport failure names the call; retried ones are passed on as they are.
+      const bool last = attempt >= retry_.max_attempts() || !is_retryable(error);
+      if (!last || error.code() != "NetworkError") throw;
+      throw ApiError(error.code(), error.http_status(), action + " failed: " + error.what());
     }
-  }
+  });
 }
 
 }  // namespace trailwatch::aws

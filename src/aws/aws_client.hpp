@@ -12,6 +12,7 @@
 
 #include "aws/credentials.hpp"
 #include "aws/http_client.hpp"
+#include "aws/retry_policy.hpp"
 
 namespace trailwatch::aws {
 
@@ -38,10 +39,6 @@ struct Endpoint {
 };
 Endpoint endpoint_for(const ServiceInfo& service, std::string_view region,
                       const std::optional<std::string>& endpoint_url);
-
-/// The delay before retry number `retry` (1 for the first retry): full jitter, `random01` * min(20,
-/// 2^(retry-1)) seconds, as the AWS SDKs' standard retry mode.
-double backoff_seconds(int retry, double random01);
 
 /// `text` with every occurrence of the secret key and session token replaced, for messages built from
 /// anything a server echoed.
@@ -70,9 +67,8 @@ class AwsClient {
 
   Credentials credentials_;
   std::optional<std::string> endpoint_url_;
-  int max_attempts_;
+  RetryPolicy retry_;
   Transport transport_;
-  Sleep sleep_;
   Clock clock_;
 };
 

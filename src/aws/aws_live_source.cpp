@@ -27,9 +27,7 @@ std::string ca_bundle(const ClientConfig& config) {
 }
 
 Transport transport_for(const ClientConfig& config) {
-  HttpOptions options;
-  if (std::string bundle = ca_bundle(config); !bundle.empty()) options.ca_bundle = bundle;
-  return make_curl_transport(options);
+  return make_curl_transport(http_options(config));
 }
 
 class LiveSource : public ApiSource {
@@ -111,6 +109,12 @@ class LiveSource : public ApiSource {
 };
 
 }  // namespace
+
+HttpOptions http_options(const ClientConfig& config) {
+  HttpOptions options;
+  if (std::string bundle = ca_bundle(config); !bundle.empty()) options.ca_bundle = bundle;
+  return options;
+}
 
 std::string default_region(const ClientConfig& config) {
   for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {

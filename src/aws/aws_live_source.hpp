@@ -9,6 +9,9 @@
 
 namespace trailwatch::aws {
 
+/// The HTTP options `config` asks for (its CA bundle, else AWS_CA_BUNDLE).
+HttpOptions http_options(const ClientConfig& config);
+
 /// An ApiSource that signs with `credentials` and sends through `transport` (make_live_source passes
 /// libcurl).
 std::unique_ptr<ApiSource> make_source(Credentials credentials, const ClientConfig& config,

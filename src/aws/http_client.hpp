@@ -1,39 +1,57 @@
 // HTTPS through libcurl: TLS verified, a CA bundle when given, bounded time and size, proxies from the
-// environment as curl reads them (https_proxy, no_proxy, ...).
+// environment as curl reads them (https_proxy, no_proxy, ...). Connections are kept open between requests.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace trailwatch::aws {
 
-/// A request ready to send: the full URL (query included) and the headers to send as they are.
+/// A request ready to send: the full URL (query included, path and query already percent-encoded, sent as
+/// they are: "." and ".." segments are S3 key text, not to be resolved) and the headers to send as they are.
 struct HttpRequest {
-  std::string method = "POST";
+  std::string method = "POST";  // POST, GET or HEAD
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  /// The largest body accepted; 0: the transport's limit (HttpOptions::max_response_bytes).
+  std::size_t max_response_bytes = 0;
+  /// When set, the request ends early (ApiError "Cancelled") once it becomes true.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {
   int status = 0;
   std::string body;
+  /// Response headers, names lower-cased, in the order received.
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  /// The value of header `lower_name`, empty when absent.
+  std::string header(std::string_view lower_name) const;
 };
 
 struct HttpOptions {
   std::optional<std::string> ca_bundle;  // PEM file; nullopt: curl's default store
   long connect_timeout_seconds = 10;
+  /// The most one request may take; 0: no bound (S3 objects of any size), the stall bound still applies.
   long total_timeout_seconds = 60;
+  /// A request that moves fewer than 1 KiB in this many seconds is abandoned: a stalled connection.
+  long stall_timeout_seconds = 30;
   size_t max_response_bytes = 256u << 20;  // an endless answer is an error, not an exhausted machine
 };
 
-/// Sends requests; throws ApiError("NetworkError") when no HTTP response arrives.
+/// Sends requests; throws ApiError("NetworkError") when no whole HTTP response arrives (a refused or dropped
+/// connection, a body cut short of its Content-Length, a stall) and ApiError("ResponseTooLarge") past the
+/// size limit. Safe to call from several threads at once.
 using Transport = std::function<HttpResponse(const HttpRequest&)>;
 
-/// A Transport backed by libcurl with `options`.
+/// A Transport backed by libcurl with `options`. It keeps finished handles (and their open connections) for
+/// the next request, so many small requests to one host do not each pay for a TCP and TLS handshake.
 Transport make_curl_transport(HttpOptions options);
 
 }  // namespace trailwatch::aws

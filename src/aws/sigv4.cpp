@@ -246,12 +246,12 @@ std::string authorization(const SignableRequest& request, const Credentials& cre
 }
 
 void sign(SignableRequest& request, const Credentials& credentials, std::string_view region,
-          std::string_view service, std::time_t now) {
+          std::string_view service, std::time_t now, bool normalize) {
   std::string date_time = amz_date(now);
   request.headers.emplace_back("X-Amz-Date", date_time);
   if (!credentials.session_token.empty())
     request.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
-  std::string value = authorization(request, credentials, region, service, date_time);
+  std::string value = authorization(request, credentials, region, service, date_time, normalize);
   request.headers.emplace_back("Authorization", std::move(value));
 }
 

@@ -61,8 +61,9 @@ std::string authorization(const SignableRequest& request, const Credentials& cre
                           bool normalize = true);
 
 /// Adds X-Amz-Date, X-Amz-Security-Token (with a session token) and Authorization to `request`, signed at
-/// `now`.
+/// `now`. `normalize` false for S3, whose keys are signed as they are ("a//b/./c" is another key than
+/// "a/b/c").
 void sign(SignableRequest& request, const Credentials& credentials, std::string_view region,
-          std::string_view service, std::time_t now);
+          std::string_view service, std::time_t now, bool normalize = true);
 
 }  // namespace trailwatch::aws

@@ -22,6 +22,7 @@
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/rules.hpp"
+#include "trailwatch/s3.hpp"
 #include "trailwatch/scan.hpp"
 
 namespace trailwatch::cli {
@@ -45,7 +46,10 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
                           rule.title, rule.pattern, rule.alarm.statistic, rule.alarm.comparison_operator,
                           rule.alarm.threshold, rule.alarm.period, rule.alarm.datapoints_to_alarm,
                           rule.alarm.evaluation_periods, rule.alarm.treat_missing_data));
-  scan->add_option("paths", o.paths, "Files, directories (walked recursively) or - for stdin")->required();
+  scan->add_option("paths", o.paths,
+                   "Files, directories (walked recursively), s3://BUCKET[/PREFIX] (listed like a directory) "
+                   "or - for stdin")
+      ->required();
   scan->add_option(
           "--rule", o.rules,
           fmt::format("Built-in rule id ('trailwatch rules' lists them); repeatable (default: {})", rule.id))
@@ -99,6 +103,18 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       ->allow_extra_args(false);
   scan->add_option("--region", o.regions, "Only records of this awsRegion; repeatable")
       ->allow_extra_args(false);
+  scan->add_option(
+          "--delivery-slack", o.delivery_slack,
+          "How late after --end a log file may be delivered and still be read: 0, 30m, 6h, 1d. In "
+          "CloudTrail's "
+          "folders (AWSLogs/[o-id/]<account>/CloudTrail/<region>/YYYY/MM/DD/) a scan skips the accounts and "
+          "regions outside --account/--region, and the files whose name says they were delivered before "
+          "--start - 15 min or at --end + DURATION or later: records delivered that late are not counted. "
+          "Files and folders outside that layout are always read")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  scan->add_flag("--no-prune", o.no_prune,
+                 "Read every file whatever its folder or name says: slower, exact however late a delivery");
   scan->add_option("--format", o.format, "Output format")
       ->capture_default_str()
       ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
@@ -138,6 +154,19 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       "Count each event once: a record whose (recipientAccountId, eventID) was already counted, in "
       "input order, adds nothing (an organisation trail and an account trail recording the same "
       "call); input.duplicate_events says how many. Not with --shard");
+  scan->add_option(
+      "--profile", o.profile,
+      "s3:// paths: AWS CLI profile (default: AWS_PROFILE, else default; credentials as the AWS CLI "
+      "finds them)");
+  scan->add_option("--endpoint-url", o.endpoint_url,
+                   "s3:// paths: send S3 requests to this URL, path style (S3-compatible servers)");
+  scan->add_option("--ca-bundle", o.ca_bundle, "s3:// paths: PEM file of CAs to verify TLS with")
+      ->check(CLI::ExistingFile);
+  scan->add_option("--s3-concurrency", o.s3_concurrency,
+                   "s3:// paths: GetObject requests in flight at once, which is also the most objects held "
+                   "fetched ahead of the workers")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
   scan->add_flag_callback(
       "--progress", [&o] { o.progress = true; }, "Show a progress line on stderr");
   scan->add_flag_callback(
@@ -160,11 +189,15 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       "authentication\" }' \\\n"
       "                  --metric-name ConsoleLoginFailures ~/AWSLogs\n"
       "  trailwatch scan --start 2024-03-01 --end 2024-03-02 --region us-east-1 ~/AWSLogs\n"
+      "                  only us-east-1's folders, files delivered 2024-02-29T23:45 to 2024-03-03\n"
       "  trailwatch scan --rule cis --group-by account,region ~/AWSLogs\n"
       "  trailwatch scan --fast ~/AWSLogs        same answer, files that cannot match skipped unparsed\n"
       "  aws logs describe-metric-filters > filters.json; aws cloudwatch describe-alarms > alarms.json\n"
       "  trailwatch scan --config filters.json --config alarms.json ~/AWSLogs\n"
       "  zcat 111122223333_CloudTrail_us-east-1_*.json.gz | trailwatch scan -\n"
+      "  trailwatch scan --profile audit "
+      "s3://my-trail-bucket/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/\n"
+      "    reads the objects under that prefix (permissions s3:ListBucket and s3:GetObject)\n"
       "  trailwatch scan --shard 3/8 --format json -o part-3.json ~/AWSLogs    one of 8 machines; then\n"
       "  trailwatch merge part-*.json");
   return scan;
@@ -207,9 +240,20 @@ int run_scan(const ScanOptions& o) {
   std::unique_ptr<MatchesWriter> matches;
   if (outputs->matches) matches = std::make_unique<MatchesWriter>(outputs->matches->stream());
 
+  // Built only for s3:// paths, and it resolves credentials only when it lists: local scans need no AWS.
+  std::unique_ptr<InputSource> s3;
+  if (std::any_of(o.paths.begin(), o.paths.end(), [](const std::string& p) { return aws::is_s3_path(p); })) {
+    aws::S3SourceOptions s3_options;
+    if (!o.profile.empty()) s3_options.client.profile = o.profile;
+    if (!o.endpoint_url.empty()) s3_options.client.endpoint_url = o.endpoint_url;
+    if (!o.ca_bundle.empty()) s3_options.client.ca_bundle = o.ca_bundle;
+    s3_options.concurrency = o.s3_concurrency;
+    s3_options.pruning = plan->pruning();
+    s3 = aws::make_s3_source(s3_options);
+  }
   if (std::find(o.paths.begin(), o.paths.end(), "-") != o.paths.end() && ::isatty(STDIN_FILENO) == 1)
     std::cerr << "trailwatch: reading records from the terminal (-); end with Ctrl-D, or pipe a file in\n";
-  const Discovery discovery = discover_inputs(o.paths, {}, shard);
+  const Discovery discovery = discover_inputs(o.paths, {s3.get()}, shard, plan->pruning());
   ScanProgress progress;
   // One Ctrl-C stops the scan after the files being read and reports what was read; SA_RESETHAND makes a
   // second one end the process at once.

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "trailwatch/rules.hpp"
+#include "trailwatch/s3.hpp"
 
 namespace trailwatch::cli {
 
@@ -37,6 +38,8 @@ struct ScanOptions {
   std::string end;
   std::vector<std::string> accounts;
   std::vector<std::string> regions;
+  std::string delivery_slack = "1d";
+  bool no_prune = false;
   std::string format = "table";
   std::string output;
   std::string matches;
@@ -49,6 +52,11 @@ struct ScanOptions {
   bool fast = false;
   std::string shard;  // --shard I/N | auto | auto/N; empty: every input
   bool dedup_events = false;
+  // s3:// paths: as `audit` reaches AWS, and how many objects are fetched at once.
+  std::string profile;
+  std::string endpoint_url;
+  std::string ca_bundle;
+  unsigned s3_concurrency = aws::kDefaultS3Concurrency;
 };
 
 /// Adds the `scan` subcommand to `app`; the options are written into `options`.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "cli/duration_option.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/rules.hpp"
@@ -209,6 +210,9 @@ ScanSettings build_scan_settings(const ScanOptions& o) {
   s.spec.scope = build_scope(o);
   s.spec.group_by = build_group_by(o.group_by);
   s.spec.dedup_events = o.dedup_events;
+  // Checked with --no-prune too, so that a typo never passes unnoticed; the slack then means nothing.
+  const std::int64_t slack = parse_duration("--delivery-slack", o.delivery_slack, kMaxDeliverySlack);
+  s.spec.delivery_slack = o.no_prune ? std::nullopt : std::optional<std::int64_t>(slack);
   s.run.threads = o.threads;
   s.run.fast = o.fast;
   s.run.loader.max_inflated_bytes = parse_byte_size("--max-inflated-size", o.max_inflated_size);

@@ -70,6 +70,11 @@ BufferLoader::~BufferLoader() = default;
 LoadedBuffer BufferLoader::load(const InputFile& file) {
   LoadedBuffer out;
   if (file.source != nullptr) {
+    // The size a source listed is known before anything is fetched, as a local file's is before it is read.
+    if (file.size > impl_->options.max_inflated_bytes) {
+      out.error = too_large(impl_->options.max_inflated_bytes);
+      return out;
+    }
     // A source that fails may leave `fetched` as the previous input left it: nothing of it was read now.
     impl_->fetched.clear();
     std::string failure = file.source->read(file, impl_->options.max_inflated_bytes, impl_->fetched);

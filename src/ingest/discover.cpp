@@ -18,27 +18,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.ends_with(suffix);
 }
 
-enum class SkippedTree { None, Digest, Insight, Lake };
-
-SkippedTree skipped_tree(const fs::path& dir) {
-  const std::string name = dir.filename().string();
-  if (name == "CloudTrail-Digest") return SkippedTree::Digest;
-  if (name == "CloudTrail-Insight") return SkippedTree::Insight;
-  if (name == "CloudTrail-Lake") return SkippedTree::Lake;
-  return SkippedTree::None;
-}
-
-std::uint64_t& counter_for(SkipCounts& skipped, SkippedTree tree) {
-  switch (tree) {
-    case SkippedTree::Digest:
-      return skipped.digest;
-    case SkippedTree::Insight:
-      return skipped.insight;
-    default:
-      return skipped.lake;
-  }
-}
-
 // A file found, before duplicates are removed and shards chosen.
 struct Found {
   InputFile file;
@@ -49,10 +28,12 @@ struct Found {
   ino_t inode = 0;
 };
 
-// Lists the arguments, keeping what is found in the caller's shard (all of it without one).
+// Lists the arguments, keeping what is found in the caller's shard (all of it without one) and what pruning
+// keeps.
 class Lister {
  public:
-  Lister(Discovery& out, std::optional<Shard> shard) : out_(out), shard_(shard) {}
+  Lister(Discovery& out, std::optional<Shard> shard, const Pruning& pruning)
+      : out_(out), shard_(shard), pruning_(pruning) {}
 
   bool mine(std::string_view name) const { return !shard_ || fnv1a64(name) % shard_->count == shard_->index; }
 
@@ -74,20 +55,35 @@ class Lister {
 
   void add_source_files(Discovery& listed, std::size_t argument) {
     for (InputFile& file : listed.files) {
-      Found found;
       if (file.name.empty()) file.name = file.path;
+      // A source names its inputs by URL-like paths (s3://bucket/key) in which the layout is found as in a
+      // local path. The same key listed twice is counted once, as a local file is.
+      if (!pruning_.read_file(file.path)) {
+        if (seen_paths_.insert(file.path).second && mine(file.name)) ++out_.pruned.files;
+        continue;
+      }
+      Found found;
       found.file = std::move(file);
       found.argument = argument;
       found_.push_back(std::move(found));
     }
     // A source lists no local paths; what it passed over is counted by shard 0 alone, so the counts still
     // add up across shards.
-    if (!shard_ || shard_->index == 0) add_counts(listed.skipped);
+    if (!shard_ || shard_->index == 0) {
+      add_counts(listed.skipped);
+      out_.pruned.prefixes += listed.pruned.prefixes;
+      out_.pruned.files += listed.pruned.files;
+    }
     out_.errors.insert(out_.errors.end(), listed.errors.begin(), listed.errors.end());
   }
 
   void walk(const fs::path& root, std::size_t argument) {
     std::error_code ec;
+    // Pruning finds the layout in the whole path, so that a walk from inside the layout (~/AWSLogs, or one
+    // account's folder) knows where it stands.
+    fs::path absolute = fs::absolute(root, ec);
+    layout_root_ = (ec ? root : absolute.lexically_normal()).native();
+    while (layout_root_.size() > 1 && layout_root_.ends_with('/')) layout_root_.pop_back();
     fs::directory_iterator it(root, ec);
     if (ec) {
       out_.errors.push_back({root.string(), "cannot read directory: " + ec.message()});
@@ -97,11 +93,12 @@ class Lister {
   }
 
   // A directory argument that holds no log file at all is an error: a typo'd path or a wrong folder must not
-  // read as "nothing happened". Decided over the whole listing, so every shard says it.
+  // read as "nothing happened". Decided over the whole listing, so every shard says it. One whose log files
+  // pruning passed over holds what the scope leaves out, as a tree of records outside --start/--end does.
   void walked_directory(const std::string& argument, std::size_t index) {
     const bool holds_files =
         std::any_of(found_.begin(), found_.end(), [&](const Found& f) { return f.argument == index; });
-    if (!holds_files)
+    if (!holds_files && !pruned_arguments_.contains(index))
       out_.errors.push_back({argument, "holds no log file (.json.gz, .json, .jsonl, .ndjson or .gz)"});
   }
 
@@ -167,14 +164,18 @@ class Lister {
       } else if (!fs::is_regular_file(target)) {
         count(out_.skipped.not_regular, path, root);
       } else if (is_log_file_name(path.filename().string())) {
-        add_file(path.string(), name, argument);
+        add_or_prune(path, name, root, argument);
       } else {
         count(out_.skipped.other_name, path, root);
       }
     } else if (fs::is_directory(link_status)) {
-      SkippedTree tree = skipped_tree(path);
-      if (tree != SkippedTree::None) {
-        count_skipped_tree(path, root, counter_for(out_.skipped, tree));
+      if (NameVerdict tree = folder_verdict(path.filename().native()); tree != NameVerdict::Read) {
+        count_skipped_tree(path, root, skip_counter(out_.skipped, tree));
+        return std::nullopt;
+      }
+      // Not entered at all, so nothing below is counted anywhere else (skipped trees included).
+      if (!pruning_.enter_directory(layout_path(name))) {
+        prune(out_.pruned.prefixes, path, root, argument);
         return std::nullopt;
       }
       std::error_code ec;
@@ -187,7 +188,7 @@ class Lister {
     } else if (!fs::is_regular_file(link_status)) {
       count(out_.skipped.not_regular, path, root);
     } else if (is_log_file_name(path.filename().string())) {
-      add_file(path.string(), name, argument);
+      add_or_prune(path, name, root, argument);
     } else {
       count(out_.skipped.other_name, path, root);
     }
@@ -205,6 +206,22 @@ class Lister {
 
   void count(std::uint64_t& counter, const fs::path& path, const fs::path& root) {
     if (first_encounter(path) && mine(relative_name(path, root))) ++counter;
+  }
+
+  // The path pruning judges: the walk's root made absolute, then the name below it.
+  std::string layout_path(const std::string& name) const { return layout_root_ + '/' + name; }
+
+  void prune(std::uint64_t& counter, const fs::path& path, const fs::path& root, std::size_t argument) {
+    pruned_arguments_.insert(argument);
+    count(counter, path, root);
+  }
+
+  void add_or_prune(const fs::path& path, const std::string& name, const fs::path& root,
+                    std::size_t argument) {
+    if (pruning_.read_file(layout_path(name)))
+      add_file(path.string(), name, argument);
+    else
+      prune(out_.pruned.files, path, root, argument);
   }
 
   void error(const fs::path& path, const fs::path& root, std::string message) {
@@ -234,6 +251,9 @@ class Lister {
 
   Discovery& out_;
   std::optional<Shard> shard_;
+  const Pruning& pruning_;
+  std::string layout_root_;                         // the root being walked, absolute (layout_path)
+  std::set<std::size_t> pruned_arguments_;          // arguments under which pruning passed over something
   std::set<std::pair<dev_t, ino_t>> seen_entries_;  // passed over or failed, by identity (first_encounter)
   std::set<std::string> seen_paths_;                // ... or by path when lstat fails
   std::vector<Found> found_;
@@ -247,9 +267,10 @@ bool is_log_file_name(std::string_view name) {
 }
 
 Discovery discover_inputs(const std::vector<std::string>& arguments,
-                          const std::vector<const InputSource*>& sources, std::optional<Shard> shard) {
+                          const std::vector<const InputSource*>& sources, std::optional<Shard> shard,
+                          const Pruning& pruning) {
   Discovery out;
-  Lister lister(out, shard);
+  Lister lister(out, shard, pruning);
   for (std::size_t a = 0; a < arguments.size(); ++a) {
     const std::string& argument = arguments[a];
     auto source = std::find_if(sources.begin(), sources.end(),

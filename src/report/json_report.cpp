@@ -111,6 +111,10 @@ void write_input(JsonOut& j, const InputSummary& in) {
   j.key("other_name").num(in.skipped.other_name);
   j.key("duplicate").num(in.skipped.duplicate);
   j.close('}');
+  j.key("pruned").open('{');
+  j.key("prefixes").num(in.pruned.prefixes);
+  j.key("files").num(in.pruned.files);
+  j.close('}');
   j.key("warnings");
   write_messages(j, in.warnings, "warning");
   j.key("errors");

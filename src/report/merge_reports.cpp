@@ -148,6 +148,9 @@ void add_input(const InputSummary& part, InputSummary& in) {
   s.not_regular += part.skipped.not_regular;
   s.other_name += part.skipped.other_name;
   s.duplicate += part.skipped.duplicate;
+  // Each shard counts what pruning passed over by the shard its name falls in, so the counts add.
+  in.pruned.prefixes += part.pruned.prefixes;
+  in.pruned.files += part.pruned.files;
   in.warnings.insert(in.warnings.end(), part.warnings.begin(), part.warnings.end());
   in.errors.insert(in.errors.end(), part.errors.begin(), part.errors.end());
 }

@@ -99,6 +99,9 @@ InputSummary read_input(const dom::object& o) {
   in.skipped.not_regular = count_field(skipped, "skipped", "not_regular");
   in.skipped.other_name = count_field(skipped, "skipped", "other_name");
   in.skipped.duplicate = count_field(skipped, "skipped", "duplicate");
+  const dom::object pruned = object_field(o, kWhere, "pruned");
+  in.pruned.prefixes = count_field(pruned, "pruned", "prefixes");
+  in.pruned.files = count_field(pruned, "pruned", "files");
   in.warnings = messages(o, "warnings", "warning");
   in.errors = messages(o, "errors", "error");
   return in;

@@ -61,6 +61,10 @@ void write_table(std::ostream& out, const ScanReport& report) {
     s += fmt::format(
         "skipped   digest {}, insight {}, lake {}, symlink {}, not regular {}, other name {}, duplicate {}\n",
         sk.digest, sk.insight, sk.lake, sk.symlink, sk.not_regular, sk.other_name, sk.duplicate);
+  if (in.pruned.prefixes + in.pruned.files > 0)
+    s += fmt::format(
+        "pruned    {} folders, {} files: outside --account/--region/--start/--end by the layout\n",
+        in.pruned.prefixes, in.pruned.files);
   for (const RuleResult& rule : report.rules) {
     s += fmt::format("\nrule      {}\npattern   {}\nmetric    {}/{} (value {})\nmatched   {} events", rule.id,
                      rule.pattern, rule.metric.namespace_, rule.metric.name, rule.metric.value,

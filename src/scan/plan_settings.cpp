@@ -51,8 +51,20 @@ class SettingsWriter {
     strings(spec.scope.accounts);
     out_ += ",\"regions\":";
     strings(spec.scope.regions);
-    out_ += fmt::format("}},\"group_by\":{{\"account\":{},\"region\":{}}},\"dedup_events\":{}}}",
+    out_ += fmt::format("}},\"group_by\":{{\"account\":{},\"region\":{}}},\"dedup_events\":{}",
                         spec.group_by.account, spec.group_by.region, spec.dedup_events);
+    // Pruning changes the answer when deliveries are later than the slack; without it the slack means
+    // nothing, so --no-prune is one text whatever --delivery-slack says.
+    out_ += ",\"pruning\":";
+    if (spec.delivery_slack) {
+      if (*spec.delivery_slack < 0 || *spec.delivery_slack > kMaxDeliverySlack)
+        throw PlanError(fmt::format("the delivery slack must be 0 to {} seconds; got {}", kMaxDeliverySlack,
+                                    *spec.delivery_slack));
+      out_ += fmt::format("{{\"delivery_slack\":{}}}", *spec.delivery_slack);
+    } else {
+      out_ += "null";
+    }
+    out_ += '}';
   }
 
  private:
@@ -322,6 +334,13 @@ ScanSpec parse_scan_settings(std::string_view json) {
   spec.group_by.account = bool_member(group_by, "account");
   spec.group_by.region = bool_member(group_by, "region");
   spec.dedup_events = bool_member(o, "dedup_events");
+  if (dom::element pruning = member(o, "pruning"); pruning.is_null()) {
+    spec.delivery_slack = std::nullopt;
+  } else {
+    const std::int64_t slack = integer_member(object_of(pruning, "pruning"), "delivery_slack");
+    if (slack < 0 || slack > kMaxDeliverySlack) bad("\"delivery_slack\" is out of range");
+    spec.delivery_slack = slack;
+  }
   return spec;
 }
 

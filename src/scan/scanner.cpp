@@ -67,16 +67,20 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
   // With --dedup-events the matches are written once every input is read, in order (count_events_once).
   if (matches != nullptr && !plan_.dedup_events()) sequencer.emplace(plan_, *matches);
   std::vector<std::unique_ptr<scan::ScanWorker>> workers(threads);
-  run_workers(
-      threads, inputs.files.size(),
-      [&](unsigned w, std::size_t item) {
-        // Built on the worker's own thread, the first time it runs, so its buffers stay local to it.
-        if (!workers[w])
-          workers[w] = std::make_unique<scan::ScanWorker>(plan_, options_, fast, matches != nullptr,
-                                                          sequencer ? &*sequencer : nullptr, progress, stop);
-        workers[w]->read(inputs.files[item], item);
-      },
-      &stop);
+  {
+    // A source that reads over the network fetches ahead, in the order the workers will ask for its inputs.
+    const AnnouncedReads announced(inputs, options_.loader.max_inflated_bytes);
+    run_workers(
+        threads, inputs.files.size(),
+        [&](unsigned w, std::size_t item) {
+          // Built on the worker's own thread, the first time it runs, so its buffers stay local to it.
+          if (!workers[w])
+            workers[w] = std::make_unique<scan::ScanWorker>(
+                plan_, options_, fast, matches != nullptr, sequencer ? &*sequencer : nullptr, progress, stop);
+          workers[w]->read(inputs.files[item], item);
+        },
+        &stop);
+  }
   if (sequencer) sequencer->flush();
 
   ScanReport report;
@@ -87,6 +91,7 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
   in.threads = threads;
   in.files = progress.files_done.load();  // fewer than listed when interrupted
   in.skipped = inputs.skipped;
+  in.pruned = inputs.pruned;
   in.errors = inputs.errors;
   ScanTally tally;
   tally.filters.resize(plan_.filters().size());

@@ -174,26 +174,41 @@ def main():
     s.check(0 < ranged["matched"] < full["matched"] and ranged["out_of_range"] > 0,
             "the --start/--end range holds some, not all, matches (%d of %d)" % (ranged["matched"], full["matched"]))
     s.check(all(w[1] <= end for w in ranged["windows"]), "no window in the range is cut by --end")
-    doc = s.scan_json(["--start", start, "--end", end, SAMPLE], "--start/--end", cwd=s.source_dir)
-    if doc is not None:
+    # With --no-prune every record is read and counted; by default the files delivered out of the window are not
+    # read at all (docs/design.md "Pruning by the layout"), and the answer is the same.
+    for label, extra in (("--start/--end --no-prune", ["--no-prune"]), ("--start/--end", [])):
+        doc = s.scan_json(["--start", start, "--end", end] + extra + [SAMPLE], label, cwd=s.source_dir)
+        if doc is None:
+            continue
         inp = doc.get("input") or {}
-        s.equal(num(inp.get("records")), truth["total_records"], "--start/--end: input.records counts every record")
-        s.equal(num(inp.get("records_out_of_range")), ranged["out_of_range"], "--start/--end: input.records_out_of_range")
-        compare_rule_numbers(s, doc, "--start/--end", ranged["matched"], 0, ranged["datapoints"], ranged["windows"])
+        if extra:
+            s.equal(num(inp.get("records")), truth["total_records"], "%s: input.records counts every record" % label)
+            s.equal(num(inp.get("records_out_of_range")), ranged["out_of_range"],
+                    "%s: input.records_out_of_range" % label)
+        else:
+            s.check(inp.get("pruned", {}).get("files", 0) > 0 and num(inp.get("records")) < truth["total_records"],
+                    "%s: the files delivered before the window are not read" % label, json.dumps(inp.get("pruned")))
+        compare_rule_numbers(s, doc, label, ranged["matched"], 0, ranged["datapoints"], ranged["windows"])
 
     # --account / --region: repeatable, each taking one value (the path after them stays a path)
     account = next(r["recipientAccountId"] for r, _ in pairs if is_match(r))
     in_scope = [(r, n) for r, n in pairs if r.get("recipientAccountId") == account and r.get("awsRegion") in
                 ("us-east-1", "eu-west-1")]
     scoped = recount_records(in_scope)
-    doc = s.scan_json(["--account", account, "--region", "us-east-1", "--region", "eu-west-1", SAMPLE],
-                      "--account/--region", cwd=s.source_dir)
-    if doc is not None:
+    for label, extra in (("--account/--region --no-prune", ["--no-prune"]), ("--account/--region", [])):
+        doc = s.scan_json(["--account", account, "--region", "us-east-1", "--region", "eu-west-1"] + extra + [SAMPLE],
+                          label, cwd=s.source_dir)
+        if doc is None:
+            continue
         inp = doc.get("input") or {}
-        s.equal(num(inp.get("records")), truth["total_records"], "--account/--region: input.records counts every record")
-        s.equal(num(inp.get("records_out_of_scope")), len(pairs) - len(in_scope),
-                "--account/--region: input.records_out_of_scope")
-        compare_rule_numbers(s, doc, "--account/--region", scoped["matched"], 0, scoped["datapoints"], scoped["windows"])
+        if extra:
+            s.equal(num(inp.get("records")), truth["total_records"], "%s: input.records counts every record" % label)
+            s.equal(num(inp.get("records_out_of_scope")), len(pairs) - len(in_scope),
+                    "%s: input.records_out_of_scope" % label)
+        else:
+            s.check(inp.get("pruned", {}).get("prefixes", 0) > 0 and num(inp.get("records_out_of_scope")) == 0,
+                    "%s: the other account's folder is not entered" % label, json.dumps(inp.get("pruned")))
+        compare_rule_numbers(s, doc, label, scoped["matched"], 0, scoped["datapoints"], scoped["windows"])
 
     # a path that does not exist, alone and beside the sample
     missing = os.path.join(s.tmp, "no-such-dir", "AWSLogs")
