@@ -10,8 +10,9 @@ figure is printed.
   bench/s3_compare.py --sweep ... --latency-ms 20  ... with every request delayed by 20 ms (a proxy in front of
                                                    moto), as a remote S3 endpoint's first byte is
 
-The download is what `aws s3 sync` does: ListObjectsV2, then every object with boto3's download_file on 10 threads
-(the AWS CLI's default max_concurrent_requests). boto3 and moto_server must be installed.
+The download is `aws s3 sync` itself when the AWS CLI is on PATH (--no-aws-cli: what it does, with boto3:
+ListObjectsV2, then every object with download_file on 10 threads, the CLI's default max_concurrent_requests).
+boto3 and moto_server must be installed.
 """
 import argparse
 import concurrent.futures
@@ -44,6 +45,7 @@ def parse_args():
     ap.add_argument("--sweep", default="", help="comma list of --s3-concurrency values to time")
     ap.add_argument("--latency-ms", type=float, default=0.0, help="delay every request by this much in a proxy")
     ap.add_argument("--no-compare", action="store_true", help="only the sweep")
+    ap.add_argument("--no-aws-cli", action="store_true", help="download with boto3 even when `aws` is installed")
     return ap.parse_args()
 
 
@@ -127,6 +129,8 @@ def main():
                         max(rss[v]) / 1024))
 
         if not a.no_compare:
+            sync_cli = None if a.no_aws_cli else shutil.which("aws")
+            print("download with %s" % ("`aws s3 sync`" if sync_cli else "boto3 (as `aws s3 sync`)"))
             runs = {"s3": [], "sync": []}
             peak = {"s3": [], "sync": []}
             answers = {}
@@ -138,7 +142,11 @@ def main():
                 copy = os.path.join(work, "copy")
                 shutil.rmtree(copy, ignore_errors=True)
                 began = time.time()
-                download(client, copy)
+                if sync_cli:
+                    subprocess.run([sync_cli, "s3", "sync", "s3://%s" % BUCKET, copy, "--endpoint-url",
+                                    moto.endpoint, "--only-show-errors"], env=env, check=True)
+                else:
+                    download(client, copy)
                 fetched = time.time() - began
                 s, m, out = timed(base + [os.path.join(copy, "AWSLogs")], env)
                 runs["sync"].append(fetched + s)
