@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "report/who_text.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/time.hpp"
 
@@ -76,6 +77,7 @@ void write_table(std::ostream& out, const ScanReport& report) {
       s += fmt::format(
           "          {} of them before the filter existed ({}): the live alarm never saw those\n",
           rule.matched_before_creation, rule.created_at ? format_utc_time(*rule.created_at) : "?");
+    s += report::who_text(rule.who);
     for (const SeriesResult& series : rule.series) {
       if (!series.dimensions.empty()) s += "series    " + dimensions_text(series.dimensions) + '\n';
       if (series.datapoints.empty()) {
