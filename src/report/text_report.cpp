@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "report/summary_text.hpp"
 #include "report/who_text.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/time.hpp"
@@ -112,6 +113,7 @@ void write_table(std::ostream& out, const ScanReport& report) {
   for (const PathMessage& w : in.warnings) s += fmt::format("\nwarning: {}: {}", w.path, w.message);
   for (const PathMessage& e : in.errors) s += fmt::format("\nerror: {}: {}", e.path, e.message);
   if (!in.warnings.empty() || !in.errors.empty()) s += '\n';
+  s += report::summary_text(report);
   if (in.interrupted)
     s += "\nINTERRUPTED: these results cover only the input read before the signal.\n";
   else if (in.partial)
