@@ -1,5 +1,5 @@
 // Report layer: writes what a scan found (trailwatch/scan.hpp) as a table, JSON (schema trailwatch.scan/1,
-// docs/design.md) or CSV, writes --matches, and draws the progress line.
+// docs/design.md), CSV or HTML, writes --matches, and draws the progress line.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,9 @@ namespace trailwatch {
 void write_json(std::ostream& out, const ScanReport& report);
 /// A human-readable summary: input counts, per rule the datapoints and alarm windows, then errors.
 void write_table(std::ostream& out, const ScanReport& report);
+/// One self-contained HTML page (docs/design.md "HTML output"): per rule a timeline of the datapoints with
+/// the alarm windows, who did it and the earliest matched events.
+void write_html(std::ostream& out, const ScanReport& report);
 /// One row per datapoint and one per window: kind,rule,timestamp,end,value,sample_count,alarm_at,peak,open.
 void write_csv(std::ostream& out, const ScanReport& report);
 

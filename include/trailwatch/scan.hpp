@@ -21,6 +21,7 @@
 #include "trailwatch/account_config.hpp"
 #include "trailwatch/alarm.hpp"
 #include "trailwatch/ingest.hpp"
+#include "trailwatch/matched_events.hpp"
 #include "trailwatch/metric.hpp"
 #include "trailwatch/records.hpp"
 
@@ -135,6 +136,11 @@ struct RuleResult {
   std::optional<std::int64_t> created_at;     // the filter's creationTime, when the configuration gave one
   std::vector<SeriesResult> series;
   std::vector<AlarmResult> alarms;
+  /// Per actor, source IP and resource, over the matched records counted above.
+  WhoCounts who;
+  /// The earliest matched records in time order, at most MatchDigest::kDefaultLimit (not in the JSON
+  /// report: the HTML report shows them; a merged report has none).
+  std::vector<MatchedEvent> earliest_events;
 };
 
 /// What produced a report: the question (its settings and their fingerprint) and the version that answered.
@@ -149,6 +155,7 @@ struct ScanReport {
   PlanIdentity plan;
   std::vector<std::string> inputs;  // the path arguments, as given
   std::optional<Shard> shard;       // the part of the inputs this report covers, when sharded
+  std::int64_t period = 300;        // the plan's aggregation period, in seconds (not in the JSON: the plan's)
   InputSummary input;
   std::vector<RuleResult> rules;
   std::vector<UnreplayableAlarm> unreplayable_alarms;

@@ -42,7 +42,7 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
       ->required();
   merge->add_option("--format", o.format, "Output format")
       ->capture_default_str()
-      ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
+      ->transform(CLI::IsMember({"table", "json", "csv", "html"}, CLI::ignore_case));
   merge->add_option(
       "-o,--output", o.output,
       "Write the report to FILE: a regular file appears whole or not at all, a FIFO or device is "

@@ -47,6 +47,8 @@ std::string write_report(const ScanReport& report, const std::string& format, Ou
     write_json(text, report);
   else if (format == "csv")
     write_csv(text, report);
+  else if (format == "html")
+    write_html(text, report);
   else
     write_table(text, report);
   out.stream() << text.str();

@@ -18,8 +18,8 @@ struct ReportOutputs {
   std::string report_name;              // for messages: the path, or "stdout"
 };
 
-/// Writes `report` as `format` (table, json or csv) and finishes the file. Returns an empty string, or why it
-/// could not be written.
+/// Writes `report` as `format` (table, json, csv or html) and finishes the file. Returns an empty string, or
+/// why it could not be written.
 std::string write_report(const ScanReport& report, const std::string& format, OutputFile& out);
 
 /// What a person at the terminal must not miss, on stderr, whatever the format and wherever the report went:

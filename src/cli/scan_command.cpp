@@ -115,9 +115,9 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       ->capture_default_str();
   scan->add_flag("--no-prune", o.no_prune,
                  "Read every file whatever its folder or name says: slower, exact however late a delivery");
-  scan->add_option("--format", o.format, "Output format")
+  scan->add_option("--format", o.format, "Output format (html: one page to open in a browser or print)")
       ->capture_default_str()
-      ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
+      ->transform(CLI::IsMember({"table", "json", "csv", "html"}, CLI::ignore_case));
   scan->add_option(
       "-o,--output", o.output,
       "Write the report to FILE: a regular file appears whole or not at all, a FIFO or device is "

@@ -152,6 +152,22 @@ void write_alarm(JsonOut& j, const AlarmResult& alarm) {
   j.close(']').close('}');
 }
 
+void write_counts(JsonOut& j, std::string_view key, const std::map<std::string, std::uint64_t>& counts) {
+  j.key(key).open('{');
+  for (const auto& [name, n] : counts) j.key(name).num(n);
+  j.close('}');
+}
+
+// Counts per actor, source IP and resource of the matched records (docs/design.md "who"): counts add, so
+// merged shards give the unsharded counts.
+void write_who(JsonOut& j, const WhoCounts& who) {
+  j.key("who").open('{');
+  write_counts(j, "actors", who.actors);
+  write_counts(j, "source_ips", who.source_ips);
+  write_counts(j, "resources", who.resources);
+  j.close('}');
+}
+
 void write_rule(JsonOut& j, const RuleResult& rule) {
   j.open('{');
   j.key("id").str(rule.id);
@@ -192,6 +208,7 @@ void write_rule(JsonOut& j, const RuleResult& rule) {
   j.key("alarms").open('[');
   for (const AlarmResult& alarm : rule.alarms) write_alarm(j, alarm);
   j.close(']');
+  write_who(j, rule.who);
   j.close('}');
 }
 

@@ -194,6 +194,7 @@ ScanReport merge_reports(const std::vector<ReportPart>& sources) {
   in.kernel = parts.front().report.input.kernel;
   ScanTally tally;
   tally.filters.resize(plan->filters().size());
+  std::vector<WhoCounts> who(plan->filters().size());
   std::set<std::uint64_t> covered;
   for (const Part& part : parts) {
     try {
@@ -204,6 +205,7 @@ ScanReport merge_reports(const std::vector<ReportPart>& sources) {
       continue;
     }
     covered.insert(part.index());
+    for (std::size_t i = 0; i < who.size(); ++i) who[i].add(part.report.rules[i].who);
     add_input(part.report.input, in);
     if (part.report.input.kernel != in.kernel) in.kernel = "mixed";
     for (const std::string& input : part.report.inputs)
@@ -223,6 +225,8 @@ ScanReport merge_reports(const std::vector<ReportPart>& sources) {
   in.partial = in.partial || !problems.empty();
   merged.plan = {plan->fingerprint(), parts.front().report.plan.version, plan->settings()};
   merged.rules = plan->results(tally);
+  merged.period = plan->period();
+  for (std::size_t i = 0; i < merged.rules.size(); ++i) merged.rules[i].who = std::move(who[i]);
   merged.unreplayable_alarms = plan->unreplayable();
   return merged;
 }

@@ -120,6 +120,14 @@ Datapoint read_datapoint(const dom::object& o) {
   return d;
 }
 
+std::map<std::string, std::uint64_t> counts(const dom::object& who, const std::string& where,
+                                            std::string_view key) {
+  std::map<std::string, std::uint64_t> out;
+  for (auto [name, value] : object_field(who, where, key))
+    out[std::string(name)] = typed<std::uint64_t>(value, where, key, "an object of counts");
+  return out;
+}
+
 ReadRule read_rule(const dom::object& o) {
   ReadRule rule;
   rule.id = string_field(o, "rule", "id");
@@ -141,6 +149,10 @@ ReadRule read_rule(const dom::object& o) {
           read_datapoint(typed<dom::object>(d, where, "datapoints", "a list of objects")));
     rule.series.push_back(std::move(out));
   }
+  const dom::object who = object_field(o, where, "who");
+  rule.who.actors = counts(who, where, "actors");
+  rule.who.source_ips = counts(who, where, "source_ips");
+  rule.who.resources = counts(who, where, "resources");
   return rule;
 }
 

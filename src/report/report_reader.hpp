@@ -25,6 +25,7 @@ struct ReadRule {
   std::uint64_t dropped = 0;
   std::uint64_t before_creation = 0;
   std::vector<ReadSeries> series;
+  WhoCounts who;
 };
 
 /// A report as written: its provenance, its input section, and per rule the counts and series.

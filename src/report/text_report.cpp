@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include "report/summary_text.hpp"
+#include "report/who_text.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/time.hpp"
 
@@ -76,6 +78,7 @@ void write_table(std::ostream& out, const ScanReport& report) {
       s += fmt::format(
           "          {} of them before the filter existed ({}): the live alarm never saw those\n",
           rule.matched_before_creation, rule.created_at ? format_utc_time(*rule.created_at) : "?");
+    s += report::who_text(rule.who);
     for (const SeriesResult& series : rule.series) {
       if (!series.dimensions.empty()) s += "series    " + dimensions_text(series.dimensions) + '\n';
       if (series.datapoints.empty()) {
@@ -110,6 +113,7 @@ void write_table(std::ostream& out, const ScanReport& report) {
   for (const PathMessage& w : in.warnings) s += fmt::format("\nwarning: {}: {}", w.path, w.message);
   for (const PathMessage& e : in.errors) s += fmt::format("\nerror: {}: {}", e.path, e.message);
   if (!in.warnings.empty() || !in.errors.empty()) s += '\n';
+  s += report::summary_text(report);
   if (in.interrupted)
     s += "\nINTERRUPTED: these results cover only the input read before the signal.\n";
   else if (in.partial)

@@ -44,6 +44,22 @@ std::uint64_t count_events_once(const std::vector<std::unique_ptr<scan::ScanWork
   return duplicates;
 }
 
+// Every matched record goes through the digest (the report's who-counts and earliest events), then on to the
+// caller's sink, if any. Called for one input at a time, in input order (MatchSequencer, count_events_once).
+class DigestingSink : public MatchSink {
+ public:
+  DigestingSink(MatchDigest& digest, MatchSink* next) : digest_(digest), next_(next) {}
+  void write(const ScanPlan& plan, const std::string& path,
+             const std::vector<MatchedRecord>& records) override {
+    digest_.add(path, records);
+    if (next_ != nullptr) next_->write(plan, path, records);
+  }
+
+ private:
+  MatchDigest& digest_;
+  MatchSink* next_;
+};
+
 }  // namespace
 
 Scanner::Scanner(const ScanPlan& plan, ScanRunOptions options) : plan_(plan), options_(std::move(options)) {}
@@ -53,7 +69,10 @@ bool Scanner::fast() const {
 }
 
 ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const std::atomic<bool>& stop,
-                        MatchSink* matches) const {
+                        MatchSink* caller_matches) const {
+  MatchDigest digest(plan_);
+  DigestingSink digesting(digest, caller_matches);
+  MatchSink* matches = &digesting;
   const auto started = std::chrono::steady_clock::now();
   unsigned threads = options_.threads > 0 ? options_.threads : default_thread_count();
   threads =
@@ -110,6 +129,12 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
   in.interrupted = stop.load();
   in.partial = !in.errors.empty() || in.interrupted;
   report.rules = plan_.results(tally);
+  report.period = plan_.period();
+  std::vector<MatchedEventSample> samples = digest.take();
+  for (std::size_t i = 0; i < report.rules.size() && i < samples.size(); ++i) {
+    report.rules[i].who = std::move(samples[i].who);
+    report.rules[i].earliest_events = std::move(samples[i].earliest);
+  }
   report.unreplayable_alarms = plan_.unreplayable();
   in.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

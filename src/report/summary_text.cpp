@@ -1,0 +1,88 @@
+#include "report/summary_text.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "trailwatch/time.hpp"
+
+namespace trailwatch::report {
+
+namespace {
+
+// Wide enough for every built-in rule id; a longer id widens its row rather than being cut.
+constexpr std::size_t kIdWidth = 26;
+constexpr std::size_t kColumns = 80;
+
+struct Fired {
+  const RuleResult* rule;
+  std::size_t windows = 0;
+  std::optional<std::int64_t> first;  // first ALARM notification
+  std::optional<std::int64_t> last;   // start of the last window
+};
+
+// Alarm times fall on period boundaries, whole minutes for every standard period: the seconds are dropped
+// when zero so that a row fits 80 columns.
+std::string short_time(std::int64_t t) {
+  std::string s = format_utc_time(t);
+  if (s.size() == 20 && s.compare(16, 3, ":00") == 0) s.erase(16, 3);
+  return s;
+}
+
+Fired fired(const RuleResult& rule) {
+  Fired f{&rule, 0, std::nullopt, std::nullopt};
+  for (const AlarmResult& alarm : rule.alarms)
+    for (const AlarmWindow& w : alarm.windows) {
+      ++f.windows;
+      if (!f.first || w.alarm_at < *f.first) f.first = w.alarm_at;
+      if (!f.last || w.start > *f.last) f.last = w.start;
+    }
+  return f;
+}
+
+}  // namespace
+
+std::string summary_text(const ScanReport& report) {
+  std::vector<Fired> rows;
+  std::vector<std::string> quiet;
+  for (const RuleResult& rule : report.rules) {
+    Fired f = fired(rule);
+    if (rule.matched_events == 0 && f.windows == 0)
+      quiet.push_back(rule.id);
+    else
+      rows.push_back(f);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Fired& a, const Fired& b) {
+    if (a.first.has_value() != b.first.has_value()) return a.first.has_value();
+    return a.first && *a.first < *b.first;
+  });
+  const std::size_t in_alarm = static_cast<std::size_t>(
+      std::count_if(rows.begin(), rows.end(), [](const Fired& f) { return f.windows > 0; }));
+  std::string s = fmt::format("\nsummary   {} rule{}, {} in ALARM", report.rules.size(),
+                              report.rules.size() == 1 ? "" : "s", in_alarm);
+  if (in_alarm > 0)
+    s += fmt::format("; first: {} at {}", rows.front().rule->id, short_time(*rows.front().first));
+  s += '\n';
+  if (!rows.empty()) {
+    s += fmt::format("  {:<{}} {:>7} {:>6}  {:<17} {}\n", "rule", kIdWidth, "matched", "alarms",
+                     "first ALARM", "last ALARM");
+    for (const Fired& f : rows)
+      s += fmt::format("  {:<{}} {:>7} {:>6}  {:<17} {}\n", f.rule->id, kIdWidth, f.rule->matched_events,
+                       f.windows, f.first ? short_time(*f.first) : "-", f.last ? short_time(*f.last) : "-");
+  }
+  if (!quiet.empty()) {
+    std::string line = fmt::format("  nothing matched ({}):", quiet.size());
+    for (const std::string& id : quiet) {
+      if (line.size() + 1 + id.size() > kColumns) {
+        s += line + '\n';
+        line = "   ";
+      }
+      line += ' ' + id;
+    }
+    s += line + '\n';
+  }
+  return s;
+}
+
+}  // namespace trailwatch::report
