@@ -66,7 +66,7 @@ def main():
         def verify(label, paths, expect_exit=0):
             args = ["verify", "--format", "json", "--public-keys", keys, "--signatures", sigs,
                     "--endpoint-url", moto.endpoint] + paths
-            proc = run(s, args, moto.env(AWS_REGION="us-east-1"))
+            proc = run(s, args, moto.env(AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true"))
             s.check(proc.returncode == expect_exit, "%s: exit %d" % (label, expect_exit),
                     "got %d; stdout:\n%s\nstderr:\n%s" % (proc.returncode, proc.stdout[:3000], tail(proc.stderr)))
             try:
