@@ -27,6 +27,9 @@ struct S3SourceOptions {
   /// The scan's pruning by the layout: when it limits anything, a prefix is listed folder by folder
   /// (delimiter '/') and the folders it rules out are never listed, as a walk never enters them.
   Pruning pruning;
+  /// List every key below an argument, whatever its name or folder (`CloudTrail-Digest/` included), for
+  /// `verify` (which prunes nothing); a scan lists what a walk of the local copy would read.
+  bool every_key = false;
 };
 
 /// True when `argument` names S3 objects (starts with "s3://").

@@ -220,7 +220,8 @@ class S3Source final : public InputSource {
         // A key ending in '/' is a folder marker (what the console's "Create folder" writes), not a file.
         if (name.empty() || name.ends_with('/')) continue;
         ++keys;
-        if (NameVerdict verdict = listed_name_verdict(name); verdict != NameVerdict::Read)
+        if (NameVerdict verdict = options_.every_key ? NameVerdict::Read : listed_name_verdict(name);
+            verdict != NameVerdict::Read)
           ++skip_counter(out.skipped, verdict);
         else
           out.files.push_back({object_path(bucket.name, object.key), object.size, this, std::move(name)});

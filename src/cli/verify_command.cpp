@@ -1,17 +1,21 @@
 #include "cli/verify_command.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <memory>
 
 #include "cli/exit_codes.hpp"
+#include "trailwatch/ingest.hpp"
 #include "trailwatch/output_file.hpp"
+#include "trailwatch/s3.hpp"
 #include "trailwatch/verify.hpp"
 
 namespace trailwatch::cli {
 
 CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
   CLI::App* cmd = app.add_subcommand("verify",
-                                     "Is this local copy of the archive intact? Checks logs, digest chain "
-                                     "and (with keys) signatures offline.");
+                                     "Is this copy of the archive intact? Checks logs, the digest chain and "
+                                     "(with keys) signatures, offline.");
   cmd->add_option("--public-keys", options.public_keys,
                   "'aws cloudtrail list-public-keys --output json' file (repeatable; one per region)")
       ->check(CLI::ExistingFile);
@@ -23,26 +27,51 @@ CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
   cmd->add_option("--format", options.format, "table or json")
       ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
   cmd->add_option("-o,--output", options.output, "write here ('-' is stdout)");
-  cmd->add_option("PATH", options.paths, "local directories or files (s3:// is not supported yet)")
+  cmd->add_option("--threads", options.threads, "Worker threads (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--profile", options.profile,
+                  "s3:// paths: AWS CLI profile (default: AWS_PROFILE, else default)");
+  cmd->add_option("--endpoint-url", options.endpoint_url,
+                  "s3:// paths: send S3 requests to this URL, path style (S3-compatible servers)");
+  cmd->add_option("--ca-bundle", options.ca_bundle, "s3:// paths: PEM file of CAs to verify TLS with")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("PATH", options.paths,
+                  "local directories or files, or s3://BUCKET[/PREFIX] (every key below it is listed)")
       ->required();
   cmd->footer(
-      "Exit: 0 intact, 1 a log modified or missing, a digest moved, a broken chain or a bad signature,\n"
-      "2 something could not be read or checked, 64 usage.");
+      "Exit: 0 intact, 1 a log modified or missing, a digest moved or missing, a broken chain or a bad\n"
+      "signature, 2 something could not be read or checked, 64 usage.\n\n"
+      "Examples:\n"
+      "  trailwatch verify ~/AWSLogs\n"
+      "  trailwatch verify --public-keys keys-us-east-1.json --signatures sigs.json ~/AWSLogs\n"
+      "  trailwatch verify --profile audit s3://my-trail-bucket/AWSLogs/111122223333/\n"
+      "    reads the objects themselves (s3:ListBucket, s3:GetObject); nothing else is asked of AWS");
   return cmd;
 }
 
 int run_verify(const VerifyOptions& options) {
-  for (const std::string& p : options.paths)
-    if (p.starts_with("s3://")) {
-      std::cerr << "trailwatch verify: s3:// paths are not supported yet; copy the archive locally first\n";
-      return kExitUsage;
-    }
   OutputFile out(options.output);
   if (!out.ok()) {
     std::cerr << "trailwatch verify: " << out.error() << '\n';
     return kExitUsage;
   }
-  verify::VerifyOptions request{options.paths, options.public_keys, options.signatures};
+  // Built only for s3:// paths, and it resolves credentials only when it lists: a local copy needs no AWS.
+  std::unique_ptr<InputSource> s3;
+  if (std::any_of(options.paths.begin(), options.paths.end(),
+                  [](const std::string& p) { return aws::is_s3_path(p); })) {
+    aws::S3SourceOptions s3_options;
+    if (!options.profile.empty()) s3_options.client.profile = options.profile;
+    if (!options.endpoint_url.empty()) s3_options.client.endpoint_url = options.endpoint_url;
+    if (!options.ca_bundle.empty()) s3_options.client.ca_bundle = options.ca_bundle;
+    s3_options.every_key = true;  // the digests are what verify reads first
+    s3 = aws::make_s3_source(s3_options);
+  }
+  verify::VerifyOptions request;
+  request.paths = options.paths;
+  request.public_key_files = options.public_keys;
+  request.signatures_file = options.signatures;
+  request.sources = {s3.get()};
+  request.threads = options.threads;
   const verify::VerifyReport report = verify::verify_archive(request);
   out.stream() << (options.format == "json" ? verify::verify_json(report) : verify::verify_table(report));
   if (std::string error = out.commit(); !error.empty()) {

@@ -1,4 +1,5 @@
-// `trailwatch verify`: checks a local copy of a CloudTrail archive against its digest files (docs/design.md).
+// `trailwatch verify`: checks a copy of a CloudTrail archive (local or s3://) against its digest files
+// (docs/design.md "verify").
 #pragma once
 
 #include <string>
@@ -14,6 +15,11 @@ struct VerifyOptions {
   std::string signatures;
   std::string format = "table";
   std::string output = "-";
+  unsigned threads = 0;  // 0: one per core
+  // s3:// paths
+  std::string profile;
+  std::string endpoint_url;
+  std::string ca_bundle;
 };
 
 CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options);

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 
@@ -85,8 +86,12 @@ std::string md5_hex(std::string_view bytes) {
   return digest_hex(EVP_md5(), bytes);
 }
 
-Inflated inflate_one_member(std::string_view gzip) {
+Inflated inflate_one_member(std::string_view gzip, std::uint64_t max_bytes) {
   Inflated result;
+  if (gzip.size() > std::numeric_limits<uInt>::max()) {
+    result.error = "larger than 4 GiB as stored";
+    return result;
+  }
   z_stream stream{};
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) {
     result.error = "zlib could not start";
@@ -101,13 +106,19 @@ Inflated inflate_one_member(std::string_view gzip) {
     stream.avail_out = sizeof buffer;
     status = inflate(&stream, Z_NO_FLUSH);
     result.bytes.append(buffer, sizeof buffer - stream.avail_out);
+    if (result.bytes.size() > max_bytes) {
+      inflateEnd(&stream);
+      return {{}, fmt::format("inflates past {} bytes", max_bytes), false};
+    }
     if (status == Z_BUF_ERROR && stream.avail_in == 0) break;
   }
-  if (status != Z_STREAM_END)
+  if (status != Z_STREAM_END) {
     result.error = status == Z_BUF_ERROR ? "truncated gzip"
                                          : fmt::format("corrupt gzip ({})", stream.msg ? stream.msg : "");
-  else
+    result.bytes.clear();
+  } else {
     result.extra_data = stream.avail_in != 0;
+  }
   inflateEnd(&stream);
   return result;
 }

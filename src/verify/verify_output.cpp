@@ -66,8 +66,16 @@ std::string verify_table(const VerifyReport& r) {
     out += fmt::format("gap        {} {} {}  no digest from {} to {}\n", g.account, g.region, g.trail, g.from,
                        g.to);
   for (const Finding& f : r.findings) out += fmt::format("{:<24} {}  {}\n", f.kind, f.path, f.detail);
-  out += verify_exit_code(r) == 0 ? "result     intact: nothing checked is wrong\n"
-                                  : "result     NOT intact or not fully checked: see above\n";
+  switch (verify_exit_code(r)) {
+    case 0:
+      out += "result     intact: nothing checked is wrong\n";
+      break;
+    case 1:
+      out += "result     NOT intact: see the findings above\n";
+      break;
+    default:
+      out += "result     not fully checked: something could not be read (unreadable above)\n";
+  }
   return out;
 }
 
