@@ -11,6 +11,10 @@ or scheduled for deletion") must agree with trailwatch's default mode and with t
   bench/compare.py --corpus DIR             an existing corpus (kept; DIR/ground_truth.json or DIR.truth.json used
                                             when present), e.g. one written by another generator
   bench/compare.py --rules                  also the 15-rule CIS pack (--rule cis), default and --fast
+  bench/compare.py --config 40              also an account setup of 40 metric filters (--config), default and
+                                            --fast: the 15 CIS patterns and 25 of the shapes accounts use, drawn
+                                            with a fixed seed (answers: --fast agrees, and so does --rule cis on
+                                            the CIS filters)
 
 DuckDB runs through @duckdb/node-api, installed with npm into ~/.cache/trailwatch-bench/duckdb when absent
 (--no-duckdb skips it); jq runs on a subset (--jq-mb) because it is two orders of magnitude slower.
@@ -63,6 +67,8 @@ def parse_args():
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "trailwatch"))
     ap.add_argument("--baseline", default=os.path.join(ROOT, "build", "bench", "trailwatch_inflate_only"))
     ap.add_argument("--rules", action="store_true", help="also the CIS rule pack (--rule cis)")
+    ap.add_argument("--config", type=int, default=0, metavar="N",
+                    help="also an account config of N metric filters (the CIS pack first)")
     ap.add_argument("--no-duckdb", action="store_true")
     ap.add_argument("--no-jq", action="store_true")
     ap.add_argument("--jq-mb", type=float, default=100, help="inflated MiB of the jq subset (default 100)")
@@ -159,6 +165,84 @@ def trailwatch_periods(args, extra, paths, rule=None):
     return {epoch(p["timestamp"]): int(p["value"]) for p in points}, doc
 
 
+# The shapes of the filters accounts write besides the CIS pack, each drawn from these lists.
+CONFIG_SOURCES = {
+    "ec2.amazonaws.com": ["RunInstances", "TerminateInstances", "StopInstances", "CreateSnapshot", "CreateImage",
+                          "ModifyInstanceAttribute", "CreateKeyPair", "ImportKeyPair"],
+    "iam.amazonaws.com": ["CreateUser", "DeleteUser", "CreateAccessKey", "AttachUserPolicy", "PutUserPolicy",
+                          "CreateLoginProfile", "UpdateAssumeRolePolicy", "AddUserToGroup"],
+    "s3.amazonaws.com": ["PutBucketPublicAccessBlock", "DeletePublicAccessBlock", "PutBucketEncryption",
+                         "DeleteBucket", "PutBucketWebsite"],
+    "lambda.amazonaws.com": ["CreateFunction20150331", "UpdateFunctionCode20150331v2", "AddPermission20150331v2"],
+    "sts.amazonaws.com": ["GetFederationToken", "AssumeRoleWithSAML", "GetSessionToken"],
+    "secretsmanager.amazonaws.com": ["GetSecretValue", "DeleteSecret", "PutResourcePolicy"],
+    "rds.amazonaws.com": ["DeleteDBInstance", "ModifyDBInstance", "RestoreDBInstanceFromDBSnapshot"],
+    "guardduty.amazonaws.com": ["DeleteDetector", "DisassociateFromMasterAccount", "UpdateDetector"],
+    "cloudtrail.amazonaws.com": ["PutEventSelectors", "DeleteEventDataStore"],
+    "sso.amazonaws.com": ["CreatePermissionSet", "AttachManagedPolicyToPermissionSet"],
+}
+CONFIG_ERRORS = ["*NotFound", "Throttling*", "*LimitExceeded", "ValidationException", "*Malformed*", "Invalid*"]
+CONFIG_IDENTITIES = ["IAMUser", "AssumedRole", "FederatedUser", "WebIdentityUser", "AWSService", "SAMLUser"]
+CONFIG_NUMERIC = ["$.requestParameters.maxResults", "$.requestParameters.durationSeconds",
+                  "$.responseElements.credentials.expiration", "$.requestParameters.minCount"]
+CONFIG_DIMENSIONS = ["$.eventSource", "$.awsRegion", "$.userIdentity.type", "$.recipientAccountId"]
+
+
+def config_filters(args, count):
+    """The --config N filters: the CIS pack's patterns (as `trailwatch rules` prints them, each under its
+    rule id), then filters of the shapes accounts use, drawn with a fixed seed."""
+    import random
+    rng = random.Random(1616)
+    rules = json.loads(subprocess.run([args.binary, "rules", "--format", "json"], stdout=subprocess.PIPE,
+                                      check=True).stdout)["rules"]
+    filters = [(r["id"], r["pattern"], None) for r in rules][:count]
+    shapes = ["name", "source-names", "error", "identity", "numeric", "dimension"]
+    while len(filters) < count:
+        shape = shapes[len(filters) % len(shapes)]
+        source = rng.choice(sorted(CONFIG_SOURCES))
+        names = CONFIG_SOURCES[source]
+        dimension = None
+        if shape == "name":
+            pattern = '{ $.eventName = "%s" }' % rng.choice(names)
+        elif shape == "source-names":
+            picked = rng.sample(names, min(len(names), rng.randint(2, 5)))
+            pattern = "{ ($.eventSource = %s) && (%s) }" % (
+                source, " || ".join("($.eventName = %s)" % n for n in picked))
+        elif shape == "error":
+            pattern = '{ ($.eventSource = "%s") && ($.errorCode = "%s") }' % (source, rng.choice(CONFIG_ERRORS))
+        elif shape == "identity":
+            pattern = '{ ($.userIdentity.type = "%s") && ($.eventName = "%s") }' % (
+                rng.choice(CONFIG_IDENTITIES), rng.choice(names))
+        elif shape == "numeric":
+            pattern = '{ ($.eventName = "%s") && (%s > %d) }' % (rng.choice(names), rng.choice(CONFIG_NUMERIC),
+                                                                 rng.randint(1, 5000))
+        else:
+            pattern = '{ $.eventName = "%s" }' % rng.choice(names)
+            dimension = rng.choice(CONFIG_DIMENSIONS)
+        filters.append(("account-%02d-%s" % (len(filters), shape), pattern, dimension))
+    return filters
+
+
+def write_config(args, work, count):
+    """An export of `aws logs describe-metric-filters` holding the --config N filters; returns its path."""
+    out = []
+    for name, pattern, dimension in config_filters(args, count):
+        transformation = {"metricName": name, "metricNamespace": "Bench", "metricValue": "1"}
+        if dimension:
+            transformation["dimensions"] = {"Dimension": dimension}
+        out.append({"filterName": name, "logGroupName": "CloudTrail/Bench", "filterPattern": pattern,
+                    "metricTransformations": [transformation]})
+    path = os.path.join(work, "filters-%d.json" % count)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"metricFilters": out}, f, indent=1)
+    return path
+
+
+def rule_series(doc):
+    """Every rule's series (dimensions and datapoints), for comparing whole answers."""
+    return {r["id"]: json.dumps(r["series"], sort_keys=True) for r in doc["rules"]}
+
+
 def jq_periods(files):
     cmd = "cat %s | gzip -dc | jq -r '%s'" % (" ".join(quote(f) for f in files), JQ_FILTER)
     proc = subprocess.run(cmd, shell=True, stdout=subprocess.PIPE, check=True)
@@ -219,6 +303,24 @@ def run(args, work):
                                                                       default_rule)
         answers["trailwatch scan --rule cis --fast"], _ = trailwatch_periods(args, ["--rule", "cis", "--fast"],
                                                                              [corpus], default_rule)
+    config = None
+    if args.config:
+        config = write_config(args, work, args.config)
+        _, config_doc = trailwatch_periods(args, ["--config", config, "--threads", threads], [corpus])
+        _, config_fast_doc = trailwatch_periods(args, ["--config", config, "--fast", "--threads", threads],
+                                                [corpus])
+        if rule_series(config_doc) != rule_series(config_fast_doc):
+            sys.exit("--config %d: --fast disagrees with the default mode: no figures printed" % args.config)
+        _, cis_doc = trailwatch_periods(args, ["--rule", "cis", "--threads", threads], [corpus])
+        cis = rule_series(cis_doc)
+        mismatched = [rule for rule, series in rule_series(config_doc).items()
+                      if rule in cis and json.loads(series) and json.loads(cis[rule]) and
+                      [p for s in json.loads(series) for p in s["datapoints"]] !=
+                      [p for s in json.loads(cis[rule]) for p in s["datapoints"]]]
+        if mismatched:
+            sys.exit("--config %d disagrees with --rule cis on %s: no figures printed" % (args.config, mismatched))
+        log("--config %d: %d rules, default and --fast agree, and with --rule cis on the CIS filters"
+            % (args.config, len(config_doc["rules"])))
     truth, truth_path = truth_periods(corpus)
     if truth is not None:
         answers["ground truth (%s)" % os.path.basename(truth_path)] = truth
@@ -254,6 +356,10 @@ def run(args, work):
     if args.rules:
         systems["trailwatch scan --rule cis"] = (tw + ["--rule", "cis", corpus], False)
         systems["trailwatch scan --rule cis --fast"] = (tw + ["--rule", "cis", "--fast", corpus], False)
+    if config:
+        systems["trailwatch scan --config %d" % args.config] = (tw + ["--config", config, corpus], False)
+        systems["trailwatch scan --config %d --fast" % args.config] = (tw + ["--config", config, "--fast", corpus],
+                                                                       False)
     if duck_script:
         systems["DuckDB (read_json, 3 columns)"] = (["node", duck_script, os.path.join(work, "files.json")], False)
 

@@ -356,5 +356,42 @@ TEST(PrefilteredReading, NoVectorMatchIsEverSkippedEvenFullyEscaped) {
   EXPECT_GT(checked, 60);
 }
 
+// The same vectors with the patterns of all of them in one scan (many rules, so many literals: the one-pass
+// search): no event that its own vector's pattern matches is ever skipped, plain or fully escaped.
+TEST(PrefilteredReading, NoVectorMatchIsSkippedWhenAllVectorsRulesRunTogether) {
+  const std::vector<testing_support::Vector> vectors = testing_support::load_vectors();
+  FieldPlan plan;
+  std::vector<Pattern> patterns;
+  std::vector<std::vector<LiteralPrefilter::Clause>> rules;
+  for (const testing_support::Vector& v : vectors) {
+    if (!v.pattern.starts_with('{')) continue;
+    Pattern pattern = Pattern::parse(v.pattern);
+    std::vector<LiteralPrefilter::Clause> required = pattern.required_literals();
+    if (required.empty()) continue;  // a rule that requires nothing turns the prefilter off
+    pattern.bind(plan);
+    patterns.push_back(std::move(pattern));
+    rules.push_back(std::move(required));
+  }
+  const std::optional<LiteralPrefilter> prefilter = LiteralPrefilter::build(rules);
+  ASSERT_TRUE(prefilter);
+  ASSERT_GT(prefilter->literals.size(), 8u);
+  int checked = 0;
+  for (const testing_support::Vector& v : vectors) {
+    if (!v.pattern.starts_with('{') || !v.event.starts_with('{') || !v.match) continue;
+    for (const std::string& event : {v.event, escape_every_string_character(v.event)}) {
+      RecordReader reader(plan, {}, &*prefilter);
+      SequenceSink sink;
+      const std::string data = padded(event);
+      ReadResult result = reader.read(std::string_view(data.data(), event.size()), sink);
+      if (!result.error.empty() || result.records != 1) continue;
+      if (Pattern::parse(v.pattern).required_literals().empty()) continue;  // not among the rules
+      ++checked;
+      EXPECT_EQ(sink.sequence, "C") << "line " << v.line << "\n  pattern: " << v.pattern
+                                    << "\n  event:   " << event;
+    }
+  }
+  EXPECT_GT(checked, 20);
+}
+
 }  // namespace
 }  // namespace trailwatch

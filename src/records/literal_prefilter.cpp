@@ -6,9 +6,10 @@ namespace trailwatch {
 
 namespace {
 
-// Each literal costs two byte comparisons per input byte in the search; past this many the search would cost
-// as much as the parsing it saves.
-constexpr std::size_t kMaxLiterals = 8;
+// The multi-literal search costs the same per byte for any count, but its 8 buckets admit more false
+// candidates, each compared with more literals, as the count grows; past this many it would cost as much as
+// the parsing it saves.
+constexpr std::size_t kMaxLiterals = 256;
 
 // The escape sequences JSON allows that could write one of `clause`'s literals differently, added as
 // alternatives; nullopt when the clause's text cannot be searched for soundly (quotes, backslashes and

@@ -1,7 +1,7 @@
-// The literal search of the prefilter: every occurrence of a few literals in a buffer, by vector compares of
-// two bytes of each literal. Part of the record kernel (included by record_kernel_impl.hpp, once per
-// instruction set, so that the search is compiled and inlined for each); not a normal header: no include
-// guard on purpose.
+// The literal searches of the prefilter: every occurrence of a few literals in a buffer, by vector compares
+// of two bytes of each literal, and of many literals, by a Teddy-style bucket filter. Part of the record
+// kernel (included by record_kernel_impl.hpp, once per instruction set, so that the search is compiled and
+// inlined for each); not a normal header: no include guard on purpose.
 
 namespace trailwatch::TW_KERNEL_NS {
 
@@ -140,6 +140,145 @@ class LiteralSearch {
   bool first_only_;
   bool found_ = false;
 };
+// Every occurrence of many literals (LiteralBuckets: dozens to hundreds) in one pass, in order of offset: a
+// filter on each position's first bytes says which buckets may start there, and only their literals are
+// compared in full. With AVX2 the filter is Teddy's: each of the first bytes is split into its nibbles, and
+// one shuffle per nibble looks up, for 32 positions at once, the buckets that have a literal with that nibble
+// there; the buckets of a position are the AND over its bytes. Without it (the portable kernel has no byte
+// shuffle before SSSE3), a scalar loop looks each byte up in the exact per-byte tables.
+class MultiLiteralSearch {
+ public:
+  /// Gives up (returns false, hits incomplete) once `hits` holds `limit` occurrences: a buffer made of one
+  /// literal repeated must not make a list many times its size.
+  MultiLiteralSearch(std::string_view data, const LiteralBuckets& set, std::vector<LiteralHit>& hits,
+                     std::size_t limit)
+      : data_(data), set_(set), hits_(hits), limit_(limit) {}
+
+  bool run() {
+    hits_.clear();
+    if (set_.fingerprint == 0) return true;
+    switch (set_.fingerprint) {
+      case 1:
+        return scan<1>();
+      case 2:
+        return scan<2>();
+      case 3:
+        return scan<3>();
+      default:
+        return scan<4>();
+    }
+  }
+
+ private:
+  template <std::size_t M>
+  bool scan() {
+    std::size_t i = 0;
+#if defined(__AVX2__)
+    i = blocks<M>();
+    if (i == SIZE_MAX) return false;
+#endif
+    const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+    for (; i + M <= data_.size(); ++i) {
+      std::uint8_t buckets = set_.exact[0][p[i]];
+      if (simdjson_likely(buckets == 0)) continue;
+      if constexpr (M > 1) buckets &= set_.exact[1][p[i + 1]];
+      if constexpr (M > 2) buckets &= set_.exact[2][p[i + 2]];
+      if constexpr (M > 3) buckets &= set_.exact[3][p[i + 3]];
+      if (buckets != 0 && !verify(i, buckets)) return false;
+    }
+    return true;
+  }
+
+  // Compares in full, at `at`, the literals that start with its first fingerprint bytes (looked up in the
+  // table of prefixes: most candidates share only a bucket's nibbles, and miss); false when the list is full.
+  bool verify(std::size_t at, std::uint8_t) {
+    const std::size_t room = data_.size() - at;
+    std::uint32_t key = 0;
+    if (room >= 4) {
+      std::memcpy(&key, data_.data() + at, 4);
+      key &= set_.prefix_mask;
+    } else {
+      for (std::size_t k = 0; k < set_.fingerprint; ++k)
+        key |= static_cast<std::uint32_t>(static_cast<unsigned char>(data_[at + k])) << (8 * k);
+    }
+    const auto last = static_cast<std::uint32_t>(set_.prefixes.size() - 1);
+    for (std::uint32_t s = LiteralBuckets::slot(key, set_.prefix_shift);; s = (s + 1) & last) {
+      const LiteralBuckets::Prefix& prefix = set_.prefixes[s];
+      if (prefix.begin == prefix.end) return true;
+      if (prefix.key != key) continue;
+      for (std::uint32_t i = prefix.begin; i < prefix.end; ++i) {
+        const std::uint32_t l = set_.by_prefix[i];
+        const std::string& literal = set_.literals[l];
+        if (literal.size() <= room && std::memcmp(data_.data() + at, literal.data(), literal.size()) == 0) {
+          if (hits_.size() >= limit_) return false;
+          hits_.push_back(LiteralHit{at, l});
+        }
+      }
+      return true;
+    }
+  }
+
+#if defined(__AVX2__)
+  // The buckets that may start at each of the 32 positions from `p`, as a byte each.
+  template <std::size_t M>
+  static simdjson_inline __m256i candidates(const char* p, const __m256i* low, const __m256i* high) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    __m256i buckets = _mm256_set1_epi8(static_cast<char>(0xFF));
+    for (std::size_t k = 0; k < M; ++k) {
+      const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + k));
+      const __m256i lo = _mm256_shuffle_epi8(low[k], _mm256_and_si256(bytes, nibble));
+      const __m256i hi = _mm256_shuffle_epi8(high[k], _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble));
+      buckets = _mm256_and_si256(buckets, _mm256_and_si256(lo, hi));
+    }
+    return buckets;
+  }
+
+  // Returns where the scalar tail starts, or SIZE_MAX when the list is full.
+  template <std::size_t M>
+  std::size_t blocks() {
+    __m256i low[M];
+    __m256i high[M];
+    for (std::size_t k = 0; k < M; ++k) {
+      // Shuffles look up within each 128-bit half: the 16-entry table in both.
+      low[k] =
+          _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(set_.low_nibble[k])));
+      high[k] =
+          _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(set_.high_nibble[k])));
+    }
+    const __m256i zero = _mm256_setzero_si256();
+    const char* p = data_.data();
+    std::size_t i = 0;
+    // Two blocks per step, one test for both: most steps have no candidate at all.
+    for (; i + 64 + M - 1 <= data_.size(); i += 64) {
+      const __m256i a = candidates<M>(p + i, low, high);
+      const __m256i b = candidates<M>(p + i + 32, low, high);
+      if (simdjson_likely(_mm256_testz_si256(_mm256_or_si256(a, b), _mm256_or_si256(a, b)))) continue;
+      if (!verify_block(i, a, zero) || !verify_block(i + 32, b, zero)) return SIZE_MAX;
+    }
+    for (; i + 32 + M - 1 <= data_.size(); i += 32)
+      if (!verify_block(i, candidates<M>(p + i, low, high), zero)) return SIZE_MAX;
+    return i;
+  }
+
+  bool verify_block(std::size_t at, __m256i buckets, __m256i zero) {
+    auto mask = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(buckets, zero)));
+    if (mask == 0) return true;
+    alignas(32) std::uint8_t per_position[32];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(per_position), buckets);
+    for (; mask != 0; mask &= mask - 1) {
+      const unsigned j = static_cast<unsigned>(__builtin_ctz(mask));
+      if (!verify(at + j, per_position[j])) return false;
+    }
+    return true;
+  }
+#endif
+
+  std::string_view data_;
+  const LiteralBuckets& set_;
+  std::vector<LiteralHit>& hits_;
+  std::size_t limit_;
+};
+
 // The search as SearchPlan calls it: once per clause and once per buffer, so the call through a pointer costs
 // nothing next to the search.
 constexpr LiteralFinder kLiteralFinder{
@@ -148,8 +287,16 @@ constexpr LiteralFinder kLiteralFinder{
       return LiteralSearch(data, literals, hits, true).run();
     },
     [](std::string_view data, const std::vector<std::string>& literals,
-       std::vector<std::vector<std::size_t>>& hits) { return LiteralSearch(data, literals, hits).run(); }};
+       std::vector<std::vector<std::size_t>>& hits) { return LiteralSearch(data, literals, hits).run(); },
+    [](std::string_view data, const LiteralBuckets& set, std::vector<LiteralHit>& hits, std::size_t limit) {
+      return MultiLiteralSearch(data, set, hits, limit).run();
+    }};
 
 }  // namespace
+
+// For the tests, which compare each kernel's search with a naive one.
+LiteralFinder literal_finder() {
+  return kLiteralFinder;
+}
 
 }  // namespace trailwatch::TW_KERNEL_NS

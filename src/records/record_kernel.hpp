@@ -28,14 +28,18 @@ inline bool is_json_blank(char c) {
 enum class BufferShape { Blank, Envelope, Ndjson, BareArray, WrongEnvelopeKey, ExportLines, NotJson };
 BufferShape detect_shape(std::string_view data);
 
+struct LiteralFinder;
+
 namespace kernel_fallback {
 std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits,
                                            const LiteralPrefilter* prefilter);
-}
+LiteralFinder literal_finder();
+}  // namespace kernel_fallback
 #if TRAILWATCH_HAVE_HASWELL_KERNEL
 namespace kernel_haswell {
 std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits,
                                            const LiteralPrefilter* prefilter);
+LiteralFinder literal_finder();
 bool supported_by_cpu();
 }  // namespace kernel_haswell
 #endif

@@ -1,6 +1,9 @@
 #include "records/search_plan.hpp"
 
 #include <algorithm>
+#include <numeric>
+
+#include "records/record_kernel.hpp"
 
 namespace trailwatch {
 
@@ -18,10 +21,54 @@ std::vector<std::vector<std::vector<std::string>>> literals_by_clause(const Lite
   return out;
 }
 
+// Up to this many literals, the vector compares of two bytes per literal (the anchor plan) beat the bucket
+// filter; past it, each literal would add two compares per byte, while the bucket filter costs the same for
+// any count.
+constexpr std::size_t kFewLiterals = 8;
+
+// The occurrence list may hold up to one entry per this many bytes of the buffer, and a thousand more: a
+// buffer denser in literals than that has every record read (its list would outgrow the buffer).
+constexpr std::size_t kBytesPerHit = 16;
+
+// After this many bytes, the clauses that occur in about every record (more than once per this many bytes)
+// stop being searched for, where their rule has a rarer clause: as the anchor plan does for few literals, but
+// judged once, on the first buffers.
+constexpr std::uint64_t kJudgeCommonAfter = 4u << 20;
+constexpr std::uint64_t kCommonBytesPerHit = 2048;
+
 }  // namespace
 
+std::vector<std::pair<std::string, LiteralFinder>> available_literal_finders() {
+  std::vector<std::pair<std::string, LiteralFinder>> out;
+  out.emplace_back("fallback", kernel_fallback::literal_finder());
+#if TRAILWATCH_HAVE_HASWELL_KERNEL
+  if (kernel_haswell::supported_by_cpu()) out.emplace_back("haswell", kernel_haswell::literal_finder());
+#endif
+  return out;
+}
+
 SearchPlan::SearchPlan(const LiteralPrefilter& prefilter, LiteralFinder find)
-    : prefilter_(prefilter), find_(find), clause_literals_(literals_by_clause(prefilter)) {}
+    : prefilter_(prefilter), find_(find), clause_literals_(literals_by_clause(prefilter)) {
+  bool empty_literal = false;
+  for (const std::string& literal : prefilter.literals) empty_literal |= literal.empty();
+  if (prefilter.literals.size() <= kFewLiterals || empty_literal) return;
+  buckets_ = std::make_unique<LiteralBuckets>(prefilter.literals);
+  listed_.resize(prefilter.literals.size());
+  std::iota(listed_.begin(), listed_.end(), 0u);
+  hit_counts_.assign(prefilter.literals.size(), 0);
+  assumed_.assign(prefilter.rules.size(), 0);
+  uses_.resize(prefilter.literals.size());
+  every_clause_.assign(prefilter.rules.size(), 0);
+  for (std::size_t r = 0; r < prefilter.rules.size(); ++r)
+    // Past 64 clauses, the others are not tracked: dropping a clause only weakens the test.
+    for (std::size_t c = 0; c < prefilter.rules[r].size() && c < 64; ++c) {
+      const std::uint64_t bit = std::uint64_t{1} << c;
+      every_clause_[r] |= bit;
+      for (std::uint32_t l : prefilter.rules[r][c])
+        uses_[l].push_back(Use{static_cast<std::uint32_t>(r), bit});
+    }
+  seen_.assign(prefilter.rules.size(), 0);
+}
 
 SearchPlan::~SearchPlan() = default;
 
@@ -31,6 +78,7 @@ SearchPlan::~SearchPlan() = default;
 // becomes its anchor: only the anchors' literals are then searched in full (a clause that is in every other
 // record would make as many occurrences to list), and a record is a candidate only where an anchor occurs.
 bool SearchPlan::plan(std::string_view data) {
+  if (buckets_) return plan_many(data);
   anchor_.assign(clause_literals_.size(), kNone);
   anchor_literals_.clear();
   anchor_slot_.assign(prefilter_.literals.size(), kNone);
@@ -65,7 +113,74 @@ bool SearchPlan::plan(std::string_view data) {
   return any_rule;
 }
 
+// One pass lists every occurrence of every literal; a rule can match in the buffer when each of its clauses
+// occurs somewhere.
+bool SearchPlan::plan_many(std::string_view data) {
+  searched_ = data;
+  every_complete_ = find_.every(data, *buckets_, every_hits_, data.size() / kBytesPerHit + 1024);
+  rule_possible_.assign(prefilter_.rules.size(), 0);
+  std::fill(seen_.begin(), seen_.end(), 0);
+  bool any_rule = !every_complete_;
+  if (every_complete_) {
+    for (LiteralHit& hit : every_hits_) {
+      hit.literal = listed_[hit.literal];  // from the searched subset to the prefilter's literals
+      ++hit_counts_[hit.literal];
+      for (const Use& use : uses_[hit.literal]) seen_[use.rule] |= use.clause_bit;
+    }
+    for (std::size_t r = 0; r < seen_.size(); ++r) {
+      rule_possible_[r] = (seen_[r] | assumed_[r]) == every_clause_[r] && !prefilter_.rules[r].empty();
+      any_rule |= rule_possible_[r] != 0;
+      seen_[r] = 0;
+    }
+  }
+  buffer_may_match_ = any_rule;
+  every_cursor_ = 0;
+  bytes_searched_ += data.size();
+  if (!judged_common_ && bytes_searched_ >= kJudgeCommonAfter) judge_common_clauses();
+  return any_rule;
+}
+
+// Each rule keeps its rarest clause searched, and any other that occurs less than once per
+// kCommonBytesPerHit; the others are assumed present from now on (dropping a clause only weakens the test),
+// and the search is rebuilt for the literals still needed.
+void SearchPlan::judge_common_clauses() {
+  judged_common_ = true;
+  std::vector<bool> needed(prefilter_.literals.size(), false);
+  bool dropped = false;
+  for (std::size_t r = 0; r < prefilter_.rules.size(); ++r) {
+    const auto& clauses = prefilter_.rules[r];
+    std::vector<std::uint64_t> hits(clauses.size(), 0);
+    std::size_t rarest = 0;
+    for (std::size_t c = 0; c < clauses.size(); ++c) {
+      for (std::uint32_t l : clauses[c]) hits[c] += hit_counts_[l];
+      if (hits[c] < hits[rarest]) rarest = c;
+    }
+    for (std::size_t c = 0; c < clauses.size(); ++c) {
+      const bool common = c != rarest && c < 64 && hits[c] * kCommonBytesPerHit > bytes_searched_;
+      if (common) {
+        assumed_[r] |= std::uint64_t{1} << c;
+        dropped = true;
+      } else {
+        for (std::uint32_t l : clauses[c]) needed[l] = true;
+      }
+    }
+  }
+  if (!dropped) return;
+  std::vector<std::string> subset;
+  listed_.clear();
+  for (std::uint32_t l = 0; l < needed.size(); ++l)
+    if (needed[l]) {
+      listed_.push_back(l);
+      subset.push_back(prefilter_.literals[l]);
+    }
+  buckets_ = std::make_unique<LiteralBuckets>(subset);
+}
+
 void SearchPlan::locate_anchors(std::string_view data) {
+  if (buckets_) {
+    rewind();  // plan() listed every occurrence already
+    return;
+  }
   searched_ = data;
   // Where no rule can match, no occurrence list is needed: candidate() answers no for every record.
   if (buffer_may_match_) find_.all(data, anchor_literals_, hits_);
@@ -77,12 +192,14 @@ void SearchPlan::locate_anchors(std::string_view data) {
 // record's own text, which only records holding an anchor pay for.
 void SearchPlan::rewind() {
   cursors_.assign(hits_.size(), 0);
+  every_cursor_ = 0;
 }
 
 bool SearchPlan::candidate(const char* begin_ptr, const char* end_ptr) {
   if (!buffer_may_match_) return false;
   const auto begin = static_cast<std::size_t>(begin_ptr - searched_.data());
   const auto end = static_cast<std::size_t>(end_ptr - searched_.data());
+  if (buckets_) return candidate_many(begin, end);
   for (std::size_t r = 0; r < anchor_.size(); ++r) {
     if (anchor_[r] == kNone) continue;
     const auto& clauses = prefilter_.rules[r];
@@ -104,6 +221,28 @@ bool SearchPlan::candidate(const char* begin_ptr, const char* end_ptr) {
     if (every_clause) return true;
   }
   return false;
+}
+
+// The occurrences that start in the record mark the clauses they satisfy, rule by rule; a record with none
+// costs one comparison.
+bool SearchPlan::candidate_many(std::size_t begin, std::size_t end) {
+  if (!every_complete_) return true;
+  std::size_t& cursor = every_cursor_;
+  while (cursor < every_hits_.size() && every_hits_[cursor].offset < begin) ++cursor;
+  bool candidate = false;
+  for (std::size_t h = cursor; h < every_hits_.size() && every_hits_[h].offset < end && !candidate; ++h)
+    for (const Use& use : uses_[every_hits_[h].literal]) {
+      if (rule_possible_[use.rule] == 0) continue;
+      if (seen_[use.rule] == 0) touched_.push_back(use.rule);
+      seen_[use.rule] |= use.clause_bit;
+      if ((seen_[use.rule] | assumed_[use.rule]) == every_clause_[use.rule]) {
+        candidate = true;
+        break;
+      }
+    }
+  for (std::uint32_t r : touched_) seen_[r] = 0;
+  touched_.clear();
+  return candidate;
 }
 
 // A literal that starts in [begin, end) may run past `end`, as an occurrence list would count it.

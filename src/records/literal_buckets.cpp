@@ -1,0 +1,100 @@
+#include "records/literal_buckets.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace trailwatch {
+
+namespace {
+
+// How many byte sequences of the fingerprint's length a bucket with these nibble tables admits: the product,
+// over the fingerprint's bytes, of the low nibbles times the high nibbles it has there. A proxy for how often
+// the bucket passes at a position that holds none of its literals.
+double admitted(const std::uint16_t (&low)[LiteralBuckets::kMaxFingerprint],
+                const std::uint16_t (&high)[LiteralBuckets::kMaxFingerprint], std::size_t fingerprint) {
+  double product = 1;
+  for (std::size_t k = 0; k < fingerprint; ++k)
+    product *= static_cast<double>(__builtin_popcount(low[k]) * __builtin_popcount(high[k]));
+  return product;
+}
+
+}  // namespace
+
+// Each literal goes to the bucket whose tables it widens least (a literal whose first bytes a bucket already
+// admits, such as CreateRouteTable next to CreateRoute, costs nothing there), so that each bucket admits few
+// byte sequences besides its own literals'. Literals are placed in sorted order, so that similar ones meet.
+LiteralBuckets::LiteralBuckets(const std::vector<std::string>& list) : literals(list) {
+  if (literals.empty()) return;
+  std::size_t shortest = SIZE_MAX;
+  for (const std::string& literal : literals) shortest = std::min(shortest, literal.size());
+  fingerprint = std::min(kMaxFingerprint, shortest);
+  std::vector<std::uint32_t> order(literals.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return literals[a] < literals[b]; });
+  std::uint16_t low[kBuckets][kMaxFingerprint] = {};  // per bucket, per byte: the nibbles it admits, as bits
+  std::uint16_t high[kBuckets][kMaxFingerprint] = {};
+  for (std::uint32_t l : order) {
+    std::size_t best = 0;
+    double best_growth = 0;
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      std::uint16_t low_after[kMaxFingerprint];
+      std::uint16_t high_after[kMaxFingerprint];
+      for (std::size_t k = 0; k < fingerprint; ++k) {
+        const auto byte = static_cast<unsigned char>(literals[l][k]);
+        low_after[k] = static_cast<std::uint16_t>(low[b][k] | (1u << (byte & 0x0F)));
+        high_after[k] = static_cast<std::uint16_t>(high[b][k] | (1u << (byte >> 4)));
+      }
+      const double before = members[b].empty() ? 0 : admitted(low[b], high[b], fingerprint);
+      const double growth = admitted(low_after, high_after, fingerprint) - before;
+      if (b == 0 || growth < best_growth ||
+          (growth == best_growth && members[b].size() < members[best].size())) {
+        best = b;
+        best_growth = growth;
+      }
+    }
+    for (std::size_t k = 0; k < fingerprint; ++k) {
+      const auto byte = static_cast<unsigned char>(literals[l][k]);
+      low[best][k] = static_cast<std::uint16_t>(low[best][k] | (1u << (byte & 0x0F)));
+      high[best][k] = static_cast<std::uint16_t>(high[best][k] | (1u << (byte >> 4)));
+    }
+    members[best].push_back(l);
+  }
+  auto key_of = [&](const std::string& literal) {
+    std::uint32_t word = 0;
+    for (std::size_t k = 0; k < fingerprint; ++k)
+      word |= static_cast<std::uint32_t>(static_cast<unsigned char>(literal[k])) << (8 * k);
+    return word;
+  };
+  prefix_mask = fingerprint >= 4 ? 0xFFFFFFFFu : (1u << (8 * fingerprint)) - 1;
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return key_of(literals[a]) < key_of(literals[b]); });
+  by_prefix = order;
+  std::size_t size = 16;
+  unsigned shift = 28;
+  while (size < 4 * literals.size()) size *= 2, --shift;
+  prefix_shift = shift;
+  prefixes.assign(size, Prefix{});
+  for (std::size_t i = 0; i < by_prefix.size();) {
+    const std::uint32_t key = key_of(literals[by_prefix[i]]);
+    std::size_t j = i;
+    while (j < by_prefix.size() && key_of(literals[by_prefix[j]]) == key) ++j;
+    std::uint32_t at = slot(key, prefix_shift);
+    while (prefixes[at].begin != prefixes[at].end) at = (at + 1) & static_cast<std::uint32_t>(size - 1);
+    prefixes[at] = Prefix{key, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)};
+    i = j;
+  }
+  for (std::size_t b = 0; b < kBuckets; ++b)
+    for (std::uint32_t l : members[b])
+      for (std::size_t k = 0; k < fingerprint; ++k) {
+        const auto byte = static_cast<unsigned char>(literals[l][k]);
+        const auto bit = static_cast<std::uint8_t>(1u << b);
+        low_nibble[k][byte & 0x0F] |= bit;
+        high_nibble[k][byte >> 4] |= bit;
+        exact[k][byte] |= bit;
+      }
+}
+
+LiteralBuckets::~LiteralBuckets() = default;
+
+}  // namespace trailwatch

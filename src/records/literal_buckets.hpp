@@ -1,0 +1,57 @@
+// The prepared form of many literals for the multi-literal search (a Teddy-style filter, as in Hyperscan and
+// the aho-corasick crate): the literals are split into 8 buckets, and tables say, for each of the first bytes
+// of a literal, which buckets have a literal with that byte there. The search (literal_search_impl.hpp, per
+// SIMD kernel) looks those bytes up for every position of the buffer at once and compares in full only the
+// literals of the buckets that pass. Scalar code, built once per reader in the library.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace trailwatch {
+
+/// One occurrence: `literal` (an index into the searched literals) starts at `offset`.
+struct LiteralHit {
+  std::size_t offset;
+  std::uint32_t literal;
+};
+
+struct LiteralBuckets {
+  static constexpr std::size_t kBuckets = 8;
+  static constexpr std::size_t kMaxFingerprint = 4;
+
+  /// `literals` must all be non-empty.
+  explicit LiteralBuckets(const std::vector<std::string>& literals);
+  ~LiteralBuckets();
+
+  std::vector<std::string> literals;
+  /// How many leading bytes of every literal the tables describe: min(4, the shortest literal's length).
+  std::size_t fingerprint = 0;
+  /// Per fingerprint byte, per value of its low (high) nibble: the buckets (bit b: bucket b) with a literal
+  /// whose byte has that nibble. Both nibbles must agree, so a byte passes for a bucket slightly more often
+  /// than its exact value would (the AVX2 search looks nibbles up with one shuffle each).
+  std::uint8_t low_nibble[kMaxFingerprint][16] = {};
+  std::uint8_t high_nibble[kMaxFingerprint][16] = {};
+  /// Per fingerprint byte, per byte value: the buckets with a literal having exactly that byte there (the
+  /// scalar search).
+  std::uint8_t exact[kMaxFingerprint][256] = {};
+  /// Per bucket: its literals, as indexes into `literals`.
+  std::vector<std::uint32_t> members[kBuckets];
+  /// The literals by their first `fingerprint` bytes (as a little-endian word, `prefix_mask` its bytes): a
+  /// position that passes the filter looks its own up in an open-addressing table of the distinct prefixes,
+  /// and compares in full only the literals that start with exactly those bytes.
+  struct Prefix {
+    std::uint32_t key = 0;
+    std::uint32_t begin = 0;  // into by_prefix; begin == end: an empty slot
+    std::uint32_t end = 0;
+  };
+  std::uint32_t prefix_mask = 0;
+  unsigned prefix_shift = 32;  // 32 - log2 of the table's size
+  std::vector<Prefix> prefixes;
+  std::vector<std::uint32_t> by_prefix;  // literal indexes, grouped by prefix
+  static std::uint32_t slot(std::uint32_t key, unsigned shift) { return (key * 0x9E3779B1u) >> shift; }
+};
+
+}  // namespace trailwatch
