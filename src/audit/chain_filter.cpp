@@ -18,9 +18,12 @@ bool is(const JudgedFilter& j, FilterVerdict v) {
   return j.judgement.verdict == v;
 }
 
-// The better tail: its alarm holds, then its notification does.
-std::tuple<bool, bool> score(const AlarmTail& tail) {
-  return {tail.alarm.holds(), tail.notification && tail.notification->holds()};
+// The better candidate: its alarm holds, then its notification does, then it is the rule's own filter rather
+// than a broader one (a log group with several rules' filters holds broad ones that also catch this rule's
+// events).
+std::tuple<bool, bool, bool> score(const JudgedFilter& filter, const AlarmTail& tail) {
+  return {tail.alarm.holds(), tail.notification && tail.notification->holds(),
+          filter.judgement.verdict == FilterVerdict::Equivalent};
 }
 
 // The metric the rule's filter publishes to, for a filter and alarm made from scratch.
@@ -63,7 +66,7 @@ void check_filter(Calls& calls, ChainFacts& chain) {
   }
   std::pair<const JudgedFilter*, AlarmTail>* best = nullptr;
   for (auto& c : candidates)
-    if (!best || score(c.second) > score(best->second)) best = &c;
+    if (!best || score(*c.first, c.second) > score(*best->first, best->second)) best = &c;
 
   const auto narrower = std::count_if(f.on_group.begin(), f.on_group.end(),
                                       [](const JudgedFilter& j) { return is(j, FilterVerdict::Narrower); });
