@@ -90,6 +90,10 @@ void delivery_fixes(const ChainFacts& chain, std::vector<std::string>& out);
 struct JudgedFilter {
   const ConfiguredFilter* filter = nullptr;
   FilterJudgement judgement;  // for the audited region and account
+  /// When it catches only part of the rule's events but exactly another built-in rule's (root usage catches
+  /// the changes root makes): that rule's id. Such a filter is not a narrower copy of this rule's, so it is
+  /// neither reported nor fixed as one (its verdict is then Unrelated).
+  std::string_view other_rule;
   /// Catches every event of the rule (equivalent or broader): the filter link holds.
   bool catches() const;
 };

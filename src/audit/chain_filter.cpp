@@ -48,7 +48,19 @@ void check_filter(Calls& calls, ChainFacts& chain) {
   f.filters = calls.filters(lg.region);
   for (const ConfiguredFilter& c : f.filters)
     if (c.log_group == lg.name)
-      f.on_group.push_back(JudgedFilter{&c, judge_filter(c, chain.region, chain.account, *chain.rule)});
+      f.on_group.push_back(JudgedFilter{&c, judge_filter(c, chain.region, chain.account, *chain.rule), {}});
+  // Only a filter that fails is judged against the other rules, so a passing chain costs nothing more.
+  for (JudgedFilter& j : f.on_group) {
+    if (!is(j, FilterVerdict::Narrower)) continue;
+    for (const BuiltinRule& other : builtin_rules()) {
+      if (&other == chain.rule) continue;
+      if (judge_filter(*j.filter, chain.region, chain.account, other).verdict != FilterVerdict::Equivalent)
+        continue;
+      j.other_rule = other.id;
+      j.judgement.verdict = FilterVerdict::Unrelated;
+      break;
+    }
+  }
   const bool any_catches =
       std::any_of(f.on_group.begin(), f.on_group.end(), [](const JudgedFilter& j) { return j.catches(); });
 

@@ -53,6 +53,14 @@ def main():
         s.check(any("narrower than the rule: it misses ModifySecurityGroupRules" in d
                     for d in details(sg, "metric-filter", "FAIL")),
                 "defects: the FAIL names the ModifySecurityGroupRules probe", json.dumps(sg)[:1500])
+        # The root-usage filter catches the security-group changes root makes: it is another rule's filter, not a
+        # narrower copy of this one, so it is neither reported as narrower nor the one the fix rewrites.
+        s.check(not any("RootAccountUsage" in d for d in details(sg, "metric-filter", "FAIL")),
+                "defects: another rule's filter is not called narrower", json.dumps(sg)[:1500])
+        fixes = [line for r in sg["regions"] for line in r["remediation"]]
+        s.check(fixes and all("--filter-name SecurityGroupChanges" in line for line in fixes
+                              if "put-metric-filter" in line),
+                "defects: the fix rewrites the rule's own filter", repr(fixes))
         org = by_rule["organizations-changes"]
         s.equal(org["status"], "FAIL", "defects: CIS v6.0.0 5.15 FAILs")
         s.check(any("was not judged" in d for d in details(org, "metric-filter", "WARN")),
