@@ -76,7 +76,9 @@ TEST(AuditFilterJudge, NarrowerNamesWhatItMisses) {
 TEST(AuditFilterJudge, BroaderPassesWithWhatElseItCatches) {
   FilterJudgement j = judge("{ $.eventSource = kms.amazonaws.com }");
   EXPECT_EQ(j.verdict, FilterVerdict::Broader);
-  EXPECT_EQ(j.extra(), "EnableKey; CancelKeyDeletion; Decrypt; CreateKey");
+  EXPECT_EQ(j.extra(),
+            "EnableKey by an assumed role; CancelKeyDeletion by an assumed role; Decrypt by an assumed role; "
+            "CreateKey by an assumed role");
 
   j = judge("{ ($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) }");
   EXPECT_EQ(j.verdict, FilterVerdict::Broader);
@@ -119,6 +121,92 @@ TEST(AuditFilterJudge, ValuesComeFromTheTransformation) {
     else
       EXPECT_FALSE(o.value) << o.probe->label;
   }
+}
+
+FilterJudgement judge_rule(std::string_view rule_id, const std::string& pattern) {
+  ConfiguredFilter f;
+  f.name = std::string("f");
+  f.log_group = std::string("g");
+  f.pattern = pattern;
+  f.metric.name = std::string("M");
+  return judge_filter(f, {}, {}, *find_builtin_rule(rule_id));
+}
+
+// Every rule's own published pattern passes its own audit, in every audited region and account.
+TEST(AuditFilterJudge, EveryBuiltinPatternIsEquivalentForItsRule) {
+  for (const BuiltinRule& rule : builtin_rules()) {
+    EXPECT_EQ(judge_rule(rule.id, std::string(rule.pattern)).verdict, FilterVerdict::Equivalent) << rule.id;
+    ConfiguredFilter f;
+    f.pattern = std::string(rule.pattern);
+    f.metric.name = std::string("M");
+    EXPECT_EQ(judge_filter(f, "eu-west-3", "123456789012", rule).verdict, FilterVerdict::Equivalent)
+        << rule.id;
+  }
+}
+
+// CIS texts before v6.0.0 leave out ModifySecurityGroupRules, which edits a group's rules in place.
+TEST(AuditFilterJudge, APublishedTextThatMissesAnEventIsNarrowerAndNamesIt) {
+  const std::string v12 =
+      "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || "
+      "($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || "
+      "($.eventName = "
+      "CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }";
+  FilterJudgement j = judge_rule("security-group-changes", v12);
+  EXPECT_EQ(j.verdict, FilterVerdict::Narrower);
+  EXPECT_EQ(j.missed(), "ModifySecurityGroupRules by an assumed role");
+}
+
+// CIS v1.4.0's CLI step joins its exclusions with || and so matches nearly every event: broader.
+TEST(AuditFilterJudge, APublishedTextThatMatchesTooMuchIsBroader) {
+  FilterJudgement j =
+      judge_rule("unauthorized-api-calls",
+                 R"({ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") || )"
+                 R"(($.sourceIPAddress!="delivery.logs.amazonaws.com") || ($.eventName!="HeadBucket") })");
+  EXPECT_EQ(j.verdict, FilterVerdict::Broader);
+  EXPECT_NE(j.extra().find("RunInstances"), std::string::npos) << j.extra();
+}
+
+// Narrowings a deployed filter often carries, each caught by a probe for the way of the event it drops.
+TEST(AuditFilterJudge, DroppingAWayOfTheEventIsNarrower) {
+  struct Case {
+    const char* rule;
+    const char* pattern;
+    const char* missed;
+  } cases[] = {
+      {"unauthorized-api-calls", R"({ $.errorCode = "AccessDenied*" })", "Client.UnauthorizedOperation"},
+      {"unauthorized-api-calls", R"({ $.errorCode = "*UnauthorizedOperation" })", "AccessDenied"},
+      {"console-signin-without-mfa",
+       R"({ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && )"
+       R"(($.userIdentity.type = "IAMUser") })",
+       "ConsoleLogin by root without MFA"},
+      {"root-account-usage", R"({ $.userIdentity.type = "Root" && $.eventType = "AwsApiCall" })",
+       "ConsoleLogin by root"},
+      {"console-auth-failures",
+       R"({ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") && )"
+       R"(($.userIdentity.type = "IAMUser") })",
+       "failed ConsoleLogin by root"},
+      {"s3-bucket-policy-changes",
+       R"({ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy)) })",
+       "PutBucketCors"},
+  };
+  for (const Case& c : cases) {
+    FilterJudgement j = judge_rule(c.rule, c.pattern);
+    EXPECT_EQ(j.verdict, FilterVerdict::Narrower) << c.rule << ": " << c.pattern;
+    EXPECT_NE(j.missed().find(c.missed), std::string::npos) << c.rule << ": " << j.missed();
+  }
+}
+
+// Widenings: each caught by a look-alike.
+TEST(AuditFilterJudge, LeavingOutAnExclusionIsBroader) {
+  EXPECT_EQ(judge_rule("root-account-usage", R"({ $.userIdentity.type = "Root" })").verdict,
+            FilterVerdict::Broader);
+  EXPECT_EQ(judge_rule("console-signin-without-mfa", R"({ $.eventName = "ConsoleLogin" })").verdict,
+            FilterVerdict::Broader);
+  EXPECT_EQ(
+      judge_rule("organizations-changes",
+                 R"({ ($.eventName = "CreatePolicy") || ($.eventSource = organizations.amazonaws.com) })")
+          .verdict,
+      FilterVerdict::Broader);
 }
 
 }  // namespace

@@ -103,7 +103,7 @@ INSTANTIATE_TEST_SUITE_P(
         Expect{"narrower-pattern", RegionStatus::Fail, "metric-filter", CheckStatus::Fail,
                "narrower than the rule: it misses ScheduleKeyDeletion", "aws logs put-metric-filter"},
         Expect{"broader-pattern", RegionStatus::Pass, "metric-filter", CheckStatus::Pass,
-               "broader (also EnableKey; CancelKeyDeletion; Decrypt; CreateKey)", ""},
+               "broader (also EnableKey by an assumed role; CancelKeyDeletion by an assumed role; Decrypt", ""},
         Expect{"unparsable-pattern", RegionStatus::Fail, "metric-filter", CheckStatus::Warn,
                "was not judged: invalid filter pattern", "--filter-name CMKEventCount"},
         Expect{"alarm-other-namespace", RegionStatus::Fail, "alarm", CheckStatus::Fail,

@@ -1,8 +1,9 @@
-// Audit layer: checks a live account (or an export of one) for the CIS rule "CMK disabled or scheduled for
-// deletion", region by region, along the whole chain: trail -> CloudWatch Logs delivery -> metric filter ->
-// alarm -> SNS notification. It reads AWS only through aws::ApiSource (trailwatch/aws.hpp) and judges a
-// metric filter by running its pattern over built-in probe records, never by comparing text. This header is
-// what a caller needs: the request and report, run_audit, the export-folder sources and the writers.
+// Audit layer: checks a live account (or an export of one) for built-in CIS monitoring rules (by default
+// "CMK disabled or scheduled for deletion"), region by region and rule by rule, along the whole chain: trail
+// -> CloudWatch Logs delivery -> metric filter -> alarm -> SNS notification. It reads AWS only through
+// aws::ApiSource (trailwatch/aws.hpp) and judges a metric filter by running its pattern over the rule's probe
+// records (trailwatch/rule_probes.hpp), never by comparing text. This header is what a caller needs: the
+// request and report, run_audit, the export-folder sources and the writers.
 #pragma once
 
 #include <cstdint>
@@ -35,24 +36,31 @@ struct RegionAudit {
   RegionStatus status = RegionStatus::Fail;
   std::vector<Finding> findings;
   std::vector<std::string> remediation;  // aws CLI lines, one per failing link
+  std::string rule = {};                 // the built-in rule audited
 };
 
 struct AuditReport {
   std::string account;                       // empty when no region could tell
   RegionStatus status = RegionStatus::Fail;  // Pass, Fail or Error (Error when some region is)
-  std::vector<RegionAudit> regions;
+  std::vector<RegionAudit> regions;          // per region, per rule (in `rules` order)
+  std::vector<std::string> rules = {};       // the rules audited, in the pack's order
 };
+/// The status of a set of region audits: ERROR if any is, else FAIL if any is, else PASS.
+RegionStatus overall_status(const std::vector<const RegionAudit*>& regions);
 
 struct AuditRequest {
   std::vector<std::string> regions;  // audited in this order (duplicates dropped)
   bool all_regions = false;          // instead: every region ec2 DescribeRegions lists in listing_region
   std::string listing_region = "us-east-1";
   std::int64_t now = 0;  // Unix seconds; a CloudWatch Logs delivery older than a day is stale
+  /// Built-in rule ids, "cis" for all (trailwatch/rules.hpp select_builtin_rules); empty: the default rule.
+  /// All rules share one set of API calls per region.
+  std::vector<std::string> rules = {};
 };
 
 /// Audits every requested region through `source`, which is used only during the call. An ApiError in a
 /// region makes that region ERROR (with the permission it needed when access was denied); other regions are
-/// still audited. Never throws ApiError.
+/// still audited. Never throws ApiError; throws std::invalid_argument for a rule id that is not built in.
 AuditReport run_audit(aws::ApiSource& source, const AuditRequest& request);
 
 // ---- export folders (--save-dir / --from-dir) -------------------------------------------------------------
@@ -92,9 +100,12 @@ class SaveDirSource : public aws::ApiSource {
 
 // ---- the writers ------------------------------------------------------------------------------------------
 
-/// JSON, schema trailwatch.audit/1 (docs/design.md "JSON output of `audit`"), one document and a newline.
+/// JSON, one document and a newline: schema trailwatch.audit/1 for one rule, trailwatch.audit/2 (the regions
+/// grouped by rule) for several (docs/design.md "JSON output of `audit`").
 void write_audit_json(std::ostream& out, const AuditReport& report);
-/// A table per region: status, findings, remediation.
+/// A table per region and rule: status, findings, remediation.
 void write_audit_table(std::ostream& out, const AuditReport& report);
+/// CSV (RFC 4180, CRLF line ends), a header then one line per region, rule and finding (docs/audit.md).
+void write_audit_csv(std::ostream& out, const AuditReport& report);
 
 }  // namespace trailwatch::audit

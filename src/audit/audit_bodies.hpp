@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit/probe_records.hpp"
 #include "trailwatch/account_config.hpp"
 
 namespace trailwatch::audit {
@@ -44,13 +45,15 @@ struct TrailStatus {
 };
 TrailStatus parse_trail_status(std::string_view body);  // cloudtrail GetTrailStatus
 
-/// Whether a trail's selectors record the rule's events (management, write, from kms.amazonaws.com).
+/// Whether a trail's selectors record the rule's events (audit/probe_records.hpp rule_events).
 struct SelectorCoverage {
   bool covered = false;
   std::string description;  // one line: which selectors, and why they do or do not cover
   bool none_given = false;  // the body held neither kind: CloudTrail's default was assumed
 };
-SelectorCoverage parse_event_selectors(std::string_view body);  // cloudtrail GetEventSelectors
+/// cloudtrail GetEventSelectors, against `events` (the rule's); without them, the default rule's.
+SelectorCoverage parse_event_selectors(std::string_view body, const std::vector<RuleEvent>& events);
+SelectorCoverage parse_event_selectors(std::string_view body);
 
 std::vector<ConfiguredFilter> parse_metric_filters(std::string_view body);  // logs DescribeMetricFilters
 

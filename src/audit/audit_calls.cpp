@@ -33,9 +33,9 @@ TrailStatus Calls::status(const Trail& t) {
   return get(aws::ApiCall{t.home_region, "cloudtrail", "GetTrailStatus", t.arn, t.name}, parse_trail_status);
 }
 
-SelectorCoverage Calls::selectors(const Trail& t) {
+SelectorCoverage Calls::selectors(const Trail& t, const std::vector<RuleEvent>& events) {
   return get(aws::ApiCall{t.home_region, "cloudtrail", "GetEventSelectors", t.arn, t.name},
-             parse_event_selectors);
+             [&](std::string_view body) { return parse_event_selectors(body, events); });
 }
 
 std::vector<ConfiguredFilter> Calls::filters(const std::string& region) {

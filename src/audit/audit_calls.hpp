@@ -35,7 +35,8 @@ class Calls {
   std::vector<Trail> trails(const std::string& region);
   /// In the trail's home region, which holds the trail itself rather than a shadow of it.
   TrailStatus status(const Trail& trail);
-  SelectorCoverage selectors(const Trail& trail);
+  /// Judged against `events`, the audited rule's.
+  SelectorCoverage selectors(const Trail& trail, const std::vector<RuleEvent>& events);
   std::vector<ConfiguredFilter> filters(const std::string& region);
   std::vector<AlarmDefinition> alarms(const std::string& region);
   /// In the topic's region, taken from its ARN.

@@ -1,5 +1,5 @@
-// Whether a trail's event selectors record the rule's events: management events, write (not read-only), from
-// kRuleEventSource, named kRuleEventNames (audit/probe_records.hpp).
+// Whether a trail's event selectors record the rule's events: management events from their sources, with
+// their names and read-only flags (audit/probe_records.hpp rule_events).
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -16,18 +16,31 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-SelectorCoverage basic_coverage(const std::vector<body::dom::element>& selectors) {
+SelectorCoverage basic_coverage(const std::vector<body::dom::element>& selectors,
+                                const std::vector<RuleEvent>& events) {
+  const bool writes =
+      std::any_of(events.begin(), events.end(), [](const RuleEvent& e) { return !e.read_only; });
+  const bool reads =
+      std::any_of(events.begin(), events.end(), [](const RuleEvent& e) { return e.read_only; });
   std::string why = "no basic event selector records management write events";
   for (body::dom::element s : selectors) {
     if (!body::flag(s, "IncludeManagementEvents", true)) continue;
     std::string rw = body::text(s, "ReadWriteType");
-    if (rw == "ReadOnly") {
+    if (rw == "ReadOnly" && writes) {
       why = "the basic event selectors record read-only management events only";
       continue;
     }
-    if (contains(body::texts(s, "ExcludeManagementEventSources"), kRuleEventSource)) {
-      why = "the basic event selectors exclude " + std::string(kRuleEventSource) +
-            " (ExcludeManagementEventSources)";
+    if (rw == "WriteOnly" && reads) {
+      why =
+          "the basic event selectors record write management events only; the rule is also about read-only "
+          "calls";
+      continue;
+    }
+    std::vector<std::string> excluded = body::texts(s, "ExcludeManagementEventSources");
+    auto left_out = std::find_if(events.begin(), events.end(),
+                                 [&](const RuleEvent& e) { return contains(excluded, e.source); });
+    if (left_out != events.end()) {
+      why = "the basic event selectors exclude " + left_out->source + " (ExcludeManagementEventSources)";
       continue;
     }
     return {true, "basic event selectors record " + std::string(rw.empty() || rw == "All" ? "all" : "write") +
@@ -44,15 +57,15 @@ struct AdvancedVerdict {
   std::string why;
 };
 
-AdvancedVerdict advanced_covers(body::dom::element selector) {
+AdvancedVerdict advanced_covers(body::dom::element selector, const std::vector<RuleEvent>& events) {
   std::string name = body::text(selector, "Name");
   std::string label = name.empty() ? "an advanced event selector" : "advanced event selector '" + name + "'";
-  const std::string source(kRuleEventSource);
   bool management = false;
-  for (std::string_view rule_event : kRuleEventNames) {
-    const std::string event_name(rule_event);
+  for (const RuleEvent& rule_event : events) {
+    const std::string& source = rule_event.source;
+    const std::string& event_name = rule_event.name;
     const std::map<std::string, std::string> values = {{"eventCategory", "Management"},
-                                                       {"readOnly", "false"},
+                                                       {"readOnly", rule_event.read_only ? "true" : "false"},
                                                        {"eventSource", source},
                                                        {"eventName", event_name}};
     for (body::dom::element f : body::list(selector, "FieldSelectors")) {
@@ -76,7 +89,8 @@ AdvancedVerdict advanced_covers(body::dom::element selector) {
       if (any("NotEquals", eq) || any("NotStartsWith", starts) || any("NotEndsWith", ends)) ok = false;
       if (field == "eventCategory" && ok) management = true;
       if (!ok) {
-        if (field == "readOnly") return {false, label + " records read-only events only"};
+        if (field == "readOnly")
+          return {false, label + " leaves out " + (rule_event.read_only ? "read-only" : "write") + " events"};
         if (field == "eventCategory") return {false, label + " does not select management events"};
         if (field == "eventSource") return {false, label + " leaves out " + source};
         return {false, label + " leaves out " + event_name};
@@ -84,12 +98,21 @@ AdvancedVerdict advanced_covers(body::dom::element selector) {
     }
   }
   if (!management) return {false, label + " does not select eventCategory = Management"};
-  return {true, label + " records management write events from " + source};
+  std::vector<std::string> sources;
+  for (const RuleEvent& e : events)
+    if (!contains(sources, e.source)) sources.push_back(e.source);
+  std::string from;
+  for (const std::string& x : sources) from += (from.empty() ? "" : ", ") + x;
+  return {true, label + " records the rule's management events from " + from};
 }
 
 }  // namespace
 
 SelectorCoverage parse_event_selectors(std::string_view json) {
+  return parse_event_selectors(json, rule_events());
+}
+
+SelectorCoverage parse_event_selectors(std::string_view json, const std::vector<RuleEvent>& events) {
   try {
     body::dom::parser parser;
     body::dom::element root = body::parse_object(parser, json, "the body");
@@ -100,12 +123,12 @@ SelectorCoverage parse_event_selectors(std::string_view json) {
     if (basic.empty() && advanced.empty())
       return {true, "no event selectors: the default records all management events", true};
     if (!basic.empty()) {
-      SelectorCoverage c = basic_coverage(basic);
+      SelectorCoverage c = basic_coverage(basic, events);
       if (c.covered || advanced.empty()) return c;
     }
     std::string why;
     for (body::dom::element s : advanced) {
-      AdvancedVerdict v = advanced_covers(s);
+      AdvancedVerdict v = advanced_covers(s, events);
       if (v.covers) return {true, v.why};
       if (why.empty()) why = v.why;
     }

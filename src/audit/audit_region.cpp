@@ -42,19 +42,20 @@ Finding trail_finding(CheckStatus status, std::string detail, std::vector<std::s
 }  // namespace
 
 RegionAudit audit_region(aws::ApiSource& source, const std::string& region, const std::string& account,
-                         std::int64_t now) {
+                         std::int64_t now, const BuiltinRule& rule) {
   Calls calls(source);
   std::vector<Trail> trails = calls.trails(region);
   RecordingTrails recording = recording_trails(trails, region, account);
 
   std::vector<ChainFacts> chains;
-  for (const Trail* t : recording.own) chains.push_back(walk_chain(calls, *t, region, account, now));
+  for (const Trail* t : recording.own) chains.push_back(walk_chain(calls, *t, region, account, now, rule));
   const ChainFacts* best = nullptr;
   for (const ChainFacts& c : chains)
     if (!best || c.links_holding() > best->links_holding()) best = &c;
 
   RegionAudit out;
   out.region = region;
+  out.rule = std::string(rule.id);
   if (best && best->links_holding() == kChainLinks) {
     out.status = RegionStatus::Pass;
     out.findings = say_chain(*best).findings;

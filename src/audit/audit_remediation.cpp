@@ -63,22 +63,23 @@ std::string send_to_logs(const Trail& t, const std::string& account) {
 }
 
 std::string put_metric_filter(const std::string& region, const std::string& log_group,
-                              const std::string& filter_name, const MetricTransformation& metric) {
+                              const std::string& filter_name, const MetricTransformation& metric,
+                              const BuiltinRule& rule) {
   return fmt::format(
       "aws logs put-metric-filter --log-group-name {} --filter-name {} --metric-transformations "
       "metricName={},metricNamespace={},metricValue=1 --filter-pattern '{}' --region {}",
-      shell_quote(log_group),
-      shell_quote(filter_name.empty() ? std::string(default_rule().metric_name) : filter_name),
-      shell_quote(metric.name), shell_quote(metric.namespace_), default_rule().pattern, shell_quote(region));
+      shell_quote(log_group), shell_quote(filter_name.empty() ? std::string(rule.metric_name) : filter_name),
+      shell_quote(metric.name), shell_quote(metric.namespace_), rule.pattern, shell_quote(region));
 }
 
 std::string put_metric_alarm(const std::string& region, const MetricTransformation& metric,
-                             const std::string& alarm_name, const std::string& topic_arn) {
+                             const std::string& alarm_name, const std::string& topic_arn,
+                             const BuiltinRule& rule) {
   return fmt::format(
       "aws cloudwatch put-metric-alarm --alarm-name {} --metric-name {} --namespace {} --statistic Sum "
       "--period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 "
       "--datapoints-to-alarm 1 --alarm-actions {} --region {}",
-      shell_quote(alarm_name.empty() ? std::string(default_rule().metric_name) + "Alarm" : alarm_name),
+      shell_quote(alarm_name.empty() ? std::string(rule.metric_name) + "Alarm" : alarm_name),
       shell_quote(metric.name), shell_quote(metric.namespace_),
       topic_arn.empty() ? "<sns-topic-arn>" : shell_quote(topic_arn), shell_quote(region));
 }

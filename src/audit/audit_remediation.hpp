@@ -6,6 +6,7 @@
 
 #include "audit/audit_bodies.hpp"
 #include "trailwatch/metric.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch::audit::fix {
 
@@ -16,12 +17,15 @@ std::string create_trail(const std::string& region);
 std::string start_logging(const Trail& trail);
 std::string put_event_selectors(const Trail& trail);
 std::string send_to_logs(const Trail& trail, const std::string& account);
-/// Creates the CIS filter, or gives `filter_name` the CIS pattern (keeping its metric).
+/// Creates `rule`'s filter, or gives `filter_name` the rule's pattern (keeping its metric).
 std::string put_metric_filter(const std::string& region, const std::string& log_group,
-                              const std::string& filter_name, const MetricTransformation& metric);
-/// An alarm that fires on one event of `metric`; `alarm_name` and `topic_arn` may be empty.
+                              const std::string& filter_name, const MetricTransformation& metric,
+                              const BuiltinRule& rule);
+/// An alarm that fires on one event of `metric`; `alarm_name` (empty: named after `rule`'s metric) and
+/// `topic_arn` may be empty.
 std::string put_metric_alarm(const std::string& region, const MetricTransformation& metric,
-                             const std::string& alarm_name, const std::string& topic_arn);
+                             const std::string& alarm_name, const std::string& topic_arn,
+                             const BuiltinRule& rule);
 std::string enable_alarm_actions(const std::string& region, const std::string& alarm_name);
 std::string subscribe(const Arn& topic, const std::string& topic_arn);
 

@@ -1,4 +1,5 @@
-// The audit's two outputs: JSON (schema trailwatch.audit/1, docs/design.md) and a table for people.
+// The audit's JSON (schema trailwatch.audit/1 for one rule, /2 for several: docs/design.md) and a table for
+// people. CSV is audit_csv.cpp.
 #include <fmt/format.h>
 
 #include "trailwatch/audit.hpp"
@@ -40,19 +41,16 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-}  // namespace
+std::string_view only_rule(const AuditReport& report) {
+  return report.rules.empty() ? default_rule().id : std::string_view(report.rules.front());
+}
 
-void write_audit_json(std::ostream& out, const AuditReport& report) {
-  std::string s = "{\"schema\":\"trailwatch.audit/1\",\"account\":";
-  if (report.account.empty())
-    s += "null";
-  else
-    append_json_string(s, report.account);
-  s += ",\"rule\":";
-  append_json_string(s, default_rule().id);
-  s += fmt::format(",\"status\":\"{}\",\"regions\":[", to_string(report.status));
+// The regions of `rule` as audit/1 writes them: "[{region...},...]".
+void append_regions(std::string& s, const AuditReport& report, std::string_view rule) {
+  s += '[';
   bool first_region = true;
   for (const RegionAudit& r : report.regions) {
+    if (report.rules.size() > 1 && r.rule != rule) continue;
     if (!first_region) s += ',';
     first_region = false;
     s += "{\"region\":";
@@ -79,16 +77,54 @@ void write_audit_json(std::ostream& out, const AuditReport& report) {
     }
     s += "]}";
   }
-  s += "]}\n";
-  out << s;
+  s += ']';
+}
+
+}  // namespace
+
+void write_audit_json(std::ostream& out, const AuditReport& report) {
+  const bool several = report.rules.size() > 1;
+  std::string s = fmt::format("{{\"schema\":\"trailwatch.audit/{}\",\"account\":", several ? 2 : 1);
+  if (report.account.empty())
+    s += "null";
+  else
+    append_json_string(s, report.account);
+  if (!several) {
+    s += ",\"rule\":";
+    append_json_string(s, only_rule(report));
+    s += fmt::format(",\"status\":\"{}\",\"regions\":", to_string(report.status));
+    append_regions(s, report, only_rule(report));
+    out << s << "}\n";
+    return;
+  }
+  s += fmt::format(",\"status\":\"{}\",\"rules\":[", to_string(report.status));
+  for (std::size_t i = 0; i < report.rules.size(); ++i) {
+    const std::string& rule = report.rules[i];
+    std::vector<const RegionAudit*> regions;
+    for (const RegionAudit& r : report.regions)
+      if (r.rule == rule) regions.push_back(&r);
+    if (i > 0) s += ',';
+    s += "{\"rule\":";
+    append_json_string(s, rule);
+    s += fmt::format(",\"status\":\"{}\",\"regions\":", to_string(overall_status(regions)));
+    append_regions(s, report, rule);
+    s += '}';
+  }
+  out << s << "]}\n";
 }
 
 void write_audit_table(std::ostream& out, const AuditReport& report) {
-  std::string s = fmt::format("account   {}\nrule      {}\nstatus    {}\n",
+  const bool several = report.rules.size() > 1;
+  std::string s = fmt::format("account   {}\n{}status    {}\n",
                               report.account.empty() ? "unknown" : printable(report.account),
-                              default_rule().id, to_string(report.status));
+                              several ? fmt::format("rules     {}\n", report.rules.size())
+                                      : fmt::format("rule      {}\n", only_rule(report)),
+                              to_string(report.status));
   for (const RegionAudit& r : report.regions) {
-    s += fmt::format("\n{:<16} {}\n", printable(r.region), to_string(r.status));
+    if (several)
+      s += fmt::format("\n{:<16} {:<28} {}\n", printable(r.region), r.rule, to_string(r.status));
+    else
+      s += fmt::format("\n{:<16} {}\n", printable(r.region), to_string(r.status));
     for (const Finding& f : r.findings)
       s += fmt::format("  {:<5} {:<25} {}\n", to_string(f.status), f.check, printable(f.detail));
     if (!r.remediation.empty()) s += "  to fix:\n";
@@ -100,8 +136,9 @@ void write_audit_table(std::ostream& out, const AuditReport& report) {
   }
   std::size_t counts[5] = {};
   for (const RegionAudit& r : report.regions) ++counts[static_cast<int>(r.status)];
-  s += fmt::format("\n{} region(s): {} PASS, {} FAIL, {} DELEGATED, {} SKIPPED, {} ERROR\n",
-                   report.regions.size(), counts[0], counts[1], counts[2], counts[3], counts[4]);
+  s += fmt::format("\n{} {}: {} PASS, {} FAIL, {} DELEGATED, {} SKIPPED, {} ERROR\n", report.regions.size(),
+                   several ? "region and rule row(s)" : "region(s)", counts[0], counts[1], counts[2],
+                   counts[3], counts[4]);
   out << s;
 }
 

@@ -1,11 +1,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "audit/audit_calls.hpp"
 #include "audit/audit_region.hpp"
 #include "audit/chain.hpp"
 #include "trailwatch/audit.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch::audit {
 
@@ -29,7 +31,7 @@ RegionAudit failed_region(const std::string& region, const CallFailure& e) {
   std::vector<std::string> resources;
   if (!c.argument.empty()) resources.push_back(c.argument);
   return RegionAudit{
-      region, RegionStatus::Error, {Finding{check_of(c), CheckStatus::Fail, detail, resources}}, {}};
+      region, RegionStatus::Error, {Finding{check_of(c), CheckStatus::Fail, detail, resources}}, {}, {}};
 }
 
 }  // namespace
@@ -64,10 +66,36 @@ std::string_view to_string(RegionStatus s) {
   return "?";
 }
 
+RegionStatus overall_status(const std::vector<const RegionAudit*>& regions) {
+  RegionStatus status = RegionStatus::Pass;
+  for (const RegionAudit* r : regions) {
+    if (r->status == RegionStatus::Error) status = RegionStatus::Error;
+    if (r->status == RegionStatus::Fail && status != RegionStatus::Error) status = RegionStatus::Fail;
+  }
+  return status;
+}
+
+// Every rule shares one CachingSource: a region's trails, selectors, filters, alarms and topics are asked for
+// once, whichever rules need them.
 AuditReport run_audit(aws::ApiSource& source, const AuditRequest& request) {
+  std::vector<const BuiltinRule*> rules = {&default_rule()};
+  if (!request.rules.empty()) {
+    std::string unknown;
+    rules = select_builtin_rules(request.rules, unknown);
+    if (!unknown.empty()) throw std::invalid_argument("not a built-in rule: " + unknown);
+  }
   CachingSource cached(source);
   Calls calls(cached);
   AuditReport report;
+  for (const BuiltinRule* rule : rules) report.rules.emplace_back(rule->id);
+  // A verdict about the region as a whole (not enabled, a call that failed before any rule) holds for each
+  // rule.
+  auto for_each_rule = [&](RegionAudit r) {
+    for (const BuiltinRule* rule : rules) {
+      r.rule = std::string(rule->id);
+      report.regions.push_back(r);
+    }
+  };
 
   std::vector<std::pair<std::string, bool>> regions;  // name, enabled
   if (request.all_regions) {
@@ -77,16 +105,16 @@ AuditReport run_audit(aws::ApiSource& source, const AuditRequest& request) {
       std::sort(regions.begin(), regions.end());
       // An account always has regions: an empty listing audits nothing, which must not read as a PASS.
       if (regions.empty())
-        report.regions.push_back(
-            RegionAudit{request.listing_region,
-                        RegionStatus::Error,
-                        {Finding{std::string(check_name(Link::Trail)),
-                                 CheckStatus::Fail,
-                                 "ec2 DescribeRegions listed no region: nothing was audited",
-                                 {}}},
-                        {}});
+        for_each_rule(RegionAudit{request.listing_region,
+                                  RegionStatus::Error,
+                                  {Finding{std::string(check_name(Link::Trail)),
+                                           CheckStatus::Fail,
+                                           "ec2 DescribeRegions listed no region: nothing was audited",
+                                           {}}},
+                                  {},
+                                  {}});
     } catch (const CallFailure& e) {
-      report.regions.push_back(failed_region(request.listing_region, e));
+      for_each_rule(failed_region(request.listing_region, e));
     }
   } else {
     for (const std::string& r : request.regions)
@@ -96,32 +124,39 @@ AuditReport run_audit(aws::ApiSource& source, const AuditRequest& request) {
 
   for (const auto& [region, enabled] : regions) {
     if (!enabled) {
-      report.regions.push_back(RegionAudit{
+      for_each_rule(RegionAudit{
           region,
           RegionStatus::Skipped,
           {Finding{std::string(check_name(Link::Trail)),
                    CheckStatus::Info,
                    "region not enabled for this account (OptInStatus not-opted-in): nothing runs there",
                    {}}},
+          {},
           {}});
       continue;
     }
+    std::string account;
     try {
       // Asked in every region, so that each region's folder of a --save-dir export stands on its own.
-      std::string account = calls.account(region);
+      account = calls.account(region);
       if (report.account.empty()) report.account = account;
-      report.regions.push_back(audit_region(cached, region, account, request.now));
     } catch (const CallFailure& e) {
-      report.regions.push_back(failed_region(region, e));
+      for_each_rule(failed_region(region, e));
+      continue;
+    }
+    for (const BuiltinRule* rule : rules) {
+      try {
+        report.regions.push_back(audit_region(cached, region, account, request.now, *rule));
+      } catch (const CallFailure& e) {
+        report.regions.push_back(failed_region(region, e));
+        report.regions.back().rule = std::string(rule->id);
+      }
     }
   }
 
-  report.status = RegionStatus::Pass;
-  for (const RegionAudit& r : report.regions) {
-    if (r.status == RegionStatus::Error) report.status = RegionStatus::Error;
-    if (r.status == RegionStatus::Fail && report.status != RegionStatus::Error)
-      report.status = RegionStatus::Fail;
-  }
+  std::vector<const RegionAudit*> all;
+  for (const RegionAudit& r : report.regions) all.push_back(&r);
+  report.status = overall_status(all);
   return report;
 }
 

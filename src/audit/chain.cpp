@@ -32,11 +32,12 @@ std::string plural(std::size_t n, std::string_view word) {
 }
 
 ChainFacts walk_chain(Calls& calls, const Trail& trail, const std::string& region, const std::string& account,
-                      std::int64_t now) {
+                      std::int64_t now, const BuiltinRule& rule) {
   ChainFacts chain;
   chain.region = region;
   chain.account = account;
-  chain.trail = check_trail(calls, trail);
+  chain.rule = &rule;
+  chain.trail = check_trail(calls, trail, rule);
   chain.delivery = check_delivery(chain.trail, account, now);
   if (chain.delivery.holds()) check_filter(calls, chain);
   return chain;

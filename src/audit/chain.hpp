@@ -19,6 +19,7 @@
 #include "audit/probe_judge.hpp"
 #include "trailwatch/account_config.hpp"
 #include "trailwatch/audit.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch::audit {
 
@@ -48,8 +49,8 @@ struct TrailFacts {
   SelectorCoverage coverage;  // whether its selectors record the rule's events
   bool holds() const { return status.is_logging && coverage.covered; }
 };
-/// Reads the trail's status and selectors (in its home region).
-TrailFacts check_trail(Calls& calls, const Trail& trail);
+/// Reads the trail's status and selectors (in its home region); the selectors are judged for `rule`.
+TrailFacts check_trail(Calls& calls, const Trail& trail, const BuiltinRule& rule);
 /// "multi-region trail main (home us-east-1)": how every finding names a trail.
 std::string trail_text(const Trail& trail);
 void trail_findings(const ChainFacts& chain, std::vector<Finding>& out);
@@ -89,6 +90,10 @@ void delivery_fixes(const ChainFacts& chain, std::vector<std::string>& out);
 struct JudgedFilter {
   const ConfiguredFilter* filter = nullptr;
   FilterJudgement judgement;  // for the audited region and account
+  /// When it catches only part of the rule's events but exactly another built-in rule's (root usage catches
+  /// the changes root makes): that rule's id. Such a filter is not a narrower copy of this rule's, so it is
+  /// neither reported nor fixed as one (its verdict is then Unrelated).
+  std::string_view other_rule;
   /// Catches every event of the rule (equivalent or broader): the filter link holds.
   bool catches() const;
 };
@@ -195,8 +200,9 @@ struct ChainFacts {
   ChainFacts(const ChainFacts&) = delete;  // its facts point into each other's vectors
   ChainFacts(ChainFacts&&) = default;
 
-  std::string region;   // audited: the filter must catch its events
-  std::string account;  // audited; empty when unknown
+  std::string region;                         // audited: the filter must catch its events
+  std::string account;                        // audited; empty when unknown
+  const BuiltinRule* rule = &default_rule();  // audited: its probes judge the filter
   TrailFacts trail;
   DeliveryFacts delivery;
   std::optional<FilterFacts> filter;              // when the delivery holds
@@ -205,9 +211,9 @@ struct ChainFacts {
   bool holds(Link link) const;
   std::size_t links_holding() const;  // of kChainLinks
 };
-/// Walks `trail`'s chain for `region`, calls in chain order. Throws CallFailure when a call fails.
+/// Walks `trail`'s chain for `region` and `rule`, calls in chain order. Throws CallFailure when a call fails.
 ChainFacts walk_chain(Calls& calls, const Trail& trail, const std::string& region, const std::string& account,
-                      std::int64_t now);
+                      std::int64_t now, const BuiltinRule& rule);
 
 /// What a chain found and the aws CLI lines that fix its failing links, each in chain order.
 struct ChainReport {

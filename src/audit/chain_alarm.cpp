@@ -191,9 +191,9 @@ void alarm_fixes(const ChainFacts& chain, std::vector<std::string>& out) {
     const AlarmDefinition& a = *x.alarm;
     if (!a.actions_enabled) out.push_back(fix::enable_alarm_actions(facts.region, a.config.name));
     if (!x.fire.fires)
-      out.push_back(fix::put_metric_alarm(facts.region, metric, a.config.name, sns_topic(a)));
+      out.push_back(fix::put_metric_alarm(facts.region, metric, a.config.name, sns_topic(a), *chain.rule));
   }
-  if (!any_judged) out.push_back(fix::put_metric_alarm(facts.region, metric, "", ""));
+  if (!any_judged) out.push_back(fix::put_metric_alarm(facts.region, metric, "", "", *chain.rule));
 }
 
 }  // namespace trailwatch::audit

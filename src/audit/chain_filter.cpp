@@ -18,16 +18,19 @@ bool is(const JudgedFilter& j, FilterVerdict v) {
   return j.judgement.verdict == v;
 }
 
-// The better tail: its alarm holds, then its notification does.
-std::tuple<bool, bool> score(const AlarmTail& tail) {
-  return {tail.alarm.holds(), tail.notification && tail.notification->holds()};
+// The better candidate: its alarm holds, then its notification does, then it is the rule's own filter rather
+// than a broader one (a log group with several rules' filters holds broad ones that also catch this rule's
+// events).
+std::tuple<bool, bool, bool> score(const JudgedFilter& filter, const AlarmTail& tail) {
+  return {tail.alarm.holds(), tail.notification && tail.notification->holds(),
+          filter.judgement.verdict == FilterVerdict::Equivalent};
 }
 
 // The metric the rule's filter publishes to, for a filter and alarm made from scratch.
-MetricTransformation rule_metric() {
+MetricTransformation rule_metric(const BuiltinRule& rule) {
   MetricTransformation m;
-  m.name = std::string(default_rule().metric_name);
-  m.namespace_ = std::string(default_rule().metric_namespace);
+  m.name = std::string(rule.metric_name);
+  m.namespace_ = std::string(rule.metric_namespace);
   return m;
 }
 
@@ -45,7 +48,19 @@ void check_filter(Calls& calls, ChainFacts& chain) {
   f.filters = calls.filters(lg.region);
   for (const ConfiguredFilter& c : f.filters)
     if (c.log_group == lg.name)
-      f.on_group.push_back(JudgedFilter{&c, judge_filter(c, chain.region, chain.account)});
+      f.on_group.push_back(JudgedFilter{&c, judge_filter(c, chain.region, chain.account, *chain.rule), {}});
+  // Only a filter that fails is judged against the other rules, so a passing chain costs nothing more.
+  for (JudgedFilter& j : f.on_group) {
+    if (!is(j, FilterVerdict::Narrower)) continue;
+    for (const BuiltinRule& other : builtin_rules()) {
+      if (&other == chain.rule) continue;
+      if (judge_filter(*j.filter, chain.region, chain.account, other).verdict != FilterVerdict::Equivalent)
+        continue;
+      j.other_rule = other.id;
+      j.judgement.verdict = FilterVerdict::Unrelated;
+      break;
+    }
+  }
   const bool any_catches =
       std::any_of(f.on_group.begin(), f.on_group.end(), [](const JudgedFilter& j) { return j.catches(); });
 
@@ -63,7 +78,7 @@ void check_filter(Calls& calls, ChainFacts& chain) {
   }
   std::pair<const JudgedFilter*, AlarmTail>* best = nullptr;
   for (auto& c : candidates)
-    if (!best || score(c.second) > score(best->second)) best = &c;
+    if (!best || score(*c.first, c.second) > score(*best->first, best->second)) best = &c;
 
   const auto narrower = std::count_if(f.on_group.begin(), f.on_group.end(),
                                       [](const JudgedFilter& j) { return is(j, FilterVerdict::Narrower); });
@@ -100,12 +115,20 @@ void filter_findings(const ChainFacts& chain, std::vector<Finding>& out) {
                                 "equivalent",
                                 c.filter->name, lg.name, lg.region),
                     {lg.arn});
-      else
+      else {
         add_finding(out, Link::Filter, CheckStatus::Pass,
                     fmt::format("metric filter {} on log group {} ({}) catches the rule's events and more: "
                                 "broader (also {}); its alarm fires on those too",
                                 c.filter->name, lg.name, lg.region, c.judgement.extra()),
                     {lg.arn});
+        // Broader still monitors the control, but its alarms are noise a team learns to ignore: say so.
+        add_finding(
+            out, Link::Filter, CheckStatus::Warn,
+            fmt::format("metric filter {} ({}) is broader than {}: it also catches events the control is "
+                        "not about ({})",
+                        c.filter->name, lg.region, chain.rule->id, c.judgement.extra()),
+            {lg.arn});
+      }
       if (!c.judgement.error.empty())
         add_finding(out, Link::Filter, CheckStatus::Warn,
                     fmt::format("metric filter {}: {}", c.filter->name, c.judgement.error), {lg.arn});
@@ -126,8 +149,8 @@ void filter_findings(const ChainFacts& chain, std::vector<Finding>& out) {
     case FilterOutcome::NoneCatches:
       add_finding(out, Link::Filter, CheckStatus::Fail,
                   fmt::format("no metric filter on log group {} ({}) is seen to catch {} ({} there{})",
-                              lg.name, lg.region, rule_events_text(), plural(f.on_group.size(), "filter"),
-                              f.unjudged > 0 ? ", some not judged" : ""),
+                              lg.name, lg.region, rule_events_text(*chain.rule),
+                              plural(f.on_group.size(), "filter"), f.unjudged > 0 ? ", some not judged" : ""),
                   {lg.arn});
       break;
   }
@@ -144,11 +167,12 @@ void filter_fixes(const ChainFacts& chain, std::vector<std::string>& out) {
   if (f.holds()) return;
   const LogGroup& lg = chain.delivery.log_group;
   if (f.fixable) {
-    out.push_back(fix::put_metric_filter(lg.region, lg.name, f.fixable->name, f.fixable->metric));
+    out.push_back(
+        fix::put_metric_filter(lg.region, lg.name, f.fixable->name, f.fixable->metric, *chain.rule));
     return;
   }
-  out.push_back(fix::put_metric_filter(lg.region, lg.name, "", rule_metric()));
-  out.push_back(fix::put_metric_alarm(lg.region, rule_metric(), "", ""));
+  out.push_back(fix::put_metric_filter(lg.region, lg.name, "", rule_metric(*chain.rule), *chain.rule));
+  out.push_back(fix::put_metric_alarm(lg.region, rule_metric(*chain.rule), "", "", *chain.rule));
 }
 
 }  // namespace trailwatch::audit

@@ -94,8 +94,8 @@ void notification_fixes(const ChainFacts& chain, std::vector<std::string>& out) 
   // Without a topic the alarm itself is redefined, with one.
   if (facts.topics.empty()) {
     const AlarmFacts& alarm = *chain.alarm;
-    out.push_back(
-        fix::put_metric_alarm(alarm.region, alarm.filter->filter->metric, facts.alarm->config.name, ""));
+    out.push_back(fix::put_metric_alarm(alarm.region, alarm.filter->filter->metric, facts.alarm->config.name,
+                                        "", *chain.rule));
   }
 }
 

@@ -21,11 +21,11 @@ std::string trail_text(const Trail& t) {
 
 // ---- trail ------------------------------------------------------------------------------------------------
 
-TrailFacts check_trail(Calls& calls, const Trail& trail) {
+TrailFacts check_trail(Calls& calls, const Trail& trail, const BuiltinRule& rule) {
   TrailFacts facts;
   facts.trail = &trail;
   facts.status = calls.status(trail);
-  facts.coverage = calls.selectors(trail);
+  facts.coverage = calls.selectors(trail, rule_events(rule));
   // The default applies only to a trail never given selectors; one that has some but whose selectors did not
   // come back records something unknown.
   if (facts.coverage.none_given && trail.has_custom_event_selectors)

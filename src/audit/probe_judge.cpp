@@ -14,7 +14,9 @@ namespace trailwatch::audit {
 
 namespace {
 
-// "ScheduleKeyDeletion (all 6 probes)" or "DisableKey (DisableKey by root, AccessDenied)", per event name.
+// "ScheduleKeyDeletion (all 6 probes)" or "DisableKey (DisableKey by root, AccessDenied)", per event name; an
+// event name with one probe is named by its label ("RunInstances by an IAM user,
+// Client.UnauthorizedOperation").
 std::string summarize(const std::vector<ProbeOutcome>& outcomes, bool positive, bool matched) {
   std::map<std::string, std::pair<std::vector<std::string>, int>> by_name;  // name -> (labels, probes)
   std::vector<std::string> order;
@@ -34,7 +36,7 @@ std::string summarize(const std::vector<ProbeOutcome>& outcomes, bool positive, 
     if (labels.empty()) continue;
     if (!out.empty()) out += "; ";
     if (total == 1)
-      out += name;
+      out += labels.front();
     else if (static_cast<int>(labels.size()) == total)
       out += fmt::format("{} (all {} probes)", name, total);
     else
@@ -92,7 +94,7 @@ std::string FilterJudgement::extra() const {
 }
 
 FilterJudgement judge_filter(const ConfiguredFilter& filter, std::string_view region,
-                             std::string_view account) {
+                             std::string_view account, const BuiltinRule& rule) {
   FilterJudgement j;
   auto plan_for = [](const ConfiguredFilter& f, Pattern pattern, MetricTransformation metric) {
     ScanSpec spec;
@@ -119,7 +121,7 @@ FilterJudgement judge_filter(const ConfiguredFilter& filter, std::string_view re
   bool all_positives = true;
   bool any_positive = false;
   bool any_negative = false;
-  for (const Probe& probe : probes()) {
+  for (const Probe& probe : probes(rule)) {
     const MetricEngine::EventSample& sample =
         evaluator.evaluate(localized(probe.record, region, account)).front();
     j.outcomes.push_back(ProbeOutcome{&probe, sample.matched, sample.value, sample.dimensions});

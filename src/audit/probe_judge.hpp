@@ -1,5 +1,5 @@
 // Judging a metric filter by behaviour: its pattern and transformation run over the probes, so any
-// equivalent spelling passes. A judgement points into probes(), which lives as long as the program.
+// equivalent spelling passes. A judgement points into the rule's probes, which lives as long as the program.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +32,7 @@ struct ProbeOutcome {
 
 struct FilterJudgement {
   FilterVerdict verdict = FilterVerdict::Unrelated;
-  std::vector<ProbeOutcome> outcomes;  // one per probe, in probes() order
+  std::vector<ProbeOutcome> outcomes;  // one per probe, in probes(rule) order
   std::vector<std::string> dimension_names;
   std::string error;  // Unparsable: the parser's message; else a problem with the transformation, if any
   /// "ScheduleKeyDeletion (all 6 probes)" style summaries of the positives missed / negatives caught.
@@ -43,7 +43,8 @@ struct FilterJudgement {
 /// (the audited ones), the probes carry them instead of kProbeRegion and kProbeAccount: a multi-region
 /// trail's log group receives every region's events, and a filter that pins $.awsRegion to another region
 /// does not catch this region's.
+/// `rule` is the built-in rule whose probes are run.
 FilterJudgement judge_filter(const ConfiguredFilter& filter, std::string_view region = {},
-                             std::string_view account = {});
+                             std::string_view account = {}, const BuiltinRule& rule = default_rule());
 
 }  // namespace trailwatch::audit

@@ -1,33 +1,31 @@
-// The probes: whole CloudTrail records a candidate filter is run over, built once and kept for the life of
-// the program (probes() returns the same vector on every call, so ProbeOutcome may point into it).
+// The probes the audit runs a candidate filter over: the built-in rule's (trailwatch/rule_probes.hpp), which
+// live as long as the program, so ProbeOutcome may point into them.
 #pragma once
 
-#include <array>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "trailwatch/rule_probes.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch::audit {
 
-/// A full CloudTrail record the rule must (positive) or must not (negative) catch.
-struct Probe {
-  std::string label;  // e.g. "ScheduleKeyDeletion by an assumed role, AccessDenied"
-  std::string event_name;
-  bool positive = false;
-  std::string record;  // compact JSON, as CloudWatch Logs receives it
+using Probe = RuleProbe;
+
+/// The probes of `rule`: its events by several identities (positives) and look-alikes (negatives).
+const std::vector<Probe>& probes(const BuiltinRule& rule = default_rule());
+
+/// One kind of event the rule is about, as its positive probes record it.
+struct RuleEvent {
+  std::string source;
+  std::string name;
+  bool read_only = false;
 };
-/// The built-in probes: the rule's events (kRuleEventNames from kRuleEventSource) by an IAM user, an assumed
-/// role and root, each successful and failed (AccessDenied); negatives EnableKey, CancelKeyDeletion, Decrypt,
-/// CreateKey from kms, and the rule's event names from another event source.
-const std::vector<Probe>& probes();
-/// The rule's events, which the positive probes record. The probes, the event-selector check and every
-/// finding that names the events take them from here, so that auditing another rule starts with one change.
-inline constexpr std::string_view kRuleEventSource = "kms.amazonaws.com";
-inline constexpr std::array<std::string_view, 2> kRuleEventNames = {"DisableKey", "ScheduleKeyDeletion"};
-/// The rule's events as a finding names them: "DisableKey or ScheduleKeyDeletion from kms.amazonaws.com".
-std::string rule_events_text();
-/// The region and account the probe records carry (awsRegion, recipientAccountId, ARNs, ...).
-inline constexpr std::string_view kProbeRegion = "us-east-1";
-inline constexpr std::string_view kProbeAccount = "111122223333";
+/// The distinct events of the rule's positive probes, in probe order. The event-selector check and every
+/// finding that names the rule's events take them from here.
+std::vector<RuleEvent> rule_events(const BuiltinRule& rule = default_rule());
+/// The rule's events as a finding names them: "DisableKey or ScheduleKeyDeletion from kms.amazonaws.com";
+/// a rule of many event names or sources by its title ("the events of Unauthorized API calls").
+std::string rule_events_text(const BuiltinRule& rule = default_rule());
 
 }  // namespace trailwatch::audit

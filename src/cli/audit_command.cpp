@@ -12,6 +12,7 @@
 #include "trailwatch/atomic_file.hpp"
 #include "trailwatch/audit.hpp"
 #include "trailwatch/aws.hpp"
+#include "trailwatch/rules.hpp"
 
 namespace trailwatch::cli {
 
@@ -27,6 +28,14 @@ struct AuditSetup {
 AuditSetup set_up(const AuditOptions& o) {
   if (o.all_regions && !o.regions.empty()) throw UsageError{"give --region or --all-regions, not both"};
   AuditSetup setup;
+  if (!o.rules.empty()) {
+    std::string unknown;
+    select_builtin_rules(o.rules, unknown);
+    if (!unknown.empty())
+      throw UsageError{"--rule " + unknown +
+                       ": not a built-in rule (trailwatch rules lists them; cis for all)"};
+  }
+  setup.request.rules = o.rules;
   setup.request.regions = o.regions;
   setup.request.all_regions = o.all_regions;
   setup.request.now = static_cast<std::int64_t>(std::time(nullptr));
@@ -67,14 +76,15 @@ AuditSetup set_up(const AuditOptions& o) {
 CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "audit",
-      "Check a live AWS account, region by region, for the CIS rule 'CMK disabled or scheduled for "
-      "deletion'\n"
-      "(Security Hub CloudWatch.7), following the whole chain:\n"
+      "Check a live AWS account, region by region, for CIS monitoring rules (--rule; default: 'CMK "
+      "disabled or\n"
+      "scheduled for deletion', Security Hub CloudWatch.7), following the whole chain:\n"
       "  trail      a trail records the region (multi-region, or homed there), is logging, and its event\n"
-      "             selectors keep management write events from kms.amazonaws.com\n"
+      "             selectors keep the rule's management events\n"
       "  delivery   it sends to a CloudWatch Logs log group (region and account from the log group ARN)\n"
-      "  filter     a metric filter on that log group catches DisableKey and ScheduleKeyDeletion, judged by\n"
-      "             running it over built-in CloudTrail records, so any equivalent pattern passes\n"
+      "  filter     a metric filter on that log group catches the rule's events (for the KMS rule\n"
+      "             DisableKey and ScheduleKeyDeletion), judged by running it over the rule's built-in\n"
+      "             CloudTrail records, so any equivalent pattern passes\n"
       "  alarm      an alarm in that region on the filter's namespace, metric and dimensions fires on ONE\n"
       "             matching event, and on many in one period, among the log group's other events (value,\n"
       "             defaultValue, unit, statistic, operator, threshold, M of N) and has actions enabled\n"
@@ -86,8 +96,13 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
   cmd->add_option("--profile", o.profile, "AWS CLI profile (default: AWS_PROFILE, else default)");
   cmd->add_option("--endpoint-url", o.endpoint_url, "Send every call to this URL (AWS-compatible servers)");
   cmd->add_option("--ca-bundle", o.ca_bundle, "PEM file of CAs to verify TLS with")->check(CLI::ExistingFile);
-  cmd->add_option("--format", o.format, "Output format (default: table on a terminal, else json)")
-      ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
+  cmd->add_option("--rule", o.rules,
+                  "Built-in rule to audit (trailwatch rules lists them), or cis for all; repeatable. All "
+                  "rules share one set of API calls per region");
+  cmd->add_option("--format", o.format,
+                  "Output format: table, json (trailwatch.audit/1 for one rule, /2 for several) or csv "
+                  "(default: table on a terminal, else json)")
+      ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
   cmd->add_option("-o,--output", o.output, "Write the report to FILE (atomically) instead of stdout");
   cmd->add_option("--save-dir", o.save_dir, "Also write every API response to DIR (layout below)");
   cmd->add_option("--from-dir", o.from_dir, "Audit from such a folder: no network, no credentials")
@@ -125,7 +140,8 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
       "Examples:\n"
       "  trailwatch audit --region us-east-1 --region eu-west-1\n"
       "  trailwatch audit --all-regions --profile audit --format json -o audit.json --save-dir export/\n"
-      "  trailwatch audit --from-dir export/");
+      "  trailwatch audit --from-dir export/\n"
+      "  trailwatch audit --rule cis --all-regions --format csv -o audit.csv");
   return cmd;
 }
 
@@ -148,6 +164,8 @@ int run_audit_command(const AuditOptions& o) {
   std::ostringstream text;
   if (format == "json")
     audit::write_audit_json(text, report);
+  else if (format == "csv")
+    audit::write_audit_csv(text, report);
   else
     audit::write_audit_table(text, report);
 

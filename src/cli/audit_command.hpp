@@ -18,6 +18,7 @@ struct AuditOptions {
   std::string output;
   std::string save_dir;
   std::string from_dir;
+  std::vector<std::string> rules;  // built-in rule ids or "cis"; empty: the default rule
 };
 
 CLI::App* add_audit_command(CLI::App& app, AuditOptions& options);
