@@ -199,7 +199,7 @@ TEST(AuditScenarios, MissingFileIsAnErrorNamingThePath) {
   AuditReport report = audit("no-trail", {"us-east-1", "eu-north-1"});
   const RegionAudit& r = region(report, "eu-north-1");
   EXPECT_EQ(r.status, RegionStatus::Error);
-  EXPECT_TRUE(has(r, "trail", CheckStatus::Fail, "eu-north-1/sts.GetCallerIdentity.json")) << dump(r);
+  EXPECT_TRUE(has(r, "trail", CheckStatus::Error, "eu-north-1/sts.GetCallerIdentity.json")) << dump(r);
   EXPECT_EQ(report.status, RegionStatus::Error);
 }
 
@@ -232,7 +232,8 @@ TEST(AuditScenarios, AccessDeniedMakesTheRegionErrorNamingThePermission) {
     AuditReport report = run_audit(source, AuditRequest{{"us-east-1"}, false, "us-east-1", kNow});
     const RegionAudit& r = report.regions.front();
     EXPECT_EQ(r.status, RegionStatus::Error) << operation;
-    EXPECT_TRUE(has(r, check, CheckStatus::Fail, std::string("access denied: the audit needs ") + permission))
+    EXPECT_TRUE(
+        has(r, check, CheckStatus::Error, std::string("access denied: the audit needs ") + permission))
         << dump(r);
     EXPECT_EQ(report.status, RegionStatus::Error);
   }
@@ -278,7 +279,7 @@ TEST(AuditScenarios, EmptyRegionListingIsAnError) {
   AuditReport report = run_audit(source, AuditRequest{{}, true, "us-east-1", kNow});
   ASSERT_EQ(report.regions.size(), 1u);
   EXPECT_EQ(report.regions.front().status, RegionStatus::Error);
-  EXPECT_TRUE(has(report.regions.front(), "trail", CheckStatus::Fail, "listed no region"));
+  EXPECT_TRUE(has(report.regions.front(), "trail", CheckStatus::Error, "listed no region"));
   EXPECT_EQ(report.status, RegionStatus::Error);
 }
 
@@ -287,7 +288,7 @@ TEST(AuditScenarios, DeniedRegionListingIsAnError) {
   AuditReport report = run_audit(source, AuditRequest{{}, true, "us-east-1", kNow});
   ASSERT_EQ(report.regions.size(), 1u);
   EXPECT_EQ(report.regions.front().status, RegionStatus::Error);
-  EXPECT_TRUE(has(report.regions.front(), "trail", CheckStatus::Fail, "ec2:DescribeRegions"));
+  EXPECT_TRUE(has(report.regions.front(), "trail", CheckStatus::Error, "ec2:DescribeRegions"));
 }
 
 TEST(AuditScenarios, JsonFollowsTheContract) {

@@ -15,9 +15,26 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kVariables[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                                  "AWS_PROFILE",       "AWS_CONFIG_FILE",       "AWS_SHARED_CREDENTIALS_FILE",
-                                  "AWS_REGION",        "AWS_DEFAULT_REGION",    "HOME"};
+const char* const kVariables[] = {"AWS_ACCESS_KEY_ID",
+                                  "AWS_SECRET_ACCESS_KEY",
+                                  "AWS_SESSION_TOKEN",
+                                  "AWS_PROFILE",
+                                  "AWS_CONFIG_FILE",
+                                  "AWS_SHARED_CREDENTIALS_FILE",
+                                  "AWS_REGION",
+                                  "AWS_DEFAULT_REGION",
+                                  "HOME",
+                                  "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                  "AWS_ROLE_ARN",
+                                  "AWS_ROLE_SESSION_NAME",
+                                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                                  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                                  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                                  "AWS_EC2_METADATA_DISABLED",
+                                  "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                                  "AWS_ENDPOINT_URL",
+                                  "AWS_ENDPOINT_URL_STS"};
 
 // Every test starts from an empty AWS environment with its own config files, and puts the real one back.
 class CredentialsTest : public ::testing::Test {
@@ -33,6 +50,8 @@ class CredentialsTest : public ::testing::Test {
     ::setenv("HOME", dir_.c_str(), 1);
     ::setenv("AWS_CONFIG_FILE", (dir_ / "config").c_str(), 1);
     ::setenv("AWS_SHARED_CREDENTIALS_FILE", (dir_ / "credentials").c_str(), 1);
+    // No test reaches for 169.254.169.254.
+    ::setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
   }
 
   void TearDown() override {
@@ -43,13 +62,18 @@ class CredentialsTest : public ::testing::Test {
 
   void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
 
-  // Records AssumeRole calls instead of making them.
-  AssumeRoleFunction recorder() {
-    return [this](const Credentials& source, const AssumeRoleRequest& request) {
+  // Records AssumeRole calls instead of making them; any other request fails (no network here).
+  CredentialContext recorder() {
+    CredentialContext context;
+    context.assume = [this](const Credentials& source, const AssumeRoleRequest& request) {
       sources_.push_back(source);
       requests_.push_back(request);
       return Credentials{"ASIAASSUMED", "assumed-secret", "assumed-token"};
     };
+    context.transport = [](const HttpRequest& request) -> HttpResponse {
+      throw ApiError("NetworkError", 0, request.url + ": no network in unit tests");
+    };
+    return context;
   }
 
   fs::path dir_;

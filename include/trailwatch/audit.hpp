@@ -19,7 +19,8 @@ namespace trailwatch::audit {
 
 // ---- the audit --------------------------------------------------------------------------------------------
 
-enum class CheckStatus : std::uint8_t { Pass, Fail, Warn, Info };
+/// Error: the check could not be made (a call failed: access denied, a network failure); its region is ERROR.
+enum class CheckStatus : std::uint8_t { Pass, Fail, Warn, Info, Error };
 enum class RegionStatus : std::uint8_t { Pass, Fail, Delegated, Skipped, Error };
 std::string_view to_string(CheckStatus s);
 std::string_view to_string(RegionStatus s);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace trailwatch::aws {
 
@@ -68,12 +69,28 @@ struct ClientConfig {
   int max_attempts = 5;                  // per call, throttling and 5xx retried with jittered backoff
 };
 
-/// The region to use when none is given on the command line: AWS_REGION, AWS_DEFAULT_REGION, the profile's
-/// `region`, else us-east-1.
+/// Empty when `url` can be an endpoint URL (--endpoint-url), else why not: it must start with http:// or
+/// https:// (the AWS CLI refuses "localhost:4566" too, rather than guess a scheme) and name a host.
+std::string endpoint_url_problem(std::string_view url);
+
+/// A region and where it was configured, for messages ("AWS_REGION", "profile 'audit' in
+/// /home/u/.aws/config").
+struct RegionSetting {
+  std::string region;
+  std::string source;
+};
+
+/// The region configured as the AWS CLI reads it: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`
+/// (config.profile, else AWS_PROFILE, else default); nullopt when none is (the AWS CLI then refuses to run).
+std::optional<RegionSetting> configured_region(const ClientConfig& config);
+
+/// configured_region's region, else us-east-1: a first guess where a wrong one is corrected (S3 says where
+/// a bucket lives).
 std::string default_region(const ClientConfig& config);
 
-/// A source that calls AWS (or config.endpoint_url). Credentials are resolved on construction; throws
-/// ApiError ("NoCredentials", ...) when there are none.
+/// A source that calls AWS (or config.endpoint_url). Credentials are resolved on construction, along the
+/// AWS CLI's chain (docs/design.md "Credentials"), and again before temporary ones expire; throws ApiError
+/// ("NoCredentials", "InvalidEndpoint", ...) when there are none or --endpoint-url has no scheme.
 std::unique_ptr<ApiSource> make_live_source(const ClientConfig& config);
 
 }  // namespace trailwatch::aws

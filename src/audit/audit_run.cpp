@@ -24,14 +24,19 @@ std::string check_of(const aws::ApiCall& call) {
 RegionAudit failed_region(const std::string& region, const CallFailure& e) {
   const aws::ApiCall& c = e.call();
   std::string where = c.region == region ? "" : " in " + c.region;
-  std::string detail = e.access_denied() ? fmt::format("access denied: the audit needs {}{} ({}: {})",
-                                                       permission_for(c), where, e.code(), e.what())
-                                         : fmt::format("{} {}{} failed: {}: {}", c.service, c.operation,
-                                                       where, e.code(), e.what());
+  std::string detail;
+  if (e.access_denied())
+    detail = fmt::format("access denied: the audit needs {}{} ({}: {})", permission_for(c), where, e.code(),
+                         e.what());
+  else if (e.code() == "NetworkError")  // the message names the call, the endpoint and what failed
+    detail = fmt::format("network error, nothing could be checked: {}", e.what());
+  else
+    detail = fmt::format("{} {}{} failed: {}: {}", c.service, c.operation, where, e.code(), e.what());
   std::vector<std::string> resources;
   if (!c.argument.empty()) resources.push_back(c.argument);
+  // Not a FAIL of the link: the link could not be checked at all.
   return RegionAudit{
-      region, RegionStatus::Error, {Finding{check_of(c), CheckStatus::Fail, detail, resources}}, {}, {}};
+      region, RegionStatus::Error, {Finding{check_of(c), CheckStatus::Error, detail, resources}}, {}, {}};
 }
 
 }  // namespace
@@ -46,6 +51,8 @@ std::string_view to_string(CheckStatus s) {
       return "WARN";
     case CheckStatus::Info:
       return "INFO";
+    case CheckStatus::Error:
+      return "ERROR";
   }
   return "?";
 }
@@ -108,7 +115,7 @@ AuditReport run_audit(aws::ApiSource& source, const AuditRequest& request) {
         for_each_rule(RegionAudit{request.listing_region,
                                   RegionStatus::Error,
                                   {Finding{std::string(check_name(Link::Trail)),
-                                           CheckStatus::Fail,
+                                           CheckStatus::Error,
                                            "ec2 DescribeRegions listed no region: nothing was audited",
                                            {}}},
                                   {},

@@ -36,7 +36,7 @@ std::map<std::string, ProfileSettings> read_ini(const std::string& path) {
 
 std::map<std::string, ProfileSettings> config_profiles() {
   std::map<std::string, ProfileSettings> out;
-  for (auto& [section, settings] : read_ini(home_file("AWS_CONFIG_FILE", "/.aws/config"))) {
+  for (auto& [section, settings] : read_ini(config_file_path())) {
     std::string_view name = section;
     if (name.starts_with("profile ")) {
       out[std::string(trim(name.substr(8)))] = std::move(settings);
@@ -49,10 +49,26 @@ std::map<std::string, ProfileSettings> config_profiles() {
 }
 
 std::map<std::string, ProfileSettings> credentials_profiles() {
-  return read_ini(home_file("AWS_SHARED_CREDENTIALS_FILE", "/.aws/credentials"));
+  return read_ini(credentials_file_path());
 }
 
 }  // namespace
+
+std::string config_file_path() {
+  return home_file("AWS_CONFIG_FILE", "/.aws/config");
+}
+
+std::string credentials_file_path() {
+  return home_file("AWS_SHARED_CREDENTIALS_FILE", "/.aws/credentials");
+}
+
+std::optional<ProfileSettings> load_sso_session(const std::string& name) {
+  for (auto& [section, settings] : read_ini(config_file_path())) {
+    std::string_view title = section;
+    if (title.starts_with("sso-session ") && trim(title.substr(12)) == name) return std::move(settings);
+  }
+  return std::nullopt;
+}
 
 std::map<std::string, ProfileSettings> parse_ini(std::string_view text) {
   std::map<std::string, ProfileSettings> out;

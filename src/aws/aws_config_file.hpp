@@ -22,6 +22,14 @@ std::map<std::string, ProfileSettings> parse_ini(std::string_view text);
 /// ~/.aws/credentials.
 std::optional<ProfileSettings> load_profile(const std::string& name);
 
+/// The `[sso-session NAME]` section of the config file; nullopt when there is none.
+std::optional<ProfileSettings> load_sso_session(const std::string& name);
+
+/// The config file's path (AWS_CONFIG_FILE, else ~/.aws/config) and the credentials file's
+/// (AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials), for messages.
+std::string config_file_path();
+std::string credentials_file_path();
+
 /// Whether the credentials file (not the config file) holds `key` for this profile.
 bool credentials_file_has(const std::string& profile, const std::string& key);
 

@@ -9,8 +9,8 @@
 #include "aws/aws_client.hpp"
 #include "aws/aws_config_file.hpp"
 #include "aws/aws_json.hpp"
-#include "aws/aws_sts.hpp"
 #include "aws/credentials.hpp"
+#include "aws/live_credentials.hpp"
 #include "aws/xml_to_json.hpp"
 #include "trailwatch/aws.hpp"
 
@@ -32,7 +32,8 @@ Transport transport_for(const ClientConfig& config) {
 
 class LiveSource : public ApiSource {
  public:
-  LiveSource(const ClientConfig& config, Credentials credentials, Transport transport, AwsClient::Sleep sleep)
+  LiveSource(const ClientConfig& config, std::shared_ptr<CredentialProvider> credentials, Transport transport,
+             AwsClient::Sleep sleep)
       : client_(std::move(credentials), config.endpoint_url, config.max_attempts, std::move(transport),
                 std::move(sleep)) {}
 
@@ -116,27 +117,41 @@ HttpOptions http_options(const ClientConfig& config) {
   return options;
 }
 
-std::string default_region(const ClientConfig& config) {
+std::optional<RegionSetting> configured_region(const ClientConfig& config) {
   for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-    if (const char* value = std::getenv(name); value && *value) return value;
+    if (const char* value = std::getenv(name); value && *value) return RegionSetting{value, name};
   }
-  if (auto settings = load_profile(profile_name(config.profile))) {
-    if (auto it = settings->find("region"); it != settings->end() && !it->second.empty()) return it->second;
+  const std::string profile = profile_name(config.profile);
+  if (auto settings = load_profile(profile)) {
+    if (auto it = settings->find("region"); it != settings->end() && !it->second.empty())
+      return RegionSetting{it->second, fmt::format("profile '{}' in {}", profile, config_file_path())};
   }
-  return "us-east-1";
+  return std::nullopt;
+}
+
+std::string default_region(const ClientConfig& config) {
+  std::optional<RegionSetting> configured = configured_region(config);
+  return configured ? configured->region : "us-east-1";
+}
+
+std::unique_ptr<ApiSource> make_source(std::shared_ptr<CredentialProvider> credentials,
+                                       const ClientConfig& config, Transport transport,
+                                       AwsClient::Sleep sleep) {
+  return std::make_unique<LiveSource>(config, std::move(credentials), std::move(transport), std::move(sleep));
 }
 
 std::unique_ptr<ApiSource> make_source(Credentials credentials, const ClientConfig& config,
                                        Transport transport, AwsClient::Sleep sleep) {
-  return std::make_unique<LiveSource>(config, std::move(credentials), std::move(transport), std::move(sleep));
+  return make_source(CredentialProvider::fixed(std::move(credentials)), config, std::move(transport),
+                     std::move(sleep));
 }
 
 std::unique_ptr<ApiSource> make_live_source(const ClientConfig& config) {
-  AssumeRoleFunction assume = [&config](const Credentials& source, const AssumeRoleRequest& request) {
-    AwsClient sts(source, config.endpoint_url, config.max_attempts, transport_for(config));
-    return assume_role(sts, request);
-  };
-  return make_source(resolve_credentials(config.profile, assume), config, transport_for(config));
+  // A bad --endpoint-url (no scheme) is said before anything else.
+  configured_endpoint_url("STS", config.endpoint_url);
+  std::shared_ptr<CredentialProvider> credentials = make_credential_provider(config);
+  credentials->get();  // resolved now, so that a missing or broken source stops the run before any call
+  return make_source(std::move(credentials), config, transport_for(config));
 }
 
 }  // namespace trailwatch::aws

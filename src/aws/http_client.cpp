@@ -134,6 +134,7 @@ HttpResponse perform(const HttpOptions& options, HandlePool& pool, const HttpReq
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
 #endif
   if (options.ca_bundle) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_bundle->c_str());
+  if (options.no_proxy) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, write_header);

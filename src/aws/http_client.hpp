@@ -16,7 +16,7 @@ namespace trailwatch::aws {
 /// A request ready to send: the full URL (query included, path and query already percent-encoded, sent as
 /// they are: "." and ".." segments are S3 key text, not to be resolved) and the headers to send as they are.
 struct HttpRequest {
-  std::string method = "POST";  // POST, GET or HEAD
+  std::string method = "POST";  // POST, GET, HEAD or PUT
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
@@ -43,6 +43,8 @@ struct HttpOptions {
   /// A request that moves fewer than 1 KiB in this many seconds is abandoned: a stalled connection.
   long stall_timeout_seconds = 30;
   size_t max_response_bytes = 256u << 20;  // an endless answer is an error, not an exhausted machine
+  /// Never through a proxy (the container and instance metadata endpoints are link-local or loopback).
+  bool no_proxy = false;
 };
 
 /// Sends requests; throws ApiError("NetworkError") when no whole HTTP response arrives (a refused or dropped

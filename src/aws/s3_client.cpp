@@ -68,7 +68,7 @@ S3Address s3_address(const S3Bucket& bucket, std::string_view key,
   const std::string_view tail = key.empty() ? std::string_view() : key;
   if (endpoint_url && !endpoint_url->empty()) {
     // Path style: S3-compatible servers (moto, MinIO) answer on one host name.
-    ServiceInfo s3{"s3", "s3", Protocol::Query, "", ""};
+    ServiceInfo s3{"s3", "s3", Protocol::Query, "", "", "S3"};
     Endpoint endpoint = endpoint_for(s3, region, endpoint_url);
     out.host = endpoint.host;
     out.origin = endpoint.url.substr(0, endpoint.url.size() - endpoint.path.size());
@@ -91,6 +91,11 @@ S3Address s3_address(const S3Bucket& bucket, std::string_view key,
 
 S3Client::S3Client(Credentials credentials, std::optional<std::string> endpoint_url, RetryPolicy retry,
                    Transport transport, Clock clock)
+    : S3Client(CredentialProvider::fixed(std::move(credentials)), std::move(endpoint_url), std::move(retry),
+               std::move(transport), std::move(clock)) {}
+
+S3Client::S3Client(std::shared_ptr<CredentialProvider> credentials, std::optional<std::string> endpoint_url,
+                   RetryPolicy retry, Transport transport, Clock clock)
     : credentials_(std::move(credentials)),
       endpoint_url_(std::move(endpoint_url)),
       retry_(std::move(retry)),
@@ -106,13 +111,14 @@ HttpResponse S3Client::send(const std::string& method, const S3Bucket& bucket, s
   const bool head_bucket = method == "HEAD" && key.empty();
   return retry_.run([&](int attempt) {
     if (attempts != nullptr) *attempts = attempt;
+    const Credentials credentials = credentials_->get();
     SignableRequest signable;
     signable.method = method;
     signable.path = address.path;
     signable.query = query;
     signable.headers = {{"Host", address.host}, {"x-amz-content-sha256", std::string(kEmptyPayloadHash)}};
     // Signed again on every attempt: a signature is valid for a few minutes only. S3 signs the key as it is.
-    sign(signable, credentials_, region, "s3", clock_(), false);
+    sign(signable, credentials, region, "s3", clock_(), false);
 
     HttpRequest request;
     request.method = method;
@@ -127,7 +133,7 @@ HttpResponse S3Client::send(const std::string& method, const S3Bucket& bucket, s
     ApiError error = response.body.empty()
                          ? make_api_error(code_for_status(response.status), response.status, "", action)
                          : parse_xml_error(response.status, response.body, action);
-    throw ApiError(error.code(), error.http_status(), redact(error.what(), credentials_));
+    throw ApiError(error.code(), error.http_status(), redact(error.what(), credentials));
   });
 }
 

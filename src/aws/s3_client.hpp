@@ -15,6 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include <memory>
+
+#include "aws/credential_provider.hpp"
 #include "aws/credentials.hpp"
 #include "aws/http_client.hpp"
 #include "aws/retry_policy.hpp"
@@ -32,6 +35,10 @@ class S3Client {
  public:
   using Clock = std::function<std::time_t()>;
 
+  /// Each attempt is signed with what `credentials` gives then (refreshed before temporary credentials
+  /// expire, from whichever thread asks first).
+  S3Client(std::shared_ptr<CredentialProvider> credentials, std::optional<std::string> endpoint_url,
+           RetryPolicy retry, Transport transport, Clock clock = {});
   S3Client(Credentials credentials, std::optional<std::string> endpoint_url, RetryPolicy retry,
            Transport transport, Clock clock = {});
 
@@ -62,7 +69,7 @@ class S3Client {
                     std::uint64_t max_bytes = 0, const std::atomic<bool>* cancel = nullptr,
                     int* attempts = nullptr) const;
 
-  Credentials credentials_;
+  std::shared_ptr<CredentialProvider> credentials_;
   std::optional<std::string> endpoint_url_;
   RetryPolicy retry_;
   Transport transport_;

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "aws/aws_live_source.hpp"
-#include "aws/aws_sts.hpp"
+#include "aws/live_credentials.hpp"
 #include "aws/read_ahead.hpp"
 #include "aws/s3_client.hpp"
 
@@ -59,7 +59,9 @@ class S3Source final : public InputSource {
   S3Source(const S3SourceOptions& options, std::function<Credentials()> credentials, Transport transport,
            RetryPolicy::Sleep sleep)
       : options_(options),
-        credentials_(std::move(credentials)),
+        // One provider for every request of the run: resolved at the first request, refreshed before
+        // temporary credentials expire, whichever fetching thread asks first.
+        credentials_(std::make_shared<CredentialProvider>(std::move(credentials))),
         transport_(std::move(transport)),
         sleep_(std::move(sleep)),
         region_guess_(default_region(options.client)) {}
@@ -182,9 +184,11 @@ class S3Source final : public InputSource {
     std::lock_guard lock(mutex_);
     if (!client_) {
       RetryPolicy::Sleep sleep = sleep_ ? sleep_ : [this](double seconds) { wait(seconds); };
-      client_ =
-          std::make_unique<S3Client>(credentials_(), options_.client.endpoint_url,
-                                     RetryPolicy(options_.client.max_attempts, std::move(sleep)), transport_);
+      // --endpoint-url, else AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL; one without a scheme is an error of
+      // each argument (ApiError InvalidEndpoint), never a silent https://.
+      client_ = std::make_unique<S3Client>(
+          credentials_, configured_endpoint_url("S3", options_.client.endpoint_url),
+          RetryPolicy(options_.client.max_attempts, std::move(sleep)), transport_);
     }
     return *client_;
   }
@@ -324,7 +328,7 @@ class S3Source final : public InputSource {
   }
 
   S3SourceOptions options_;
-  std::function<Credentials()> credentials_;
+  std::shared_ptr<CredentialProvider> credentials_;
   Transport transport_;
   RetryPolicy::Sleep sleep_;
   std::string region_guess_;
@@ -351,13 +355,9 @@ std::unique_ptr<InputSource> make_s3_source(const S3SourceOptions& options,
 
 std::unique_ptr<InputSource> make_s3_source(const S3SourceOptions& options) {
   const ClientConfig config = options.client;
-  auto credentials = [config] {
-    AssumeRoleFunction assume = [config](const Credentials& source, const AssumeRoleRequest& request) {
-      AwsClient sts(source, config.endpoint_url, config.max_attempts,
-                    make_curl_transport(http_options(config)));
-      return assume_role(sts, request);
-    };
-    return resolve_credentials(config.profile, assume);
+  // Called at the first request and whenever temporary credentials are about to expire.
+  auto credentials = [config, context = make_credential_context(config)] {
+    return resolve_credentials(config.profile, context);
   };
   // No bound on a whole request (an object may be large and the link slow); a stalled one is still ended.
   HttpOptions http = http_options(config);

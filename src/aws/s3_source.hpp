@@ -11,7 +11,8 @@
 
 namespace trailwatch::aws {
 
-/// `credentials` is called once, at the first listing (it may throw ApiError). `sleep` replaces the wait
+/// `credentials` resolves the credential chain: called at the first request, and again whenever the
+/// temporary credentials it gave are about to expire (it may throw ApiError). `sleep` replaces the wait
 /// between retries (default: a wait that ends early when the scan stops reading).
 std::unique_ptr<InputSource> make_s3_source(const S3SourceOptions& options,
                                             std::function<Credentials()> credentials, Transport transport,

@@ -23,6 +23,7 @@ struct AuditSetup {
   std::unique_ptr<aws::ApiSource> live;
   std::unique_ptr<aws::ApiSource> source;
   audit::AuditRequest request;
+  std::string note;  // for stderr: which region was picked, and why
 };
 
 AuditSetup set_up(const AuditOptions& o) {
@@ -58,11 +59,31 @@ AuditSetup set_up(const AuditOptions& o) {
   }
   aws::ClientConfig config;
   if (!o.profile.empty()) config.profile = o.profile;
-  if (!o.endpoint_url.empty()) config.endpoint_url = o.endpoint_url;
+  if (!o.endpoint_url.empty()) {
+    // "localhost:4566" must not quietly become https://localhost:4566: the AWS CLI refuses it too.
+    if (std::string problem = aws::endpoint_url_problem(o.endpoint_url); !problem.empty())
+      throw UsageError{"--endpoint-url " + problem};
+    config.endpoint_url = o.endpoint_url;
+  }
   if (!o.ca_bundle.empty()) config.ca_bundle = o.ca_bundle;
-  std::string home = aws::default_region(config);
-  setup.request.listing_region = home;
-  if (!o.all_regions && o.regions.empty()) setup.request.regions = {home};
+  // No region given and none configured: the AWS CLI stops rather than guess, and so do we.
+  const std::optional<aws::RegionSetting> home = aws::configured_region(config);
+  if (!o.all_regions && o.regions.empty()) {
+    if (!home) {
+      const std::string profile = o.profile.empty() ? "" : " --profile " + o.profile;
+      throw UsageError{
+          "no region to audit: give --region R (repeatable) or --all-regions, or configure one "
+          "as the AWS CLI reads it (AWS_REGION, AWS_DEFAULT_REGION, or `aws configure set region "
+          "R" +
+          profile + "`)"};
+    }
+    setup.request.regions = {home->region};
+    setup.note = "auditing " + home->region + ", the region from " + home->source +
+                 " (--region or --all-regions for others)";
+  }
+  setup.request.listing_region = home ? home->region : "us-east-1";
+  if (o.all_regions && !home)
+    setup.note = "listing the account's regions through us-east-1 (no region configured)";
   setup.live = aws::make_live_source(config);
   if (o.save_dir.empty())
     setup.source = std::move(setup.live);
@@ -89,12 +110,14 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
       "             matching event, and on many in one period, among the log group's other events (value,\n"
       "             defaultValue, unit, statistic, operator, threshold, M of N) and has actions enabled\n"
       "  notify     its action is an SNS topic with at least one confirmed subscription");
-  cmd->add_option("--region", o.regions, "Region to audit; repeatable (default: as the AWS CLI picks one)")
+  cmd->add_option("--region", o.regions,
+                  "Region to audit; repeatable (default: the configured one, as the AWS CLI picks it)")
       ->allow_extra_args(false);
   cmd->add_flag("--all-regions", o.all_regions,
                 "Audit every region of the account (ec2 DescribeRegions); regions not opted in are SKIPPED");
   cmd->add_option("--profile", o.profile, "AWS CLI profile (default: AWS_PROFILE, else default)");
-  cmd->add_option("--endpoint-url", o.endpoint_url, "Send every call to this URL (AWS-compatible servers)");
+  cmd->add_option("--endpoint-url", o.endpoint_url,
+                  "Send every call to this http:// or https:// URL (AWS-compatible servers)");
   cmd->add_option("--ca-bundle", o.ca_bundle, "PEM file of CAs to verify TLS with")->check(CLI::ExistingFile);
   cmd->add_option("--rule", o.rules,
                   "Built-in rule to audit (trailwatch rules lists them), or cis for all; repeatable. All "
@@ -115,6 +138,11 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
       "and ec2:DescribeRegions for --all-regions (the AWS managed policy SecurityAudit has them all). A "
       "region\n"
       "where one is denied is reported as ERROR, naming it.\n\n"
+      "Credentials: as the AWS CLI finds them, in its order: environment variables, the profile's role_arn,\n"
+      "web identity (AWS_WEB_IDENTITY_TOKEN_FILE), IAM Identity Center (after aws sso login), the profile's "
+      "keys\n"
+      "or credential_process, container credentials (ECS, EKS Pod Identity, Batch), EC2 instance metadata.\n"
+      "Temporary ones are refreshed before they expire. docs/design.md \"Credentials\" has the details.\n\n"
       "Region statuses: PASS; FAIL (each failing link has an aws CLI line that fixes it); DELEGATED (an\n"
       "organization trail of another account records the region: check that account); SKIPPED (not opted "
       "in);\n"
@@ -153,9 +181,13 @@ int run_audit_command(const AuditOptions& o) {
     std::cerr << "trailwatch: " << e.message << '\n';
     return kExitUsage;
   } catch (const aws::ApiError& e) {
-    std::cerr << "trailwatch: cannot reach AWS: " << e.code() << ": " << e.what() << '\n';
+    const std::string what = e.code() == "NetworkError"      ? "cannot reach AWS"
+                             : e.code() == "InvalidEndpoint" ? "bad endpoint"
+                                                             : "no AWS credentials";
+    std::cerr << "trailwatch: " << what << ": " << e.code() << ": " << e.what() << '\n';
     return kExitPartial;
   }
+  if (!setup.note.empty()) std::cerr << "trailwatch: " << setup.note << '\n';
 
   audit::AuditReport report = audit::run_audit(*setup.source, setup.request);
 

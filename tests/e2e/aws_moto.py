@@ -9,7 +9,7 @@ Usage (Python standard library plus the `moto_server` command from Python moto; 
         moto.reset()                          # forget every resource (between scenarios)
 
 `moto.env()` gives environment variables for a child process that talks to this server with dummy credentials
-(AWS_ACCESS_KEY_ID/SECRET "testing", no profile or config files from the user's home). Moto accepts any
+(AWS_ACCESS_KEY_ID/SECRET "testing", no profile or config files from the user's home, instance metadata off). Moto accepts any
 credentials and does not check signatures, so it tests protocol handling, not signing.
 """
 import os
@@ -102,6 +102,7 @@ class MotoServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update({"AWS_ACCESS_KEY_ID": DUMMY_KEY, "AWS_SECRET_ACCESS_KEY": DUMMY_KEY,
                     "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                    "AWS_EC2_METADATA_DISABLED": "true",
                     "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"})
         env.update(extra)
         return env

@@ -27,6 +27,10 @@ CORPUS_OPTIONS = ["--seed", "20240603", "--target-bytes", CORPUS_SIZE, "--edge-c
                   "--org-id", "o-7k2m9x4q1z", "--jobs", "2"]
 SKIPPED_TREES = {"CloudTrail-Digest": "digest", "CloudTrail-Insight": "insight", "CloudTrail-Lake": "lake"}
 
+# No test reaches for the EC2 instance metadata service (169.254.169.254), whoever runs it and however: every
+# trailwatch started by a test inherits this. test_credentials.py clears it where it serves metadata itself.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
 
 # ----------------------------------------------------------------------------------------------------------------
 # the test runner
