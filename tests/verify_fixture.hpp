@@ -114,8 +114,8 @@ struct ChainSpec {
   int late_start_at = -1;         // this digest's digestStartTime is 5 minutes after the previous end
   int other_key_at = -1;          // this digest is signed with other_key()
   bool spki_fingerprint = false;  // digestPublicKeyFingerprint is the MD5 of the SPKI form
-  std::optional<std::string> account_id;  // awsAccountId, else `account`
-  int hour_step = 1;                      // hours between digests (backfill digests come when they come)
+  std::string account_id;         // awsAccountId when not empty, else `account`
+  int hour_step = 1;              // hours between digests (backfill digests come when they come)
 };
 
 struct BuiltChain {
@@ -155,7 +155,11 @@ inline BuiltChain write_chain(const fs::path& root, const ChainSpec& s,
     const int hour = s.first_hour + i * s.hour_step;
     std::string start = fmt::format("2026-12-04T{:02d}:00:00Z", hour);
     const std::string end = fmt::format("2026-12-04T{:02d}:00:00Z", hour + 1);
-    if (i == s.restart_at) prev_key = prev_hash = prev_signature = std::nullopt;
+    if (i == s.restart_at) {
+      prev_key.reset();
+      prev_hash.reset();
+      prev_signature.reset();
+    }
     if (i == s.late_start_at) start = fmt::format("2026-12-04T{:02d}:05:00Z", hour);
     std::string log_entries;
     std::vector<std::string> logs;
@@ -176,7 +180,7 @@ inline BuiltChain write_chain(const fs::path& root, const ChainSpec& s,
         R"("digestPublicKeyFingerprint":"{}","digestSignatureAlgorithm":"SHA256withRSA","newestEventTime":"{}","oldestEventTime":"{}",)"
         R"("previousDigestS3Bucket":{},"previousDigestS3Object":{},"previousDigestHashValue":{},"previousDigestHashAlgorithm":{},)"
         R"("previousDigestSignature":{},"logFiles":[{}]}})",
-        s.account_id.value_or(s.account), start, end, bucket, k, fingerprint, end, start,
+        s.account_id.empty() ? s.account : s.account_id, start, end, bucket, k, fingerprint, end, start,
         quoted_or_null(prev_key ? std::optional<std::string>(bucket) : std::nullopt),
         quoted_or_null(prev_key), quoted_or_null(prev_hash),
         quoted_or_null(prev_key ? std::optional<std::string>("SHA-256") : std::nullopt),

@@ -9,9 +9,9 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/usage_error.hpp"
-#include "trailwatch/atomic_file.hpp"
 #include "trailwatch/audit.hpp"
 #include "trailwatch/aws.hpp"
+#include "trailwatch/output_file.hpp"
 #include "trailwatch/rules.hpp"
 
 namespace trailwatch::cli {
@@ -174,6 +174,14 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
 }
 
 int run_audit_command(const AuditOptions& o) {
+  // Opened before any call is made: a path that cannot be written is a usage error before the audit runs, and
+  // a FIFO or a device (-o /dev/null) is written in place: an atomic rename would replace it with a regular
+  // file.
+  OutputFile out(o.output.empty() ? "-" : o.output);
+  if (!out.ok()) {
+    std::cerr << "trailwatch: " << out.error() << '\n';
+    return kExitUsage;
+  }
   AuditSetup setup;
   try {
     setup = set_up(o);
@@ -206,16 +214,11 @@ int run_audit_command(const AuditOptions& o) {
     if (r.status == audit::RegionStatus::Fail && code == kExitDone) code = kExitAlarm;
     if (r.status == audit::RegionStatus::Error) code = kExitPartial;
   }
-  if (o.output.empty()) {
-    std::cout << text.str() << std::flush;
-  } else {
-    AtomicFile report_file(o.output);
-    if (report_file.ok()) report_file.stream() << text.str();
-    if (std::string problem = report_file.ok() ? report_file.commit() : report_file.error();
-        !problem.empty()) {
-      std::cerr << "trailwatch: cannot write " << o.output << ": " << problem << '\n';
-      return kExitPartial;
-    }
+  out.stream() << text.str();
+  if (std::string problem = out.commit(); !problem.empty()) {
+    std::cerr << "trailwatch: cannot write " << (o.output.empty() ? "stdout" : o.output) << ": " << problem
+              << '\n';
+    return kExitPartial;
   }
   return code;
 }

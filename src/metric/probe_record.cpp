@@ -4,6 +4,8 @@
 // accounts); identifiers are AWS's documentation placeholders.
 #include "probe_record.hpp"
 
+#include <fmt/format.h>
+
 namespace trailwatch::probe {
 
 const Identity kIamUser{"an IAM user",
@@ -56,7 +58,7 @@ const Identity kAwsService{"an AWS service", R"({"accountId":"111122223333","inv
 
 std::string record(const Call& call, const Identity& who, int serial) {
   const std::string id = std::to_string(1000 + serial);
-  const std::string second = (serial % 60 < 10 ? "0" : "") + std::to_string(serial % 60);
+  const std::string second = fmt::format("{:02d}", serial % 60);
   const bool sign_in = call.event_type == "AwsConsoleSignIn";
   std::string r = R"({"eventVersion":"1.08","userIdentity":)";
   r += who.json;
