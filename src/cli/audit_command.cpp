@@ -179,7 +179,7 @@ int run_audit_command(const AuditOptions& o) {
   // file.
   OutputFile out(o.output.empty() ? "-" : o.output);
   if (!out.ok()) {
-    std::cerr << "trailwatch: cannot write " << o.output << ": " << out.error() << '\n';
+    std::cerr << "trailwatch: cannot write -o " << o.output << ": " << out.error() << '\n';
     return kExitUsage;
   }
   AuditSetup setup;

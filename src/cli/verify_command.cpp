@@ -52,7 +52,7 @@ CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
 int run_verify(const VerifyOptions& options) {
   OutputFile out(options.output);
   if (!out.ok()) {
-    std::cerr << "trailwatch verify: " << out.error() << '\n';
+    std::cerr << "trailwatch verify: cannot write -o " << options.output << ": " << out.error() << '\n';
     return kExitUsage;
   }
   // Built only for s3:// paths, and it resolves credentials only when it lists: a local copy needs no AWS.
