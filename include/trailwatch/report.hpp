@@ -18,8 +18,12 @@ namespace trailwatch {
 void write_json(std::ostream& out, const ScanReport& report);
 /// A human-readable summary: input counts, per rule the datapoints and alarm windows, then errors.
 void write_table(std::ostream& out, const ScanReport& report);
-/// One row per datapoint and one per window: kind,rule,timestamp,end,value,sample_count,alarm_at,peak,open.
+/// One row per datapoint and one per window: kind,rule,timestamp,end,value,sample_count,alarm_at,peak,open;
+/// then one per delivery gap.
 void write_csv(std::ostream& out, const ScanReport& report);
+/// What stderr says when the delivery coverage has gaps (logs are missing), whatever the format: a few lines
+/// naming the first gaps; empty without gaps.
+std::string coverage_warning(const ScanReport& report);
 
 /// Writes --matches: one NDJSON line per matched record ({"rule","file","oversize","record"}), each input's
 /// lines together. `out` must outlive the writer; calls from several workers are serialised.
