@@ -129,6 +129,23 @@ TEST(ScanSettings, TheDeliverySlackIsADuration) {
   }
 }
 
+// docs/design.md "Coverage": --gap DURATION, 1h by default, longer than 0.
+TEST(ScanSettings, TheGapIsADuration) {
+  ScanOptions o;
+  EXPECT_EQ(build_scan_settings(o).spec.coverage_gap, 3600);
+  for (const auto& [text, seconds] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"1s", 1}, {"30m", 1800}, {"4h", 14400}, {"1d", 86400}, {"3650d", 315360000}}) {
+    SCOPED_TRACE(text);
+    o.gap = text;
+    EXPECT_EQ(build_scan_settings(o).spec.coverage_gap, seconds);
+  }
+  for (const std::string bad : {"", "5", "1w", "-1h", "3651d", "0", "0m"}) {
+    SCOPED_TRACE(bad);
+    o.gap = bad;
+    EXPECT_NE(usage_error(o).find("--gap"), std::string::npos);
+  }
+}
+
 TEST(ScanSettings, NoPruneReadsEveryFileWhateverTheSlack) {
   ScanOptions o;
   o.no_prune = true;

@@ -204,6 +204,7 @@ void expect_same_spec(const ScanSpec& a, const ScanSpec& b) {
   EXPECT_EQ(a.group_by.region, b.group_by.region);
   EXPECT_EQ(a.dedup_events, b.dedup_events);
   EXPECT_EQ(a.delivery_slack, b.delivery_slack);
+  EXPECT_EQ(a.coverage_gap, b.coverage_gap);
 }
 
 void expect_round_trip(const std::function<ScanSpec()>& make) {
@@ -226,7 +227,7 @@ TEST(PlanSettings, TheDefaultRuleRoundTrips) {
       "\"series_statistic\":\"Sum\",\"fallback_period\":300,"
       "\"scope\":{\"start\":null,\"end\":null,\"accounts\":[],\"regions\":[]},"
       "\"group_by\":{\"account\":false,\"region\":false},\"dedup_events\":false,"
-      "\"pruning\":{\"delivery_slack\":86400}}";
+      "\"pruning\":{\"delivery_slack\":86400},\"gap\":3600}";
   ASSERT_GE(json.size(), expected_tail.size());
   EXPECT_EQ(json.substr(json.size() - expected_tail.size()), expected_tail) << json;
 }
@@ -403,11 +404,31 @@ TEST(PlanSettings, ASlackOutOfRangeIsAPlanError) {
   }
 }
 
+TEST(PlanSettings, AGapOutOfRangeIsAPlanError) {
+  for (const std::int64_t gap : {std::int64_t{0}, std::int64_t{-1}, kMaxCoverageGap + 1, kMin, kMax}) {
+    SCOPED_TRACE(gap);
+    ScanSpec spec = rich_spec();
+    spec.coverage_gap = gap;
+    EXPECT_THROW(scan_settings_json(spec), PlanError);
+  }
+  expect_round_trip([] {
+    ScanSpec spec = rich_spec();
+    spec.coverage_gap = kMaxCoverageGap;
+    return spec;
+  });
+  // Read back, a gap out of range is refused too.
+  std::string json = scan_settings_json(rich_spec());
+  const std::size_t at = json.rfind("\"gap\":");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_THROW(parse_scan_settings(json.substr(0, at) + "\"gap\":0}"), PlanError);
+  EXPECT_THROW(parse_scan_settings(json.substr(0, at - 1) + "}"), PlanError);  // no "gap" at all
+}
+
 TEST(PlanSettings, WithoutPruningTheSettingsSayNull) {
   ScanSpec spec = rich_spec();
   spec.delivery_slack.reset();
   const std::string json = round_trip(spec);
-  EXPECT_NE(json.find(",\"pruning\":null}"), std::string::npos) << json;
+  EXPECT_NE(json.find(",\"pruning\":null,"), std::string::npos) << json;
   EXPECT_FALSE(parse_scan_settings(json).delivery_slack.has_value());
 }
 
@@ -521,6 +542,9 @@ std::vector<Change> every_series_changes() {
       {"delivery slack", [](ScanSpec& s) { s.delivery_slack = 6 * 3600 + 60; }},
       {"delivery slack 0", [](ScanSpec& s) { s.delivery_slack = 0; }},
       {"no pruning", [](ScanSpec& s) { s.delivery_slack.reset(); }},
+      // docs/design.md "Coverage": --gap decides which silences are gaps.
+      {"coverage gap", [](ScanSpec& s) { s.coverage_gap = 4 * 3600; }},
+      {"coverage gap 1 s", [](ScanSpec& s) { s.coverage_gap = 1; }},
   };
 }
 

@@ -32,6 +32,10 @@ struct InputFile {
   /// What decides its shard: the path relative to its directory argument, the base name for a file argument,
   /// the key after the argument's prefix for a source's object.
   std::string name;
+  /// What the file's place in the CloudTrail layout says (account, region, delivery time), when its path
+  /// follows the layout (parse_layout_path): the delivery coverage is made of these, without reading
+  /// anything.
+  std::optional<LogFileName> delivery;
   bool is_stdin() const { return source == nullptr && path == "-"; }
 };
 

@@ -194,7 +194,12 @@ struct ScanTally {
   std::uint64_t records_out_of_range = 0;
   std::uint64_t records_out_of_scope = 0;  // excluded by --account / --region
   std::vector<FilterTally> filters;
+  /// The eventTime of the earliest and the latest matched record counted, of any filter (input.coverage).
+  std::optional<std::int64_t> first_match;
+  std::optional<std::int64_t> last_match;
 
+  /// Widens first_match and last_match to hold `time`.
+  void add_match_time(std::int64_t time);
   void merge(const ScanTally& other);
 };
 
@@ -219,6 +224,7 @@ struct EventPublication {
     std::optional<double> value;  // none: dropped (its value or a dimension could not be read)
     SeriesKey dimensions;
     std::int64_t period = 0;
+    std::int64_t time = 0;  // the record's eventTime
   };
   std::vector<Sample> samples;
   std::vector<MatchedRecord> matches;

@@ -21,8 +21,12 @@ void write_table(std::ostream& out, const ScanReport& report);
 /// One self-contained HTML page (docs/design.md "HTML output"): per rule a timeline of the datapoints with
 /// the alarm windows, who did it and the earliest matched events.
 void write_html(std::ostream& out, const ScanReport& report);
-/// One row per datapoint and one per window: kind,rule,timestamp,end,value,sample_count,alarm_at,peak,open.
+/// One row per datapoint and one per window: kind,rule,timestamp,end,value,sample_count,alarm_at,peak,open;
+/// then one per delivery gap.
 void write_csv(std::ostream& out, const ScanReport& report);
+/// What stderr says when the delivery coverage has gaps (logs are missing), whatever the format: a few lines
+/// naming the first gaps; empty without gaps.
+std::string coverage_warning(const ScanReport& report);
 
 /// Writes --matches: one NDJSON line per matched record ({"rule","file","oversize","record"}), each input's
 /// lines together. `out` must outlive the writer; calls from several workers are serialised.

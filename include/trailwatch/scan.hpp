@@ -20,6 +20,7 @@
 
 #include "trailwatch/account_config.hpp"
 #include "trailwatch/alarm.hpp"
+#include "trailwatch/coverage.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/matched_events.hpp"
 #include "trailwatch/metric.hpp"
@@ -55,6 +56,9 @@ struct ScanSpec {
   /// and still be read, in seconds (--delivery-slack, 0 to kMaxDeliverySlack); nullopt reads every file
   /// (--no-prune). Part of the question: records delivered later than that are not counted.
   std::optional<std::int64_t> delivery_slack = kDefaultDeliverySlack;
+  /// --gap: more than this many seconds without a delivery for an account and region is a gap in the
+  /// delivery coverage (trailwatch/coverage.hpp); 1 to kMaxCoverageGap.
+  std::int64_t coverage_gap = kDefaultCoverageGap;
 };
 
 /// The settings of `spec` that change the answer, as canonical JSON: rules with their patterns and
@@ -109,6 +113,10 @@ struct InputSummary {
   unsigned threads = 1;
   SkipCounts skipped;
   PruneCounts pruned;
+  /// When the log files read were delivered, and the gaps: nullopt when no path read follows the layout.
+  std::optional<DeliveryCoverage> delivery;
+  /// When the matched records happened: nullopt without a match.
+  std::optional<EventCoverage> coverage;
   std::vector<PathMessage> warnings;  // sorted
   std::vector<PathMessage> errors;    // sorted
 };
@@ -192,6 +200,8 @@ class ScanPlan {
   const RecordScope& scope() const { return engine_.scope(); }
   /// What the scope and the delivery slack let discovery pass over in the layout.
   const Pruning& pruning() const { return pruning_; }
+  /// What makes a gap in the delivery coverage: --gap, in --start/--end.
+  const GapRule& gap_rule() const { return gap_rule_; }
   /// The aggregation period: every replayed alarm's period is a whole multiple of it.
   std::int64_t period() const { return engine_.period(); }
 
@@ -209,6 +219,7 @@ class ScanPlan {
   std::vector<PlannedAlarm> alarms_;
   std::vector<UnreplayableAlarm> unreplayable_;
   Pruning pruning_;
+  GapRule gap_rule_;
 };
 
 // ---- single events

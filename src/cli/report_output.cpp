@@ -36,6 +36,8 @@ void tell_stderr(const ScanReport& report, const std::string& format, bool repor
       std::cerr << "  " << in.errors[i].path << ": " << in.errors[i].message << '\n';
     if (in.errors.size() > kShown) std::cerr << "  ... and " << in.errors.size() - kShown << " more\n";
   }
+  // Logs missing from the archive are said whatever the format and wherever the report went.
+  std::cerr << coverage_warning(report);
   if (fail_on_alarm && in.partial && report.any_alarm())
     std::cerr << "trailwatch: an alarm window was found (exit code 1), but some input could not be read, and "
                  "exit code 2 wins\n";

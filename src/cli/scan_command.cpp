@@ -115,6 +115,13 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       ->capture_default_str();
   scan->add_flag("--no-prune", o.no_prune,
                  "Read every file whatever its folder or name says: slower, exact however late a delivery");
+  scan->add_option("--gap", o.gap,
+                   "Report as a gap (input.delivery.gaps, a warning on stderr) any time longer than DURATION "
+                   "(30m, 1h, 6h, 1d) in which an account and region that has log files delivered none, by "
+                   "the names of the files read; also from --start to the first delivery and from the last "
+                   "to --end")
+      ->type_name("DURATION")
+      ->capture_default_str();
   scan->add_option("--format", o.format, "Output format (html: one page to open in a browser or print)")
       ->capture_default_str()
       ->transform(CLI::IsMember({"table", "json", "csv", "html"}, CLI::ignore_case));

@@ -40,6 +40,7 @@ struct ScanOptions {
   std::vector<std::string> regions;
   std::string delivery_slack = "1d";
   bool no_prune = false;
+  std::string gap = "1h";  // --gap: a silence this long in an account and region's deliveries is a gap
   std::string format = "table";
   std::string output;
   std::string matches;

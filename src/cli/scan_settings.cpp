@@ -213,6 +213,8 @@ ScanSettings build_scan_settings(const ScanOptions& o) {
   // Checked with --no-prune too, so that a typo never passes unnoticed; the slack then means nothing.
   const std::int64_t slack = parse_duration("--delivery-slack", o.delivery_slack, kMaxDeliverySlack);
   s.spec.delivery_slack = o.no_prune ? std::nullopt : std::optional<std::int64_t>(slack);
+  s.spec.coverage_gap = parse_duration("--gap", o.gap, kMaxCoverageGap);
+  if (s.spec.coverage_gap == 0) throw UsageError{"--gap must be longer than 0 (e.g. 30m or 1h)"};
   s.run.threads = o.threads;
   s.run.fast = o.fast;
   s.run.loader.max_inflated_bytes = parse_byte_size("--max-inflated-size", o.max_inflated_size);

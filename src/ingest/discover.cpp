@@ -38,10 +38,13 @@ class Lister {
   bool mine(std::string_view name) const { return !shard_ || fnv1a64(name) % shard_->count == shard_->index; }
 
   // A file: its size and identity come from one stat(), which follows a symbolic link to its target.
-  void add_file(const std::string& path, std::string name, std::size_t argument) {
+  // `where`: its place in the layout, when its path follows it.
+  void add_file(const std::string& path, std::string name, std::size_t argument,
+                const std::optional<LayoutPath>& where) {
     Found found;
     found.file.path = path;
     found.file.name = std::move(name);
+    if (where) found.file.delivery = where->file;
     found.argument = argument;
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) {
@@ -57,11 +60,14 @@ class Lister {
     for (InputFile& file : listed.files) {
       if (file.name.empty()) file.name = file.path;
       // A source names its inputs by URL-like paths (s3://bucket/key) in which the layout is found as in a
-      // local path. The same key listed twice is counted once, as a local file is.
-      if (!pruning_.read_file(file.path)) {
+      // local path. The same key listed twice is counted once, as a local file is. Parsed once, for pruning
+      // and for the delivery coverage.
+      const std::optional<LayoutPath> where = parse_layout_path(file.path, true);
+      if (where && !pruning_.keeps(*where)) {
         if (seen_paths_.insert(file.path).second && mine(file.name)) ++out_.pruned.files;
         continue;
       }
+      if (where) file.delivery = where->file;
       Found found;
       found.file = std::move(file);
       found.argument = argument;
@@ -216,10 +222,12 @@ class Lister {
     count(counter, path, root);
   }
 
+  // The path is parsed once, for pruning and for the delivery coverage.
   void add_or_prune(const fs::path& path, const std::string& name, const fs::path& root,
                     std::size_t argument) {
-    if (pruning_.read_file(layout_path(name)))
-      add_file(path.string(), name, argument);
+    const std::optional<LayoutPath> where = parse_layout_path(layout_path(name), true);
+    if (!where || pruning_.keeps(*where))
+      add_file(path.string(), name, argument, where);
     else
       prune(out_.pruned.files, path, root, argument);
   }
@@ -294,8 +302,14 @@ Discovery discover_inputs(const std::vector<std::string>& arguments,
       lister.walk(argument, a);
       lister.walked_directory(argument, a);
     } else if (fs::is_regular_file(status) || fs::is_fifo(status)) {
-      // Named on the command line, a FIFO is what the user wants read (e.g. <(zcat ...)).
-      lister.add_file(argument, base_name, a);
+      // Named on the command line, a FIFO is what the user wants read (e.g. <(zcat ...)). Read whatever its
+      // name (not pruned), it still gives its delivery when its path, made absolute as a walk's root is,
+      // follows the layout.
+      std::error_code absolute_ec;
+      const fs::path absolute = fs::absolute(argument, absolute_ec);
+      lister.add_file(
+          argument, base_name, a,
+          parse_layout_path((absolute_ec ? fs::path(argument) : absolute.lexically_normal()).native(), true));
     } else {
       out.errors.push_back({argument, "not a regular file or directory"});
     }

@@ -1,6 +1,6 @@
 // A CloudTrail log file's name: `<account>_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_<16 alnum>.json.gz`. The time
-// is when the file was delivered, to the minute (docs/design.md "Pruning by the layout"); pruning reads it
-// now, the delivery coverage will.
+// is when the file was delivered, to the minute (docs/design.md "Pruning by the layout"); pruning and the
+// delivery coverage ("Coverage") read it.
 #include "ingest/civil_date.hpp"
 #include "trailwatch/layout.hpp"
 

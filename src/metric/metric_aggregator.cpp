@@ -36,6 +36,7 @@ void EventPublication::add_to(ScanTally& tally) const {
   for (const Sample& sample : samples) {
     FilterTally& counted = tally.filters[sample.filter];
     if (sample.matched) {
+      tally.add_match_time(sample.time);
       ++counted.matched;
       if (sample.before_creation) ++counted.before_creation;
       if (sample.oversize) ++counted.oversize;
@@ -48,7 +49,14 @@ void EventPublication::add_to(ScanTally& tally) const {
   }
 }
 
+void ScanTally::add_match_time(std::int64_t time) {
+  first_match = first_match ? std::min(*first_match, time) : time;
+  last_match = last_match ? std::max(*last_match, time) : time;
+}
+
 void ScanTally::merge(const ScanTally& other) {
+  if (other.first_match) add_match_time(*other.first_match);
+  if (other.last_match) add_match_time(*other.last_match);
   records += other.records;
   records_failed += other.records_failed;
   records_out_of_range += other.records_out_of_range;
@@ -166,6 +174,7 @@ void MetricAggregator::on_record(const RecordView& record) {
     }
     FilterTally& tally = pending_.filters[i];
     if (sample_.matched) {
+      pending_.add_match_time(*time);
       ++tally.matched;
       if (filter.created_at && *time < *filter.created_at) ++tally.before_creation;
       std::string_view compact = compact_text(record);
@@ -204,6 +213,7 @@ void MetricAggregator::hold_back(std::size_t i, const MetricFilter& filter, cons
   sample.value = has_value ? sample_.value : std::nullopt;
   sample.dimensions = sample_.dimensions;
   sample.period = period_start(*time, engine_.period());
+  sample.time = *time;
   if (sample_.matched) {
     sample.before_creation = filter.created_at && *time < *filter.created_at;
     std::string_view compact = compact_text(record);

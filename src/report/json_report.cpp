@@ -74,6 +74,41 @@ void write_messages(JsonOut& j, const std::vector<PathMessage>& messages, std::s
   j.close(']');
 }
 
+// input.delivery and input.coverage (docs/design.md "Coverage"). `streams` is what lets the partial reports
+// of a sharded scan merge their gaps exactly.
+void write_coverage(JsonOut& j, const InputSummary& in) {
+  j.key("delivery");
+  if (const std::optional<DeliveryCoverage>& d = in.delivery) {
+    j.open('{');
+    j.key("first").time(d->first).key("last").time(d->last);
+    j.key("gaps").open('[');
+    for (const DeliveryGap& g : d->gaps) {
+      j.open('{').key("account").str(g.account).key("region").str(g.region);
+      j.key("from").time(g.from).key("to").time(g.to).close('}');
+    }
+    j.close(']');
+    j.key("streams").open('[');
+    for (const DeliveryStream& s : d->streams) {
+      j.open('{').key("account").str(s.account).key("region").str(s.region);
+      j.key("first").time(s.first).key("last").time(s.last).key("files").num(s.files).close('}');
+    }
+    j.close(']');
+    j.close('}');
+  } else {
+    j.null();
+  }
+  j.key("coverage");
+  if (in.coverage)
+    j.open('{')
+        .key("first_event")
+        .time(in.coverage->first_event)
+        .key("last_event")
+        .time(in.coverage->last_event)
+        .close('}');
+  else
+    j.null();
+}
+
 void write_input(JsonOut& j, const InputSummary& in) {
   bool fast = in.mode == "fast";
   j.key("input").open('{');
@@ -115,6 +150,7 @@ void write_input(JsonOut& j, const InputSummary& in) {
   j.key("prefixes").num(in.pruned.prefixes);
   j.key("files").num(in.pruned.files);
   j.close('}');
+  write_coverage(j, in);
   j.key("warnings");
   write_messages(j, in.warnings, "warning");
   j.key("errors");

@@ -37,10 +37,11 @@ void check_parts_fit(const std::vector<Part>& parts) {
                       "of one version",
                       first.source->path, first.report.plan.version, p.source->path, p.report.plan.version));
     if (p.report.plan.fingerprint != first.report.plan.fingerprint)
-      throw MergeError(true, fmt::format("{} and {} answer different questions (plan fingerprints {} and {}: "
-                                         "their rules, alarms, period, scope or grouping differ)",
-                                         first.source->path, p.source->path, first.report.plan.fingerprint,
-                                         p.report.plan.fingerprint));
+      throw MergeError(
+          true, fmt::format("{} and {} answer different questions (plan fingerprints {} and {}: "
+                            "their rules, alarms, period, scope, grouping, delivery slack or --gap differ)",
+                            first.source->path, p.source->path, first.report.plan.fingerprint,
+                            p.report.plan.fingerprint));
     if (parts.size() > 1 && !p.report.shard)
       throw MergeError(true, fmt::format("{} is a whole scan (written without --shard), not a part of one",
                                          p.source->path));
@@ -151,6 +152,9 @@ void add_input(const InputSummary& part, InputSummary& in) {
   // Each shard counts what pruning passed over by the shard its name falls in, so the counts add.
   in.pruned.prefixes += part.pruned.prefixes;
   in.pruned.files += part.pruned.files;
+  // The delivery coverage is joined once every part is in (merge_delivery_coverage); the matched events'
+  // span is the widest.
+  in.coverage = merge_event_coverage(in.coverage, part.coverage);
   in.warnings.insert(in.warnings.end(), part.warnings.begin(), part.warnings.end());
   in.errors.insert(in.errors.end(), part.errors.begin(), part.errors.end());
 }
@@ -196,6 +200,7 @@ ScanReport merge_reports(const std::vector<ReportPart>& sources) {
   tally.filters.resize(plan->filters().size());
   std::vector<WhoCounts> who(plan->filters().size());
   std::set<std::uint64_t> covered;
+  std::vector<std::optional<DeliveryCoverage>> deliveries;
   for (const Part& part : parts) {
     try {
       add_rules(*plan, part.report, tally);
@@ -207,6 +212,7 @@ ScanReport merge_reports(const std::vector<ReportPart>& sources) {
     covered.insert(part.index());
     for (std::size_t i = 0; i < who.size(); ++i) who[i].add(part.report.rules[i].who);
     add_input(part.report.input, in);
+    deliveries.push_back(part.report.input.delivery);
     if (part.report.input.kernel != in.kernel) in.kernel = "mixed";
     for (const std::string& input : part.report.inputs)
       if (std::find(merged.inputs.begin(), merged.inputs.end(), input) == merged.inputs.end())
@@ -223,6 +229,7 @@ ScanReport merge_reports(const std::vector<ReportPart>& sources) {
   sort_unique(in.errors);
   sort_unique(in.warnings);
   in.partial = in.partial || !problems.empty();
+  in.delivery = merge_delivery_coverage(deliveries, plan->gap_rule());
   merged.plan = {plan->fingerprint(), parts.front().report.plan.version, plan->settings()};
   merged.rules = plan->results(tally);
   merged.period = plan->period();

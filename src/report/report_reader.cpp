@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -67,6 +68,50 @@ std::vector<PathMessage> messages(const dom::object& input, std::string_view key
   return out;
 }
 
+// input.delivery: what a merge needs to join the parts' gaps exactly, so every field is required and checked.
+std::optional<DeliveryCoverage> read_delivery(const dom::object& input) {
+  constexpr std::string_view kWhere = "delivery";
+  const dom::element e = field(input, "input", "delivery");
+  if (e.is_null()) return std::nullopt;
+  const dom::object o = typed<dom::object>(e, "input", "delivery", "an object or null");
+  DeliveryCoverage d;
+  d.first = time_field(o, kWhere, "first");
+  d.last = time_field(o, kWhere, "last");
+  for (dom::element s : array_field(o, kWhere, "streams")) {
+    const dom::object stream = typed<dom::object>(s, kWhere, "streams", "a list of objects");
+    DeliveryStream out{string_field(stream, "streams", "account"), string_field(stream, "streams", "region"),
+                       time_field(stream, "streams", "first"), time_field(stream, "streams", "last"),
+                       count_field(stream, "streams", "files")};
+    if (out.first > out.last || out.files == 0)
+      missing(kWhere,
+              fmt::format("stream {} {} has no file or ends before it starts", out.account, out.region));
+    d.streams.push_back(std::move(out));
+  }
+  for (dom::element g : array_field(o, kWhere, "gaps")) {
+    const dom::object gap = typed<dom::object>(g, kWhere, "gaps", "a list of objects");
+    DeliveryGap out{string_field(gap, "gaps", "account"), string_field(gap, "gaps", "region"),
+                    time_field(gap, "gaps", "from"), time_field(gap, "gaps", "to")};
+    if (out.from >= out.to)
+      missing(kWhere, fmt::format("a gap of {} {} ends before it starts", out.account, out.region));
+    if (std::none_of(d.streams.begin(), d.streams.end(), [&](const DeliveryStream& s) {
+          return s.account == out.account && s.region == out.region;
+        }))
+      missing(kWhere, fmt::format("a gap of {} {}, which has no stream", out.account, out.region));
+    d.gaps.push_back(std::move(out));
+  }
+  if (d.streams.empty()) missing(kWhere, "\"streams\" is empty");
+  return d;
+}
+
+std::optional<EventCoverage> read_coverage(const dom::object& input) {
+  const dom::element e = field(input, "input", "coverage");
+  if (e.is_null()) return std::nullopt;
+  const dom::object o = typed<dom::object>(e, "input", "coverage", "an object or null");
+  EventCoverage c{time_field(o, "coverage", "first_event"), time_field(o, "coverage", "last_event")};
+  if (c.first_event > c.last_event) missing("coverage", "\"last_event\" is before \"first_event\"");
+  return c;
+}
+
 InputSummary read_input(const dom::object& o) {
   constexpr std::string_view kWhere = "input";
   InputSummary in;
@@ -102,6 +147,8 @@ InputSummary read_input(const dom::object& o) {
   const dom::object pruned = object_field(o, kWhere, "pruned");
   in.pruned.prefixes = count_field(pruned, "pruned", "prefixes");
   in.pruned.files = count_field(pruned, "pruned", "files");
+  in.delivery = read_delivery(o);
+  in.coverage = read_coverage(o);
   in.warnings = messages(o, "warnings", "warning");
   in.errors = messages(o, "errors", "error");
   return in;

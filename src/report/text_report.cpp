@@ -36,7 +36,42 @@ std::string dimensions_text(const std::map<std::string, std::string>& dimensions
   return out;
 }
 
+std::string gap_text(const DeliveryGap& g) {
+  return fmt::format("no logs for {} {} from {} to {} ({})", g.account, g.region, format_utc_time(g.from),
+                     format_utc_time(g.to), duration_text(g.to - g.from));
+}
+
+// The coverage block, right under the input counts: a responder must see at once that logs are missing.
+std::string coverage_block(const InputSummary& in) {
+  std::string s;
+  if (const std::optional<DeliveryCoverage>& d = in.delivery) {
+    s += fmt::format(
+        "coverage  logs from {} to {}, {} account/region pair(s) (by the names of the files read)\n",
+        format_utc_time(d->first), format_utc_time(d->last), d->streams.size());
+    if (d->gaps.empty()) s += fmt::format("          no gap over {}\n", duration_text(d->gap));
+    for (const DeliveryGap& g : d->gaps) s += "          " + gap_text(g) + '\n';
+  } else if (in.files > 0) {
+    s += "coverage  delivery times unknown: no file read is named and placed as CloudTrail delivers them\n";
+  }
+  if (in.coverage)
+    s += fmt::format("{}matched events from {} to {}\n", s.empty() ? "coverage  " : "          ",
+                     format_utc_time(in.coverage->first_event), format_utc_time(in.coverage->last_event));
+  return s;
+}
+
 }  // namespace
+
+std::string coverage_warning(const ScanReport& report) {
+  const std::optional<DeliveryCoverage>& d = report.input.delivery;
+  if (!d || d->gaps.empty()) return {};
+  constexpr std::size_t kShown = 5;
+  std::string s = fmt::format(
+      "trailwatch: logs are missing: {} gap(s) of more than {} without a delivery (input.delivery.gaps):\n",
+      d->gaps.size(), duration_text(d->gap));
+  for (std::size_t i = 0; i < d->gaps.size() && i < kShown; ++i) s += "  " + gap_text(d->gaps[i]) + '\n';
+  if (d->gaps.size() > kShown) s += fmt::format("  ... and {} more\n", d->gaps.size() - kShown);
+  return s;
+}
 
 void write_table(std::ostream& out, const ScanReport& report) {
   const InputSummary& in = report.input;
@@ -67,6 +102,7 @@ void write_table(std::ostream& out, const ScanReport& report) {
     s += fmt::format(
         "pruned    {} folders, {} files: outside --account/--region/--start/--end by the layout\n",
         in.pruned.prefixes, in.pruned.files);
+  s += coverage_block(in);
   for (const RuleResult& rule : report.rules) {
     s += fmt::format("\nrule      {}\npattern   {}\nmetric    {}/{} (value {})\nmatched   {} events", rule.id,
                      rule.pattern, rule.metric.namespace_, rule.metric.name, rule.metric.value,
@@ -139,6 +175,11 @@ void write_csv(std::ostream& out, const ScanReport& report) {
                          format_utc_time(w.end), format_utc_time(w.alarm_at), w.peak,
                          w.open ? "true" : "false");
   }
+  // After the rules' rows, so that a reader of the rows above sees them as before.
+  if (report.input.delivery)
+    for (const DeliveryGap& g : report.input.delivery->gaps)
+      s += fmt::format("gap,,,{},{},{},,,,,\n", csv_field("account=" + g.account + " region=" + g.region),
+                       format_utc_time(g.from), format_utc_time(g.to));
   out << s;
 }
 

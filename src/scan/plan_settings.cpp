@@ -64,6 +64,11 @@ class SettingsWriter {
     } else {
       out_ += "null";
     }
+    // --gap decides which silences the report calls gaps, so parts of different --gap do not merge.
+    if (spec.coverage_gap < 1 || spec.coverage_gap > kMaxCoverageGap)
+      throw PlanError(fmt::format("the coverage gap must be 1 to {} seconds; got {}", kMaxCoverageGap,
+                                  spec.coverage_gap));
+    out_ += fmt::format(",\"gap\":{}", spec.coverage_gap);
     out_ += '}';
   }
 
@@ -341,6 +346,8 @@ ScanSpec parse_scan_settings(std::string_view json) {
     if (slack < 0 || slack > kMaxDeliverySlack) bad("\"delivery_slack\" is out of range");
     spec.delivery_slack = slack;
   }
+  spec.coverage_gap = integer_member(o, "gap");
+  if (spec.coverage_gap < 1 || spec.coverage_gap > kMaxCoverageGap) bad("\"gap\" is out of range");
   return spec;
 }
 

@@ -48,7 +48,8 @@ ScanPlan::ScanPlan(ScanSpec& spec, std::int64_t period) try
       engine_(std::move(spec.filters), std::move(spec.scope), period, spec.group_by, spec.dedup_events),
       prefilter_(engine_.literal_prefilter()),
       pruning_(engine_.scope().accounts, engine_.scope().regions, engine_.scope().start, engine_.scope().end,
-               spec.delivery_slack.value_or(0), spec.delivery_slack.has_value()) {
+               spec.delivery_slack.value_or(0), spec.delivery_slack.has_value()),
+      gap_rule_{spec.coverage_gap, engine_.scope().start, engine_.scope().end} {
   const std::vector<MetricFilter>& filters = engine_.filters();
   if (const auto* alarm = std::get_if<AlarmSettings>(&spec.alarms)) {
     if (std::string problem = alarm->validate(); !problem.empty()) throw PlanError(problem);

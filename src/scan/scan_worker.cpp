@@ -37,6 +37,9 @@ ScanWorker::ScanWorker(const ScanPlan& plan, const ScanRunOptions& options, bool
       aggregator_(plan.engine(), keep_matches) {}
 
 void ScanWorker::read(const InputFile& file, std::size_t index) {
+  // The name says the file was delivered, whether or not its bytes can be read (a failure is an error of
+  // its own): the coverage is the names', with no extra read.
+  if (file.delivery) counts_.deliveries.add(*file.delivery);
   if (file.is_stdin()) {
     read_stream(file);
   } else {

@@ -23,6 +23,8 @@ struct WorkerCounts {
   std::uint64_t bytes_inflated = 0;
   std::uint64_t buffers_skipped = 0;  // --fast: inflated, then proven unable to match
   std::uint64_t bytes_skipped = 0;
+  /// The delivery times of the inputs this worker was handed, read whole or not (docs/design.md "Coverage").
+  DeliveryLog deliveries;
 
   /// Adds these counts to `summary` (warnings and errors appended; the caller sorts).
   void add_to(InputSummary& summary) const;

@@ -114,12 +114,17 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
   in.errors = inputs.errors;
   ScanTally tally;
   tally.filters.resize(plan_.filters().size());
+  DeliveryLog deliveries;
   for (const auto& worker : workers) {
     if (!worker) continue;
     tally.merge(worker->tally());
     worker->counts().add_to(in);
+    deliveries.merge(worker->counts().deliveries);
   }
   if (plan_.dedup_events()) in.duplicate_events = count_events_once(workers, inputs, tally, matches, plan_);
+  in.delivery = deliveries.coverage(plan_.gap_rule());
+  if (tally.first_match && tally.last_match)
+    in.coverage = EventCoverage{*tally.first_match, *tally.last_match};
   std::sort(in.warnings.begin(), in.warnings.end());
   std::sort(in.errors.begin(), in.errors.end());
   in.records = tally.records;

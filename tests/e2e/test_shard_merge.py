@@ -3,7 +3,9 @@
 Sum, Average, Minimum, Maximum and SampleCount alarms, M of N and every missing-data mode, --group-by
 account,region, a transformation with dimensions and a fractional value, one with a default value, --fast) and N in
 {1, 2, 3, 7}, merging the N parts gives the unsharded report field for field (except input.seconds, input.threads
-and shard), whatever order the parts are given in (byte for byte). Also: shards are disjoint and cover every file; a
+and shard), whatever order the parts are given in (byte for byte). That includes the delivery coverage (its gaps,
+which the merge intersects rather than concatenates, also with --gap and a --start/--end window) and the matched
+events' span. Also: shards are disjoint and cover every file; a
 file reached twice is read once; merge refuses parts that do not fit (exit 64) and names unreadable, truncated,
 foreign and missing parts (exit 2)."""
 import json
@@ -66,6 +68,9 @@ def questions(tmp):
                           "--statistic", "Minimum", "--comparison-operator", "LessThanThreshold", "--threshold", "1",
                           "--treat-missing-data", "ignore"],
         "fast": ["--fast"],
+        # docs/design.md "Coverage": edge gaps from --start and to --end, and a --gap of its own.
+        "window-gap": ["--rule", "cis", "--start", "2024-06-03T02:00", "--end", "2024-06-03T20:00", "--gap", "30m"],
+        "gap-3h": ["--gap", "3h"],
     }
 
 
@@ -101,6 +106,15 @@ class Runner:
         return proc
 
 
+# Set when some part's own gaps are not the merged gaps: the merge had to intersect, not concatenate.
+NOT_CONCATENATED = []
+
+
+def own_gaps(docs):
+    return sorted((g["account"], g["region"], g["from"], g["to"]) for d in docs if d["input"]["delivery"]
+                  for g in d["input"]["delivery"]["gaps"])
+
+
 def check_question(s, r, corpus, name, args, work):
     whole_code, whole = r.scan(args + [corpus], os.path.join(work, "whole.json"), "%s unsharded" % name)
     if whole is None:
@@ -108,8 +122,12 @@ def check_question(s, r, corpus, name, args, work):
     s.check(whole_code in (0, 2), "%s: unsharded run exits 0 or 2" % name, "got %r" % whole_code)
     s.check(whole["rules"] and any(rule["matched_events"] for rule in whole["rules"]),
             "%s: something matched (the comparison means something)" % name)
+    delivery = whole["input"]["delivery"]
+    s.check(delivery and delivery["streams"] and whole["input"]["coverage"],
+            "%s: the report has a delivery coverage and a matched events' span to compare" % name,
+            json.dumps(delivery)[:500])
     for n in SHARD_COUNTS:
-        parts, files = [], 0
+        parts, docs, files = [], [], 0
         for i in range(n):
             part = os.path.join(work, "part-%d-of-%d.json" % (i, n))
             code, doc = r.scan(args + ["--shard", "%d/%d" % (i, n), corpus], part, "%s shard %d/%d" % (name, i, n))
@@ -118,6 +136,9 @@ def check_question(s, r, corpus, name, args, work):
             s.equal(doc.get("shard"), {"index": i, "count": n}, "%s: part %d/%d says which shard it is" % (name, i, n))
             files += doc["input"]["files"]
             parts.append(part)
+            docs.append(doc)
+        if own_gaps(docs) != own_gaps([whole]):
+            NOT_CONCATENATED.append("%s N=%d" % (name, n))
         s.equal(files, whole["input"]["files"], "%s N=%d: the shards' files add up to the unsharded run's" % (name, n))
         merged_path = os.path.join(work, "merged-%d.json" % n)
         proc = r.merge(parts, merged_path, label="%s merge N=%d" % (name, n))
@@ -163,6 +184,9 @@ def check_refusals(s, r, corpus, work):
     refused([a[0], b1, a[2]], "parts of two plans", a[0], b1)
     refused([a[0], a[1], a[1], a[2]], "a shard given twice", a[1])
     refused([a[0], c1, a[2]], "parts of different counts", a[0], c1)
+    g1 = os.path.join(work, "g-1.json")
+    r.scan(plan_a + ["--gap", "2h", "--shard", "1/3", corpus], g1, "refusals: cis --gap 2h shard 1/3")
+    refused([a[0], g1, a[2]], "parts of different --gap", a[0], g1)
 
     def partial(parts, label, expect_in_errors):
         proc = r.merge(parts, label=label)
@@ -225,6 +249,8 @@ def main():
             work = os.path.join(s.tmp, "work-%s-%s" % (os.path.basename(os.path.dirname(corpus)), name))
             os.makedirs(work, exist_ok=True)
             check_question(s, r, corpus, name, args, work)
+    s.check(NOT_CONCATENATED, "some shards' own gaps, put together, are not the unsharded gaps (so the merge's "
+            "intersection was put to the test)")
     work = os.path.join(s.tmp, "refusals")
     os.makedirs(work, exist_ok=True)
     check_refusals(s, r, corpora[1], work)
