@@ -209,6 +209,44 @@ void events(std::string& s, const RuleResult& rule) {
         rule.earliest_events.size(), rule.matched_events);
 }
 
+std::string duration_text(std::int64_t seconds) {
+  const std::int64_t hours = seconds / 3600;
+  const std::int64_t minutes = seconds % 3600 / 60;
+  if (hours == 0) return fmt::format("{}m", minutes);
+  return minutes == 0 ? fmt::format("{}h", hours) : fmt::format("{}h{}m", hours, minutes);
+}
+
+// When the logs read were delivered, and where they are missing: an incident responder must see at once that
+// a region went silent.
+void coverage(std::string& s, const InputSummary& in) {
+  s += "<h2 id=\"coverage\">Coverage</h2>";
+  if (!in.delivery) {
+    s += "<p class=\"muted\">No file read is named as CloudTrail names its log files: delivery times "
+         "unknown.</p>";
+  } else {
+    const DeliveryCoverage& d = *in.delivery;
+    s += fmt::format("<p>Logs delivered from {} to {}, {} account and region stream{}.</p>",
+                     format_utc_time(d.first), format_utc_time(d.last), d.streams.size(),
+                     d.streams.size() == 1 ? "" : "s");
+    if (d.gaps.empty()) {
+      s += "<p class=\"ok\">No gap in the deliveries.</p>";
+    } else {
+      s += "<table class=\"gaps\"><tr><th>account</th><th>region</th><th>no logs from</th><th>to</th><th "
+           "class=\"num\">for</th></tr>";
+      for (const DeliveryGap& g : d.gaps)
+        s += fmt::format(
+            "<tr class=\"gap alarm\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td "
+            "class=\"num\">{}</td></tr>",
+            html(g.account), html(g.region), format_utc_time(g.from), format_utc_time(g.to),
+            duration_text(g.to - g.from));
+      s += "</table>";
+    }
+  }
+  if (in.coverage)
+    s += fmt::format("<p>Matched events from {} to {}.</p>", format_utc_time(in.coverage->first_event),
+                     format_utc_time(in.coverage->last_event));
+}
+
 void problems(std::string& s, const InputSummary& in) {
   if (in.errors.empty() && in.warnings.empty()) return;
   s += "<h2 id=\"problems\">Problems reading the input</h2><ul class=\"problems\">";
@@ -244,6 +282,7 @@ void write_html(std::ostream& out, const ScanReport& report) {
         in.files_failed, in.files_failed == 1 ? "" : "s", in.records_failed,
         in.records_failed == 1 ? "" : "s");
   summary(s, report);
+  coverage(s, in);
   for (const RuleResult& rule : report.rules) {
     s += fmt::format("<section class=\"rule\" id=\"rule-{}\"><h2>{}</h2><p><code>{}</code></p>",
                      html(rule.id), html(rule.id), html(rule.pattern));

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The report a person reads (docs/design.md "HTML output" and "who"): `--format html` is one self-contained page (no
 script, nothing fetched), and a real browser (headless Chromium) renders one timeline per rule with data, one shaded
-window per alarm window of the JSON report, and one row per matched event up to 1,000 per rule; a screenshot is
+window per alarm window of the JSON report, one row per delivery gap and one per matched event up to 1,000 per rule; a screenshot is
 written next to the test's output. The JSON report's "who" counts agree with the matched records of --matches,
 recounted here, and add up to each rule's matched events. Without Chromium the browser half is skipped (exit 77),
 never passed."""
@@ -59,6 +59,8 @@ class Dom(html.parser.HTMLParser):
         self.timelines = 0
         self.windows = 0
         self.scripts = 0
+        self.gap_rows = 0
+        self.coverage = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -68,6 +70,10 @@ class Dom(html.parser.HTMLParser):
             self.sections[self.current] = {"timelines": 0, "windows": 0, "events": 0}
         if tag == "script":
             self.scripts += 1
+        if tag == "h2" and a.get("id") == "coverage":
+            self.coverage += 1
+        if tag == "tr" and "gap" in classes:
+            self.gap_rows += 1
         if self.current is None:
             return
         if tag == "svg" and "timeline" in classes:
@@ -154,6 +160,9 @@ def main():
     dom.feed(dump.stdout.decode("utf-8"))
     s.equal(sorted(dom.sections), sorted(r["id"] for r in doc["rules"]), "one section per rule")
     s.equal(dom.scripts, 0, "no script in the rendered DOM")
+    s.equal(dom.coverage, 1, "a coverage section")
+    delivery = doc["input"].get("delivery") or {"gaps": []}
+    s.equal(dom.gap_rows, len(delivery["gaps"]), "one row per delivery gap of the JSON (%d)" % len(delivery["gaps"]))
     for rule in doc["rules"]:
         got = dom.sections.get(rule["id"], {})
         has_data = any(series["datapoints"] for series in rule["series"])
