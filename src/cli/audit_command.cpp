@@ -88,7 +88,8 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
   cmd->add_option("--ca-bundle", o.ca_bundle, "PEM file of CAs to verify TLS with")->check(CLI::ExistingFile);
   cmd->add_option("--format", o.format, "Output format (default: table on a terminal, else json)")
       ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
-  cmd->add_option("-o,--output", o.output, "Write the report to FILE (atomically) instead of stdout");
+  cmd->add_option("-o,--output", o.output, "Write the report to FILE (atomically) instead of stdout")
+      ->type_name("FILE");
   cmd->add_option("--save-dir", o.save_dir, "Also write every API response to DIR (layout below)");
   cmd->add_option("--from-dir", o.from_dir, "Audit from such a folder: no network, no credentials")
       ->check(CLI::ExistingDirectory);

@@ -22,7 +22,7 @@ CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--format", options.format, "table or json")
       ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
-  cmd->add_option("-o,--output", options.output, "write here ('-' is stdout)");
+  cmd->add_option("-o,--output", options.output, "write here ('-' is stdout)")->type_name("FILE");
   cmd->add_option("PATH", options.paths, "local directories or files (s3:// is not supported yet)")
       ->required();
   cmd->footer(
