@@ -121,12 +121,16 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
   cmd->add_option("--ca-bundle", o.ca_bundle, "PEM file of CAs to verify TLS with")->check(CLI::ExistingFile);
   cmd->add_option("--rule", o.rules,
                   "Built-in rule to audit (trailwatch rules lists them), or cis for all; repeatable. All "
-                  "rules share one set of API calls per region");
+                  "rules share one set of API calls per region")
+      ->type_name("ID");
   cmd->add_option("--format", o.format,
                   "Output format: table, json (trailwatch.audit/1 for one rule, /2 for several) or csv "
                   "(default: table on a terminal, else json)")
       ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
-  cmd->add_option("-o,--output", o.output, "Write the report to FILE (atomically) instead of stdout");
+  cmd->add_option("-o,--output", o.output,
+                  "Write the report to FILE (a regular file appears whole or not at all; a FIFO or device is "
+                  "written in place) instead of stdout")
+      ->type_name("FILE");
   cmd->add_option("--save-dir", o.save_dir, "Also write every API response to DIR (layout below)");
   cmd->add_option("--from-dir", o.from_dir, "Audit from such a folder: no network, no credentials")
       ->check(CLI::ExistingDirectory);

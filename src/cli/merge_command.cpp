@@ -39,14 +39,17 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
       "every "
       "alarm is replayed on the merged series with the settings the parts carry.");
   merge->add_option("parts", o.parts, "The parts: JSON reports of 'trailwatch scan --shard', in any order")
-      ->required();
+      ->required()
+      ->type_name("FILE");
   merge->add_option("--format", o.format, "Output format")
       ->capture_default_str()
       ->transform(CLI::IsMember({"table", "json", "csv", "html"}, CLI::ignore_case));
-  merge->add_option(
-      "-o,--output", o.output,
-      "Write the report to FILE: a regular file appears whole or not at all, a FIFO or device is "
-      "written in place, a symbolic link's target is replaced; - is stdout (the default)");
+  merge
+      ->add_option(
+          "-o,--output", o.output,
+          "Write the report to FILE: a regular file appears whole or not at all, a FIFO or device is "
+          "written in place, a symbolic link's target is replaced; - is stdout (the default)")
+      ->type_name("FILE");
   merge->add_flag("--fail-on-alarm", o.fail_on_alarm, "Exit 1 when any alarm window was found");
   merge->footer(
       "Refused (exit 64, naming the files and what differs): parts of different plans or versions, a shard\n"

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/help_text.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/report.hpp"
 
@@ -28,7 +29,7 @@ void tell_stderr(const ScanReport& report, const std::string& format, bool repor
   const InputSummary& in = report.input;
   if (in.partial && !in.errors.empty() && !(format == "table" && report_on_stdout)) {
     constexpr std::size_t kShown = 5;
-    std::cerr << "trailwatch: " << in.errors.size() << " error(s) ("
+    std::cerr << "trailwatch: " << count_of(in.errors.size(), "error") << " ("
               << (format == "csv" ? "CSV has no place for them: --format json or table lists them all"
                                   : "all in the report's errors")
               << "):\n";

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
+#include "cli/help_text.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/rule_lint.hpp"
 #include "trailwatch/rules.hpp"
@@ -41,9 +42,10 @@ std::string_view comparison_symbol(std::string_view op) {
 }
 
 std::string alarm_line(const RuleAlarm& a) {
-  return fmt::format("{} {} {} over {} s, {} of {} periods, missing data: {}", a.statistic,
+  return fmt::format("{} {} {} over {} s, {} of {}, missing data: {}", a.statistic,
                      comparison_symbol(a.comparison_operator), a.threshold, a.period, a.datapoints_to_alarm,
-                     a.evaluation_periods, a.treat_missing_data);
+                     count_of(static_cast<std::uint64_t>(a.evaluation_periods), "period"),
+                     a.treat_missing_data);
 }
 
 std::string indent(std::string_view text, std::string_view prefix) {
@@ -61,15 +63,17 @@ void write_rules_table(std::ostream& out) {
   const std::vector<BuiltinRule>& rules = builtin_rules();
   std::size_t id_width = 2;
   std::size_t cis_width = 3;
+  std::size_t hub_width = std::string_view("SECURITY HUB").size();
   for (const BuiltinRule& r : rules) {
     id_width = std::max(id_width, r.id.size());
     cis_width = std::max(cis_width, cis_numbers(r).size());
+    hub_width = std::max(hub_width, r.security_hub.size());
   }
-  out << fmt::format("{:<{}}  {:<{}}  {:<12}  {}\n", "ID", id_width, "CIS", cis_width, "SECURITY HUB",
-                     "METRIC");
+  out << fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", "ID", id_width, "CIS", cis_width, "SECURITY HUB",
+                     hub_width, "METRIC");
   for (const BuiltinRule& r : rules)
-    out << fmt::format("{:<{}}  {:<{}}  {:<12}  {}\n", r.id, id_width, cis_numbers(r), cis_width,
-                       r.security_hub.empty() ? "-" : r.security_hub, r.metric_name);
+    out << fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", r.id, id_width, cis_numbers(r), cis_width,
+                       r.security_hub.empty() ? "-" : r.security_hub, hub_width, r.metric_name);
   for (const BuiltinRule& r : rules) {
     out << '\n' << r.id << "  " << r.title << '\n';
     out << "  CIS           " << cis_list(r) << '\n';
@@ -165,7 +169,7 @@ CLI::App* add_rules_command(CLI::App& app, RulesOptions& o) {
   rules->footer(
       "Every rule counts 1 per matched event into namespace CloudTrailMetrics; its alarm is Sum >= 1 over "
       "300 s,\n"
-      "1 of 1 periods, missing data treated as missing. 'trailwatch scan --rule ID' runs one rule, '--rule "
+      "1 of 1 period, missing data treated as missing. 'trailwatch scan --rule ID' runs one rule, '--rule "
       "cis'\n"
       "all of them.\n\n"
       "--format json (schema trailwatch.rules/1; \"lint\" only with --lint):\n"
@@ -195,6 +199,12 @@ CLI::App* add_rules_command(CLI::App& app, RulesOptions& o) {
       "  trailwatch rules --format json | jq -r '.rules[] | [.id, .metric.name] | @tsv'\n"
       "  trailwatch scan --rule root-account-usage --rule console-signin-without-mfa ~/AWSLogs");
   return rules;
+}
+
+std::vector<std::string> rule_ids() {
+  std::vector<std::string> ids = {"cis"};
+  for (const BuiltinRule& r : builtin_rules()) ids.emplace_back(r.id);
+  return ids;
 }
 
 int run_rules(const RulesOptions& o) {

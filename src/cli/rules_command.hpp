@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,9 @@ struct RulesOptions {
 
 /// Adds the `rules` subcommand to `app`; the options are written into `options`.
 CLI::App* add_rules_command(CLI::App& app, RulesOptions& options);
+
+/// What `scan --rule` takes: "cis" (every built-in rule), then each built-in rule's id.
+std::vector<std::string> rule_ids();
 
 /// Prints the listing and returns the process exit code: 0, lint findings included (they are information).
 int run_rules(const RulesOptions& options);

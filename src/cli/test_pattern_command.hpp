@@ -16,6 +16,7 @@ struct TestPatternOptions {
   std::string metric_value = "1";
   std::optional<double> default_value;
   std::vector<std::string> dimensions;
+  bool only_matching = false;  // table: list the matching events only
 };
 
 CLI::App* add_test_pattern_command(CLI::App& app, TestPatternOptions& options);

@@ -26,7 +26,7 @@ CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--format", options.format, "table or json")
       ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
-  cmd->add_option("-o,--output", options.output, "write here ('-' is stdout)");
+  cmd->add_option("-o,--output", options.output, "write here ('-' is stdout)")->type_name("FILE");
   cmd->add_option("--threads", options.threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--profile", options.profile,
