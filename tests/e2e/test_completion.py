@@ -156,7 +156,7 @@ def main():
     cases = [
         (["trailwatch", "sc"], ["scan"], "a command"),
         (["trailwatch", "scan", "--for"], ["--format"], "an option"),
-        (["trailwatch", "scan", "--format", ""], ["csv", "json", "table"], "--format's values"),
+        (["trailwatch", "scan", "--format", ""], ["csv", "html", "json", "table"], "--format's values"),
         (["trailwatch", "scan", "--statistic", "S"], ["SampleCount", "Sum"], "--statistic's values"),
         (["trailwatch", "scan", "--rule", "ci"], ["cis"], "--rule takes the rule ids"),
         (["trailwatch", "scan", "-o", "rep"], ["report.json"], "-o FILE completes file names"),
