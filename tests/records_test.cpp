@@ -200,7 +200,7 @@ TEST_P(RecordsTest, CloudWatchLogsExportLinesAreRecordsAfterTheirTime) {
   EXPECT_TRUE(r.error.empty()) << r.error;
   EXPECT_EQ(seen.event_names, (std::vector<std::string>{"A", "D"}));
   EXPECT_EQ(seen.raws.back(), "{\"eventName\":\"D\"}");  // blanks after the time are not the record's
-  EXPECT_EQ(r.records_failed, 2u);  // a line is "<time> <record>" or fails alone, named
+  EXPECT_EQ(r.records_failed, 2u);                       // a line is "<time> <record>" or fails alone, named
   EXPECT_NE(r.first_record_error.find("line 2"), std::string::npos) << r.first_record_error;
 }
 

@@ -12,8 +12,8 @@ using Clause = std::vector<std::string>;
 using Requirement = std::optional<std::vector<Clause>>;
 
 // Bounds on what the analysis keeps: the pairwise unions of a disjunction grow quickly. A clause may list as
-// many names as a CIS rule does (18 for Organizations): the records unit searches for dozens of literals in one
-// pass, at the cost of a few.
+// many names as a CIS rule does (18 for Organizations): the records unit searches for dozens of literals in
+// one pass, at the cost of a few.
 constexpr std::size_t kMaxClauses = 4;
 constexpr std::size_t kMaxLiteralsPerClause = 32;
 // Shorter literals are in nearly every record: requiring them would cost a search and skip nothing.
