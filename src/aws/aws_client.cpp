@@ -27,17 +27,6 @@ std::time_t real_clock() {
   return std::time(nullptr);
 }
 
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params) {
-  std::string out;
-  for (const auto& [key, value] : params) {
-    if (!out.empty()) out += '&';
-    out += uri_encode(key, false);
-    out += '=';
-    out += uri_encode(value, false);
-  }
-  return out;
-}
-
 }  // namespace
 
 const ServiceInfo* find_service(std::string_view name) {

@@ -26,17 +26,6 @@ Credentials parse_sts_credentials(std::string_view xml, const std::string& opera
   return out;
 }
 
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params) {
-  std::string out;
-  for (const auto& [key, value] : params) {
-    if (!out.empty()) out += '&';
-    out += uri_encode(key, false);
-    out += '=';
-    out += uri_encode(value, false);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> assume_role_params(const AssumeRoleRequest& request) {

@@ -109,6 +109,17 @@ std::string sha256_hex(std::string_view data) {
   return hex(out.data(), size);
 }
 
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out += '&';
+    out += uri_encode(key, false);
+    out += '=';
+    out += uri_encode(value, false);
+  }
+  return out;
+}
+
 std::string uri_encode(std::string_view text, bool keep_slash) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
   std::string out;

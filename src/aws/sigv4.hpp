@@ -28,6 +28,8 @@ std::string sha256_hex(std::string_view data);
 
 /// RFC 3986 percent-encoding as SigV4 wants it: everything but A-Z a-z 0-9 - . _ ~ (and '/' when keep_slash).
 std::string uri_encode(std::string_view text, bool keep_slash);
+/// An application/x-www-form-urlencoded body (the Query APIs' and STS's): key=value pairs joined by '&'.
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params);
 
 /// `path` with empty, "." and ".." segments removed, as services other than S3 see it; keeps a trailing
 /// slash.

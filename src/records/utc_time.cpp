@@ -1,29 +1,15 @@
 #include <cstdio>
 
+#include "ingest/civil_date.hpp"
 #include "trailwatch/time.hpp"
 
 namespace trailwatch {
 
 namespace {
 
-// Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar, no time-zone database needed.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool leap(std::int64_t y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-unsigned days_in_month(std::int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : kDays[m - 1];
-}
+// The calendar arithmetic the layout's folder and file names use too (ingest/civil_date.hpp).
+using ingest::days_from_civil;
+using ingest::days_in_month;
 
 // Reads exactly `n` digits at `pos`.
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& value) {
