@@ -78,6 +78,8 @@ class MatchDigest {
     std::uint64_t arrival;  // ties keep input order
     MatchedEvent event;
   };
+  /// The order of the kept events (the heap keeps its latest on top).
+  static bool earlier(const Kept& a, const Kept& b);
   const ScanPlan& plan_;
   std::size_t limit_;
   std::vector<MatchedEventSample> samples_;  // `earliest` filled by take()

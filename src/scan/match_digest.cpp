@@ -25,13 +25,14 @@ void WhoCounts::add(const WhoCounts& other) {
   add_counts(resources, other.resources);
 }
 
+bool MatchDigest::earlier(const Kept& a, const Kept& b) {
+  return a.time != b.time ? a.time < b.time : a.arrival < b.arrival;
+}
+
 MatchDigest::MatchDigest(const ScanPlan& plan, std::size_t limit)
     : plan_(plan), limit_(limit), samples_(plan.filters().size()), kept_(plan.filters().size()) {}
 
 void MatchDigest::add(const std::string& path, const std::vector<MatchedRecord>& records) {
-  constexpr auto later = [](const Kept& a, const Kept& b) {
-    return a.time != b.time ? a.time < b.time : a.arrival < b.arrival;
-  };
   for (const MatchedRecord& m : records) {
     MatchedEventSample& sample = samples_[m.filter];
     MatchedEvent event = describe_matched_event(m.raw, plan_.filters()[m.filter].id, path);
@@ -47,22 +48,20 @@ void MatchDigest::add(const std::string& path, const std::vector<MatchedRecord>&
     Kept kept{time, arrivals_++, std::move(event)};
     if (limit_ == 0) continue;
     if (heap.size() == limit_) {
-      if (!later(kept, heap.front())) continue;  // not earlier than the latest kept
-      std::pop_heap(heap.begin(), heap.end(), later);
+      if (!earlier(kept, heap.front())) continue;  // not earlier than the latest kept
+      std::pop_heap(heap.begin(), heap.end(), earlier);
       heap.back() = std::move(kept);
     } else {
       heap.push_back(std::move(kept));
     }
-    std::push_heap(heap.begin(), heap.end(), later);
+    std::push_heap(heap.begin(), heap.end(), earlier);
   }
 }
 
 std::vector<MatchedEventSample> MatchDigest::take() {
   for (std::size_t f = 0; f < kept_.size(); ++f) {
     std::vector<Kept>& heap = kept_[f];
-    std::sort_heap(heap.begin(), heap.end(), [](const Kept& a, const Kept& b) {
-      return a.time != b.time ? a.time < b.time : a.arrival < b.arrival;
-    });
+    std::sort_heap(heap.begin(), heap.end(), earlier);
     for (Kept& k : heap) samples_[f].earliest.push_back(std::move(k.event));
     heap.clear();
   }
