@@ -126,22 +126,22 @@ void alarm_findings(const ChainFacts& chain, std::vector<Finding>& out) {
       switch (u.why) {
         case NearMiss::MetricMath:
           add_finding(out, Link::Alarm, CheckStatus::Info,
-                      fmt::format("alarm {} is a metric-math alarm reading {}/{}: not judged", c.name,
-                                  f.metric.namespace_, f.metric.name),
+                      fmt::format("alarm {} ({}) is a metric-math alarm reading {}/{}: not judged", c.name,
+                                  facts.region, f.metric.namespace_, f.metric.name),
                       {u.alarm->arn});
           break;
         case NearMiss::OtherNamespace:
           add_finding(out, Link::Alarm, CheckStatus::Fail,
-                      fmt::format("alarm {} watches {}: another namespace than the filter's {}", c.name,
-                                  alarm_metric_text(c), f.metric.namespace_),
+                      fmt::format("alarm {} ({}) watches {}: another namespace than the filter's {}", c.name,
+                                  facts.region, alarm_metric_text(c), f.metric.namespace_),
                       {u.alarm->arn});
           break;
         case NearMiss::OtherDimensions:
           add_finding(
               out, Link::Alarm, CheckStatus::Fail,
-              fmt::format("alarm {} watches {}, but filter {} publishes {}: the dimensions differ, so "
+              fmt::format("alarm {} ({}) watches {}, but filter {} publishes {}: the dimensions differ, so "
                           "the alarm sees none of its datapoints",
-                          c.name, alarm_metric_text(c), f.name, metric_text(f.metric)),
+                          c.name, facts.region, alarm_metric_text(c), f.name, metric_text(f.metric)),
               {u.alarm->arn});
           break;
       }
@@ -152,29 +152,32 @@ void alarm_findings(const ChainFacts& chain, std::vector<Finding>& out) {
     const AlarmDefinition& a = *facts.chosen->alarm;
     const AlarmSettings& s = a.config.settings;
     const std::string& note = facts.chosen->fire.reason;
-    add_finding(out, Link::Alarm, CheckStatus::Pass,
-                fmt::format("alarm {} on {} fires on one matching event ({} {} {} over {} s, {} of {}){}",
-                            a.config.name, alarm_metric_text(a.config), to_string(s.statistic),
-                            symbol(s.comparison), s.threshold, s.period, s.datapoints_to_alarm,
-                            s.evaluation_periods, note.empty() ? "" : "; note: " + note),
-                {a.arn});
+    add_finding(
+        out, Link::Alarm, CheckStatus::Pass,
+        fmt::format("alarm {} ({}) on {} fires on one matching event ({} {} {} over {} s, {} of {}){}",
+                    a.config.name, facts.region, alarm_metric_text(a.config), to_string(s.statistic),
+                    symbol(s.comparison), s.threshold, s.period, s.datapoints_to_alarm, s.evaluation_periods,
+                    note.empty() ? "" : "; note: " + note),
+        {a.arn});
     return;
   }
   for (const JudgedAlarm& x : facts.watching) {
     const AlarmDefinition& a = *x.alarm;
     if (!x.judged()) {
       add_finding(out, Link::Alarm, CheckStatus::Info,
-                  fmt::format("alarm {}: {}", a.config.name, x.fire.reason), {a.arn});
+                  fmt::format("alarm {} ({}): {}", a.config.name, facts.region, x.fire.reason), {a.arn});
       continue;
     }
     if (!a.actions_enabled)
       add_finding(out, Link::Alarm, CheckStatus::Fail,
-                  fmt::format("alarm {} has its actions disabled (ActionsEnabled false): it notifies nobody",
-                              a.config.name),
+                  fmt::format("alarm {} ({}) has its actions disabled (ActionsEnabled false): it notifies "
+                              "nobody",
+                              a.config.name, facts.region),
                   {a.arn});
     if (!x.fire.fires)
       add_finding(out, Link::Alarm, CheckStatus::Fail,
-                  fmt::format("alarm {} cannot fire on one matching event: {}", a.config.name, x.fire.reason),
+                  fmt::format("alarm {} ({}) cannot fire on one matching event: {}", a.config.name,
+                              facts.region, x.fire.reason),
                   {a.arn});
   }
 }

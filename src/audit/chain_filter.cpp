@@ -124,23 +124,27 @@ void filter_findings(const ChainFacts& chain, std::vector<Finding>& out) {
         // Broader still monitors the control, but its alarms are noise a team learns to ignore: say so.
         add_finding(
             out, Link::Filter, CheckStatus::Warn,
-            fmt::format("metric filter {} ({}) is broader than {}: it also catches events the control is "
-                        "not about ({})",
-                        c.filter->name, lg.region, chain.rule->id, c.judgement.extra()),
+            fmt::format(
+                "metric filter {} on log group {} ({}) is broader than {}: it also catches events the "
+                "control is not about ({})",
+                c.filter->name, lg.name, lg.region, chain.rule->id, c.judgement.extra()),
             {lg.arn});
       }
       if (!c.judgement.error.empty())
         add_finding(out, Link::Filter, CheckStatus::Warn,
-                    fmt::format("metric filter {}: {}", c.filter->name, c.judgement.error), {lg.arn});
+                    fmt::format("metric filter {} on log group {} ({}): {}", c.filter->name, lg.name,
+                                lg.region, c.judgement.error),
+                    {lg.arn});
       break;
     }
     case FilterOutcome::Narrower:
       for (const JudgedFilter& j : f.on_group)
         if (is(j, FilterVerdict::Narrower))
-          add_finding(out, Link::Filter, CheckStatus::Fail,
-                      fmt::format("metric filter {} on log group {} is narrower than the rule: it misses {}",
-                                  j.filter->name, lg.name, j.judgement.missed()),
-                      {lg.arn});
+          add_finding(
+              out, Link::Filter, CheckStatus::Fail,
+              fmt::format("metric filter {} on log group {} ({}) is narrower than the rule: it misses {}",
+                          j.filter->name, lg.name, lg.region, j.judgement.missed()),
+              {lg.arn});
       break;
     case FilterOutcome::NoFilter:
       add_finding(out, Link::Filter, CheckStatus::Fail,
@@ -157,8 +161,8 @@ void filter_findings(const ChainFacts& chain, std::vector<Finding>& out) {
   for (const JudgedFilter& j : f.on_group)
     if (is(j, FilterVerdict::Unparsable))
       add_finding(out, Link::Filter, CheckStatus::Warn,
-                  fmt::format("metric filter {} on log group {} was not judged: {}", j.filter->name, lg.name,
-                              j.judgement.error),
+                  fmt::format("metric filter {} on log group {} ({}) was not judged: {}", j.filter->name,
+                              lg.name, lg.region, j.judgement.error),
                   {lg.arn});
 }
 

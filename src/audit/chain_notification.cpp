@@ -67,24 +67,26 @@ void notification_findings(const ChainFacts& chain, std::vector<Finding>& out) {
   if (facts.holds()) {
     for (const TopicFacts& t : facts.topics)
       if (t.verdict == TopicVerdict::Confirmed)
-        add_finding(
-            out, Link::Notification, CheckStatus::Pass,
-            fmt::format("alarm {} notifies SNS topic {}, which has {} ({})", a.config.name, t.topic.resource,
-                        plural(t.confirmed, "confirmed subscription"), fmt::join(t.protocols, ", ")),
-            {t.arn});
+        add_finding(out, Link::Notification, CheckStatus::Pass,
+                    fmt::format("alarm {} ({}) notifies SNS topic {}, which has {} ({})", a.config.name,
+                                chain.alarm->region, t.topic.resource,
+                                plural(t.confirmed, "confirmed subscription"), fmt::join(t.protocols, ", ")),
+                    {t.arn});
     return;
   }
   for (const TopicFacts& t : facts.topics)
     add_finding(out, Link::Notification, CheckStatus::Fail,
-                fmt::format("SNS topic {} of alarm {} has no confirmed subscription ({}): nobody is notified",
-                            t.topic.resource, a.config.name, why_nobody(t)),
+                fmt::format("SNS topic {} ({}) of alarm {} has no confirmed subscription ({}): nobody is "
+                            "notified",
+                            t.topic.resource, t.topic.region, a.config.name, why_nobody(t)),
                 {t.arn});
   if (facts.topics.empty())
-    add_finding(out, Link::Notification, CheckStatus::Fail,
-                fmt::format("alarm {} has no SNS topic among its actions{}", a.config.name,
-                            a.alarm_actions.empty() ? " (it has no actions)"
-                                                    : fmt::format(" ({})", fmt::join(a.alarm_actions, ", "))),
-                {a.arn});
+    add_finding(
+        out, Link::Notification, CheckStatus::Fail,
+        fmt::format("alarm {} ({}) has no SNS topic among its actions{}", a.config.name, chain.alarm->region,
+                    a.alarm_actions.empty() ? " (it has no actions)"
+                                            : fmt::format(" ({})", fmt::join(a.alarm_actions, ", "))),
+        {a.arn});
 }
 
 void notification_fixes(const ChainFacts& chain, std::vector<std::string>& out) {

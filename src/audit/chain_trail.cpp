@@ -103,16 +103,16 @@ void delivery_findings(const ChainFacts& chain, std::vector<Finding>& out) {
     case Delivery::OtherAccount:
       add_finding(
           out, Link::Delivery, CheckStatus::Fail,
-          fmt::format("{} sends to log group {} in account {}, not this account ({}): its filters and "
-                      "alarms cannot be checked from here; audit that account",
-                      trail_text(t), lg.name, lg.account, chain.account),
+          fmt::format("{} sends to log group {} ({}) in account {}, not this account ({}): its filters "
+                      "and alarms cannot be checked from here; audit that account",
+                      trail_text(t), lg.name, lg.region, lg.account, chain.account),
           {t.arn, lg.arn});
       return;
     case Delivery::Delivers:
       break;
   }
   add_finding(out, Link::Delivery, CheckStatus::Pass,
-              fmt::format("{} sends to log group {} in {}", trail_text(t), lg.name, lg.region),
+              fmt::format("{} sends to log group {} ({})", trail_text(t), lg.name, lg.region),
               {lg.arn, t.logs_role_arn});
   const TrailStatus& s = chain.trail.status;
   switch (f.health) {

@@ -116,7 +116,7 @@ SCENARIOS = [
     ("multi-region trail homed in another region", lambda a: a.compliant("us-east-1"), ["us-west-2"],
      {"us-west-2": "PASS"}, 0,
      [("us-west-2", "cloudwatch-logs-delivery", "PASS", "(home us-east-1) sends to log group CloudTrail/management "
-                                                       "in us-east-1")]),
+                                                       "(us-east-1)")]),
     ("two regions, one compliant", lambda a: a.compliant("us-east-1", multi=False), ["us-east-1", "us-west-2"],
      {"us-east-1": "PASS", "us-west-2": "FAIL"}, 1,
      [("us-west-2", "trail", "FAIL", "no trail records us-west-2")]),
