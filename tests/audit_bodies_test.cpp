@@ -289,5 +289,48 @@ TEST(AuditDirSource, SavedBodiesReadBackUnderTheDocumentedNames) {
   fs::remove_all(dir);
 }
 
+// A missing file says which file, why in that region's folder, and the AWS CLI line that writes it there.
+TEST(AuditDirSource, AMissingFileSaysWhichAwsLineWritesIt) {
+  const std::string dir = "export";
+  const aws::ApiCall filters{"eu-west-1", "logs", "DescribeMetricFilters", "", ""};
+  FromDirSource from("export-that-does-not-exist");
+  try {
+    from.fetch(filters);
+    ADD_FAILURE() << "no error for a missing file";
+  } catch (const aws::ApiError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "the export has no export-that-does-not-exist/eu-west-1/logs.DescribeMetricFilters.json (logs "
+              "DescribeMetricFilters in eu-west-1; metric filters are read from the log group's region, "
+              "eu-west-1); add it with: aws logs describe-metric-filters --region eu-west-1 --output json > "
+              "export-that-does-not-exist/eu-west-1/logs.DescribeMetricFilters.json");
+  }
+  EXPECT_EQ(export_command(dir, {"eu-west-1", "cloudwatch", "DescribeAlarms", "", ""}),
+            "aws cloudwatch describe-alarms --region eu-west-1 --output json > "
+            "export/eu-west-1/cloudwatch.DescribeAlarms.json");
+  EXPECT_EQ(export_command(dir, {"us-east-1", "cloudtrail", "GetTrailStatus",
+                                 "arn:aws:cloudtrail:us-east-1:111122223333:trail/main", "main"}),
+            "aws cloudtrail get-trail-status --name arn:aws:cloudtrail:us-east-1:111122223333:trail/main "
+            "--region us-east-1 --output json > export/us-east-1/cloudtrail.GetTrailStatus.main.json");
+  EXPECT_EQ(
+      export_command(dir, {"us-east-1", "cloudtrail", "GetEventSelectors",
+                           "arn:aws:cloudtrail:us-east-1:111122223333:trail/main", "main"}),
+      "aws cloudtrail get-event-selectors --trail-name arn:aws:cloudtrail:us-east-1:111122223333:trail/main "
+      "--region us-east-1 --output json > export/us-east-1/cloudtrail.GetEventSelectors.main.json");
+  EXPECT_EQ(
+      export_command(dir, {"eu-west-1", "sns", "ListSubscriptionsByTopic",
+                           "arn:aws:sns:eu-west-1:111122223333:cis-alarms", "cis-alarms"}),
+      "aws sns list-subscriptions-by-topic --topic-arn arn:aws:sns:eu-west-1:111122223333:cis-alarms "
+      "--region eu-west-1 --output json > export/eu-west-1/sns.ListSubscriptionsByTopic.cis-alarms.json");
+  EXPECT_EQ(export_command(dir, {"us-east-1", "ec2", "DescribeRegions", "", ""}),
+            "aws ec2 describe-regions --all-regions --region us-east-1 --output json > "
+            "export/us-east-1/ec2.DescribeRegions.json");
+  EXPECT_EQ(export_command("my export", {"us-east-1", "sts", "GetCallerIdentity", "", ""}),
+            "aws sts get-caller-identity --region us-east-1 --output json > "
+            "'my export/us-east-1/sts.GetCallerIdentity.json'");
+  EXPECT_EQ(export_region_reason({"us-east-1", "sts", "GetCallerIdentity", "", ""}), "");
+  EXPECT_EQ(export_region_reason({"ap-south-1", "sns", "ListSubscriptionsByTopic", "a", "t"}),
+            "a topic is read from its own region, ap-south-1");
+}
+
 }  // namespace
 }  // namespace trailwatch::audit

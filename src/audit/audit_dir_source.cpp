@@ -45,10 +45,16 @@ std::string exported_listing_region(const std::string& dir) {
 std::string FromDirSource::fetch(const aws::ApiCall& call) {
   std::string path = export_path(dir_, call);
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
+  if (!fs::is_regular_file(path, ec)) {
+    // The folder a file belongs in is not always the audited region's (README "audit"): say which file,
+    // why there, and the AWS CLI line that writes it.
+    std::string why = export_region_reason(call);
     throw aws::ApiError("NotInExport", 0,
                         "the export has no " + path + " (" + call.service + " " + call.operation +
-                            (call.argument.empty() ? "" : " " + call.argument) + " in " + call.region + ")");
+                            (call.argument.empty() ? "" : " " + call.argument) + " in " + call.region +
+                            (why.empty() ? "" : "; " + why) +
+                            "); add it with: " + export_command(dir_, call));
+  }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream body;
   body << in.rdbuf();

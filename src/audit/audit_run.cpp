@@ -28,6 +28,8 @@ RegionAudit failed_region(const std::string& region, const CallFailure& e) {
   if (e.access_denied())
     detail = fmt::format("access denied: the audit needs {}{} ({}: {})", permission_for(c), where, e.code(),
                          e.what());
+  else if (e.code() == "NotInExport")  // the message names the file, its folder and the line that writes it
+    detail = e.what();
   else if (e.code() == "NetworkError")  // the message names the call, the endpoint and what failed
     detail = fmt::format("network error, nothing could be checked: {}", e.what());
   else
