@@ -11,6 +11,8 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/help_text.hpp"
+#include "cli/probe_lint_output.hpp"
+#include "cli/usage_error.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/rule_lint.hpp"
 #include "trailwatch/rules.hpp"
@@ -136,7 +138,7 @@ std::string json_finding(const PublishedTextFinding& f) {
       json_string(f.summary), evidence, f.error.empty() ? "null" : json_string(f.error), f.confirmed);
 }
 
-void write_json_document(std::ostream& out, bool lint) {
+void write_json_document(std::ostream& out, bool lint, const std::vector<LintedFilter>& probe_lint) {
   out << "{\n  \"schema\": \"trailwatch.rules/1\",\n  \"rules\": [\n";
   const std::vector<BuiltinRule>& rules = builtin_rules();
   for (std::size_t i = 0; i < rules.size(); ++i)
@@ -147,6 +149,8 @@ void write_json_document(std::ostream& out, bool lint) {
     const std::vector<PublishedTextFinding> findings = lint_published_texts();
     for (std::size_t i = 0; i < findings.size(); ++i)
       out << "    " << json_finding(findings[i]) << (i + 1 < findings.size() ? ",\n" : "\n");
+    out << "  ],\n  \"probe_lint\": [\n";
+    write_probe_lint_json(out, probe_lint, "    ");
     out << "  ]";
   }
   out << "\n}\n";
@@ -160,9 +164,20 @@ CLI::App* add_rules_command(CLI::App& app, RulesOptions& o) {
       "List the built-in rules: the CIS AWS Foundations Benchmark monitoring controls as metric filters, "
       "with\n"
       "their CIS numbers per benchmark version, Security Hub control, metric, default alarm and pattern.");
-  rules->add_flag("--lint", o.lint,
-                  "Also show the known defects of published CIS texts, judged by evaluating them with "
-                  "trailwatch's pattern engine");
+  CLI::Option* lint_flag = rules->add_flag(
+      "--lint", o.lint,
+      "Also show the known defects of published CIS texts, judged by evaluating them with "
+      "trailwatch's pattern engine, and run every rule's pattern (and every --config filter) over "
+      "the probe records of its rule, as audit judges a deployed filter");
+  rules
+      ->add_option(
+          "--config", o.configs,
+          "With --lint: JSON of 'aws logs describe-metric-filters' (repeatable); each filter is judged "
+          "by the probes of the rule whose metric name it publishes, else of the rule it catches best")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile)
+      ->needs(lint_flag)
+      ->type_name("FILE");
   rules->add_option("--format", o.format, "Output format")
       ->capture_default_str()
       ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
@@ -191,11 +206,30 @@ CLI::App* add_rules_command(CLI::App& app, RulesOptions& o) {
       "step)\",\n"
       "              \"pattern\": \"the published text\", \"summary\": \"one line\", \"evidence\": [\"one "
       "line\", ...],\n"
-      "              \"error\": \"the parser's message with a caret\" or null, \"confirmed\": true}]}\n\n"
-      "Exit codes: 0 listed (lint findings are information, not failures); 64 usage error.\n\n"
+      "              \"error\": \"the parser's message with a caret\" or null, \"confirmed\": true}],\n"
+      "   \"probe_lint\": [{\"rule\": \"unauthorized-api-calls\" or null, \"filter\": \"the --config "
+      "filter\" or null,\n"
+      "                    \"log_group\": string or null, \"config\": \"the --config file\" or null,\n"
+      "                    \"tie\": \"built-in|metric name|behaviour|none\", \"status\": "
+      "\"PASS|WARN|FAIL|SKIPPED\",\n"
+      "                    \"verdict\": \"equivalent|broader|narrower|unrelated|unparsable\" or null,\n"
+      "                    \"missed\": [\"must-match probe\", ...], \"caught\": [\"look-alike\", ...],\n"
+      "                    \"error\": string or null}]}\n\n"
+      "--lint runs each rule's pattern, and each filter of --config, over the probe records of its rule "
+      "with\n"
+      "audit's judge: PASS equivalent, WARN broader (also catches a look-alike), FAIL misses a must-match "
+      "probe\n"
+      "(each named) or does not parse. A --config filter is tied to the rule whose metric name it publishes\n"
+      "(as 'trailwatch rules' lists them), else to the rule whose must-match probes it catches best; "
+      "SKIPPED\n"
+      "when it catches none.\n\n"
+      "Exit codes: 0 listed (lint findings, FAIL ones included, are information, not failures); 64 usage "
+      "error.\n\n"
       "Examples:\n"
       "  trailwatch rules\n"
       "  trailwatch rules --lint\n"
+      "  aws logs describe-metric-filters --output json > filters.json && trailwatch rules --lint --config "
+      "filters.json\n"
       "  trailwatch rules --format json | jq -r '.rules[] | [.id, .metric.name] | @tsv'\n"
       "  trailwatch scan --rule root-account-usage --rule console-signin-without-mfa ~/AWSLogs");
   return rules;
@@ -208,12 +242,22 @@ std::vector<std::string> rule_ids() {
 }
 
 int run_rules(const RulesOptions& o) {
+  std::vector<LintedFilter> probe_lint;
+  try {
+    if (o.lint) probe_lint = lint_with_probes(o.configs);
+  } catch (const UsageError& e) {
+    std::cerr << "trailwatch: " << e.message << '\n';
+    return kExitUsage;
+  }
   std::ostringstream text;
   if (o.format == "json") {
-    write_json_document(text, o.lint);
+    write_json_document(text, o.lint, probe_lint);
   } else {
     write_rules_table(text);
-    if (o.lint) write_lint_table(text, lint_published_texts());
+    if (o.lint) {
+      write_lint_table(text, lint_published_texts());
+      write_probe_lint_table(text, probe_lint);
+    }
   }
   std::cout << text.str() << std::flush;
   return kExitDone;
