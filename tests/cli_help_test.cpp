@@ -57,6 +57,8 @@ TEST(Help, NoTypeNoiseButValueNamesAndDefaults) {
   EXPECT_NE(scan.find("--period SECONDS"), std::string::npos) << scan;
   EXPECT_NE(scan.find("(default 300)"), std::string::npos) << scan;
   EXPECT_NE(scan.find("--format table|json|csv"), std::string::npos) << scan;
+  const std::string audit = flat(help_of(line, "audit"));
+  EXPECT_NE(audit.find("--format table|json|csv|ocsf"), std::string::npos) << audit;
   EXPECT_NE(scan.find("-o, --output FILE"), std::string::npos) << scan;
   EXPECT_NE(scan.find("--statistic STATISTIC"), std::string::npos) << scan;
   EXPECT_NE(scan.find("one of Sum, SampleCount, Average, Minimum or Maximum; default Sum"), std::string::npos)
@@ -137,6 +139,8 @@ TEST(Help, ValueNamesAndKinds) {
   EXPECT_EQ(value_kind(option(line, "scan", "--fast")), ValueKind::None);
   EXPECT_EQ(value_choices(option(line, "scan", "--format")),
             (std::vector<std::string>{"table", "json", "csv", "html"}));
+  EXPECT_EQ(value_choices(option(line, "audit", "--format")),
+            (std::vector<std::string>{"table", "json", "csv", "ocsf"}));
   const std::vector<std::string> rules = value_choices(option(line, "scan", "--rule"));
   ASSERT_FALSE(rules.empty());
   EXPECT_EQ(rules.front(), "cis");
@@ -175,6 +179,7 @@ TEST(Help, ManPageHasEveryCommandAndOption) {
                               ".SS \"trailwatch scan\"", ".SS \"trailwatch test\\-pattern\"", ".SH EXAMPLES"})
     EXPECT_NE(page.find(section), std::string::npos) << section;
   EXPECT_NE(page.find("\\fB\\-\\-period\\fR \\fISECONDS\\fR"), std::string::npos);
+  EXPECT_NE(page.find("table|json|csv|ocsf"), std::string::npos);  // audit --format's values
   // No line a formatter would take for a request by mistake.
   for (const std::string& l : lines_of(page)) {
     if (l.empty() || (l[0] != '.' && l[0] != '\'')) continue;

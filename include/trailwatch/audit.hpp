@@ -109,4 +109,16 @@ void write_audit_table(std::ostream& out, const AuditReport& report);
 /// CSV (RFC 4180, CRLF line ends), a header then one line per region, rule and finding (docs/audit.md).
 void write_audit_csv(std::ostream& out, const AuditReport& report);
 
+/// The OCSF version `write_audit_ocsf` writes (metadata.version): the one Prowler's json-ocsf output pins.
+inline constexpr std::string_view kOcsfVersion = "1.5.0";
+
+/// What every OCSF finding of one run says about the run itself.
+struct OcsfRun {
+  std::int64_t time_ms = 0;     // the run's one clock reading, Unix milliseconds (time, created_time)
+  std::string product_version;  // trailwatch's version (metadata.product.version)
+};
+/// OCSF Detection Findings (class_uid 2004): a JSON array, one finding per line, one per region and rule,
+/// sorted by region then rule (the pack's order), then a newline. The field mapping is docs/ocsf.md.
+void write_audit_ocsf(std::ostream& out, const AuditReport& report, const OcsfRun& run);
+
 }  // namespace trailwatch::audit

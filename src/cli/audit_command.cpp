@@ -2,11 +2,12 @@
 
 #include <unistd.h>
 
-#include <ctime>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
+#include "cli/build_info.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/audit.hpp"
@@ -23,7 +24,8 @@ struct AuditSetup {
   std::unique_ptr<aws::ApiSource> live;
   std::unique_ptr<aws::ApiSource> source;
   audit::AuditRequest request;
-  std::string note;  // for stderr: which region was picked, and why
+  std::string note;         // for stderr: which region was picked, and why
+  std::int64_t now_ms = 0;  // the run's one clock reading: staleness, and the OCSF findings' times
 };
 
 AuditSetup set_up(const AuditOptions& o) {
@@ -39,7 +41,10 @@ AuditSetup set_up(const AuditOptions& o) {
   setup.request.rules = o.rules;
   setup.request.regions = o.regions;
   setup.request.all_regions = o.all_regions;
-  setup.request.now = static_cast<std::int64_t>(std::time(nullptr));
+  setup.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  setup.request.now = setup.now_ms / 1000;
   if (!o.from_dir.empty()) {
     if (!o.save_dir.empty()) throw UsageError{"--from-dir and --save-dir cannot be combined"};
     if (!o.profile.empty() || !o.endpoint_url.empty() || !o.ca_bundle.empty())
@@ -124,9 +129,10 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
                   "rules share one set of API calls per region")
       ->type_name("ID");
   cmd->add_option("--format", o.format,
-                  "Output format: table, json (trailwatch.audit/1 for one rule, /2 for several) or csv "
-                  "(default: table on a terminal, else json)")
-      ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
+                  "Output format: table, json (trailwatch.audit/1 for one rule, /2 for several), csv, or "
+                  "ocsf (OCSF 1.5.0 Detection Findings, one per region and rule: docs/ocsf.md) (default: "
+                  "table on a terminal, else json)")
+      ->transform(CLI::IsMember({"table", "json", "csv", "ocsf"}, CLI::ignore_case));
   cmd->add_option("-o,--output", o.output,
                   "Write the report to FILE (a regular file appears whole or not at all; a FIFO or device is "
                   "written in place) instead of stdout")
@@ -173,7 +179,8 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
       "  trailwatch audit --region us-east-1 --region eu-west-1\n"
       "  trailwatch audit --all-regions --profile audit --format json -o audit.json --save-dir export/\n"
       "  trailwatch audit --from-dir export/\n"
-      "  trailwatch audit --rule cis --all-regions --format csv -o audit.csv");
+      "  trailwatch audit --rule cis --all-regions --format csv -o audit.csv\n"
+      "  trailwatch audit --rule cis --all-regions --format ocsf -o findings.ocsf.json");
   return cmd;
 }
 
@@ -210,6 +217,8 @@ int run_audit_command(const AuditOptions& o) {
     audit::write_audit_json(text, report);
   else if (format == "csv")
     audit::write_audit_csv(text, report);
+  else if (format == "ocsf")
+    audit::write_audit_ocsf(text, report, audit::OcsfRun{setup.now_ms, build_info::kVersion});
   else
     audit::write_audit_table(text, report);
 

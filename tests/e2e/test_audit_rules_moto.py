@@ -4,7 +4,8 @@
 filter narrower than its rule (the finding names the probe it misses), each alarm unable to fire (threshold 2), and a
 broader filter (PASS with a WARN). Each live run is saved with --save-dir and audited again with --from-dir, which must
 give the same report. The API calls of `--rule cis` over three regions are counted from moto's request log against
-those of one rule: the rules share one set of calls per region. Also checks --format csv (RFC 4180)."""
+those of one rule: the rules share one set of calls per region. Also checks --format csv (RFC 4180) and --format ocsf
+(OCSF 1.5.0's required attributes, by ocsf_check.py, and agreement with the json)."""
 import csv
 import io
 import json
@@ -16,6 +17,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import Suite, tail  # noqa: E402
 from aws_moto import MotoServer, MotoMissing  # noqa: E402
+import ocsf_check  # noqa: E402
 
 GROUP = "CloudTrail/management"
 # The rules under test (besides the KMS rule, which test_audit_moto.py covers), with a filter that drops one way of
@@ -196,6 +198,33 @@ def check_csv(s, moto):
     s.equal(code, 1, "csv: exit code")
 
 
+def check_ocsf(s, moto):
+    """A live run over two regions, one rule narrower: the OCSF findings meet the schema and agree with the json."""
+    moto.reset()
+    Account(moto, s.rules).chain({"security-group-changes": NARROWER["security-group-changes"][0]})
+    args = ["--endpoint-url", moto.endpoint, "--region", "us-east-1", "--region", "eu-west-1", "--rule", "cis"]
+    code, text = audit(s, args, "ocsf", "ocsf")
+    json_code, doc = audit(s, args, "ocsf's json")
+    if text is None or doc is None:
+        return
+    try:
+        findings = json.loads(text)
+    except ValueError as e:
+        s.check(False, "ocsf: one JSON document", str(e))
+        return
+    problems = (ocsf_check.check_findings(findings, ocsf_check.load_table(s.source_dir)) +
+                ocsf_check.check_against_audit(findings, doc))
+    s.check(not problems, "ocsf: %d findings meet OCSF 1.5.0 and agree with the json" % len(findings),
+            "\n".join(problems[:20]))
+    s.equal(len(findings), 2 * len(s.rule_order), "ocsf: one finding per region and rule")
+    s.equal(code, json_code, "ocsf: exit code as with --format json")
+    sg = [f for f in findings if f["metadata"]["event_code"] == "security-group-changes" and
+          f["cloud"]["region"] == "us-east-1"]
+    s.check(sg and sg[0]["status_code"] == "FAIL" and "ModifySecurityGroupRules" in sg[0]["status_detail"] and
+            sg[0]["cloud"]["account"]["uid"] == "123456789012",
+            "ocsf: the narrower filter's finding FAILs naming the probe, in the account", json.dumps(sg[:1])[:1500])
+
+
 def main():
     s = Suite(__doc__)
     try:
@@ -236,6 +265,7 @@ def main():
             s.equal(proc.returncode, 64, "an unknown --rule is a usage error")
 
             check_csv(s, moto)
+            check_ocsf(s, moto)
             count_calls(s, moto)
     except MotoMissing as e:
         print("SKIP: %s" % e)

@@ -157,6 +157,7 @@ def main():
         (["trailwatch", "sc"], ["scan"], "a command"),
         (["trailwatch", "scan", "--for"], ["--format"], "an option"),
         (["trailwatch", "scan", "--format", ""], ["csv", "html", "json", "table"], "--format's values"),
+        (["trailwatch", "audit", "--format", ""], ["csv", "json", "ocsf", "table"], "audit --format's values"),
         (["trailwatch", "scan", "--statistic", "S"], ["SampleCount", "Sum"], "--statistic's values"),
         (["trailwatch", "scan", "--rule", "ci"], ["cis"], "--rule takes the rule ids"),
         (["trailwatch", "scan", "-o", "rep"], ["report.json"], "-o FILE completes file names"),
