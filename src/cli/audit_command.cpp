@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "cli/color_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/audit.hpp"
@@ -127,6 +128,7 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
                   "Output format: table, json (trailwatch.audit/1 for one rule, /2 for several) or csv "
                   "(default: table on a terminal, else json)")
       ->transform(CLI::IsMember({"table", "json", "csv"}, CLI::ignore_case));
+  add_color_option(*cmd, o.color);
   cmd->add_option("-o,--output", o.output,
                   "Write the report to FILE (a regular file appears whole or not at all; a FIFO or device is "
                   "written in place) instead of stdout")
@@ -211,7 +213,7 @@ int run_audit_command(const AuditOptions& o) {
   else if (format == "csv")
     audit::write_audit_csv(text, report);
   else
-    audit::write_audit_table(text, report);
+    audit::write_audit_table(text, report, report_style(o.color, o.output));
 
   int code = kExitDone;
   for (const audit::RegionAudit& r : report.regions) {

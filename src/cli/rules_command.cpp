@@ -11,6 +11,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/help_text.hpp"
+#include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/rule_lint.hpp"
 #include "trailwatch/rules.hpp"
