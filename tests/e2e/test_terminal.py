@@ -192,6 +192,9 @@ def check_tmux(s, sample):
                 "never": (clean + scan.replace(" scan ", " scan --color never ", 1), False),
                 "NO_COLOR=1": ("env NO_COLOR=1 TERM=tmux-256color " + scan, False),
                 "TERM=dumb": ("env -u NO_COLOR TERM=dumb " + scan, False),
+                # -o naming the terminal itself, stdout a file: auto colours the -o target, a terminal.
+                "auto, -o the terminal": (clean + scan.replace(" scan ", " scan -o \"$(tty)\" ", 1) + " > "
+                                          + shlex.quote(os.path.join(s.tmp, "stdout-%d.txt" % width)), True),
                 # stdout and stderr both piped: stderr's messages follow stderr's terminal, not stdout's.
                 "auto, piped": (clean + scan + " 2>&1 | cat", False),
             }
