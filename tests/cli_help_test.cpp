@@ -14,6 +14,7 @@
 #include "cli/man_page.hpp"
 #include "cli/pattern_hints.hpp"
 #include "cli/version.hpp"
+#include "trailwatch/plural.hpp"
 
 namespace trailwatch::cli {
 namespace {
@@ -188,6 +189,28 @@ TEST(Help, ManPageHasEveryCommandAndOption) {
                  l.starts_with(".nf") || l.starts_with(".fi") || l.starts_with(".ad")))
         << l;
   }
+}
+
+// --color is one option, read the same by help, completion and the man page, on every command whose table
+// can reach a terminal; help says who wins between the flag, NO_COLOR and TERM.
+TEST(Help, ColorOptionOnEveryTableCommand) {
+  const CommandLine line(100);
+  for (const char* name : {"scan", "merge", "audit", "verify", "test-pattern"}) {
+    const CLI::Option& color = option(line, name, "--color");
+    EXPECT_EQ(value_name(color), "auto|always|never") << name;
+    EXPECT_EQ(value_kind(color), ValueKind::Choice) << name;
+    const std::string help = flat(help_of(line, name));
+    EXPECT_NE(help.find("--color auto|always|never"), std::string::npos) << name << ":\n" << help;
+    EXPECT_NE(help.find("NO_COLOR"), std::string::npos) << name;
+    EXPECT_NE(help.find("default auto"), std::string::npos) << name;
+  }
+  EXPECT_EQ(option(line, "scan", "--color").get_group(), kGroupOutput);
+  for (const char* shell : {"bash", "zsh", "fish"}) {
+    const std::string script = completion_script(line.app(), shell);
+    EXPECT_NE(script.find("always"), std::string::npos) << shell;
+  }
+  EXPECT_NE(man_page(line.app(), "trailwatch 9.9").find("\\fB\\-\\-color\\fR"), std::string::npos);
+  EXPECT_EQ(line.app().get_subcommand("rules")->get_option_no_throw("--color"), nullptr);
 }
 
 TEST(Help, Version) {

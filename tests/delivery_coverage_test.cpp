@@ -348,7 +348,7 @@ TEST_F(CoverageScanTest, TheReportSaysWhenLogsAreMissing) {
                              "2024-06-03T05:00:00Z (3h5m)"),
             std::string::npos)
       << table.str();
-  EXPECT_NE(coverage_warning(report).find("1 gap(s) of more than 1h"), std::string::npos);
+  EXPECT_NE(coverage_warning(report).find("1 gap of more than 1h"), std::string::npos);
   std::ostringstream csv;
   write_csv(csv, report);
   EXPECT_NE(csv.str().find("gap,,,account=111122223333 region=eu-west-1,2024-06-03T01:55:00Z,"

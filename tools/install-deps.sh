@@ -5,7 +5,7 @@ packages=(cmake ninja-build g++ pkg-config python3 binutils
           libsimdjson-dev zlib1g-dev libdeflate-dev libre2-dev libcli11-dev libfmt-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           libcurl4-openssl-dev libssl-dev libpugixml-dev
-          slurm-wlm munge chromium)
+          slurm-wlm munge chromium tmux zsh fish)
 packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do

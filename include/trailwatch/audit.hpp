@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "trailwatch/aws.hpp"
+#include "trailwatch/terminal_style.hpp"
 
 namespace trailwatch::audit {
 
@@ -104,8 +105,9 @@ class SaveDirSource : public aws::ApiSource {
 /// JSON, one document and a newline: schema trailwatch.audit/1 for one rule, trailwatch.audit/2 (the regions
 /// grouped by rule) for several (docs/design.md "JSON output of `audit`").
 void write_audit_json(std::ostream& out, const AuditReport& report);
-/// A table per region and rule: status, findings, remediation.
-void write_audit_table(std::ostream& out, const AuditReport& report);
+/// A table per region and rule: status, findings, remediation. `style` colours PASS green, WARN yellow, FAIL
+/// red and ERROR magenta; the default writes no escape.
+void write_audit_table(std::ostream& out, const AuditReport& report, const TerminalStyle& style = {});
 /// CSV (RFC 4180, CRLF line ends), a header then one line per region, rule and finding (docs/audit.md).
 void write_audit_csv(std::ostream& out, const AuditReport& report);
 

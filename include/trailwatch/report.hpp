@@ -11,13 +11,15 @@
 
 #include "trailwatch/json_string.hpp"
 #include "trailwatch/scan.hpp"
+#include "trailwatch/terminal_style.hpp"
 
 namespace trailwatch {
 
 /// JSON, schema trailwatch.scan/1 (docs/design.md).
 void write_json(std::ostream& out, const ScanReport& report);
-/// A human-readable summary: input counts, per rule the datapoints and alarm windows, then errors.
-void write_table(std::ostream& out, const ScanReport& report);
+/// A human-readable summary: input counts, per rule the datapoints and alarm windows, then errors. `style`
+/// colours ALARM red, "never in ALARM" green and warnings yellow; the default writes no escape.
+void write_table(std::ostream& out, const ScanReport& report, const TerminalStyle& style = {});
 /// One self-contained HTML page (docs/design.md "HTML output"): per rule a timeline of the datapoints with
 /// the alarm windows, who did it and the earliest matched events.
 void write_html(std::ostream& out, const ScanReport& report);
@@ -25,8 +27,8 @@ void write_html(std::ostream& out, const ScanReport& report);
 /// then one per delivery gap.
 void write_csv(std::ostream& out, const ScanReport& report);
 /// What stderr says when the delivery coverage has gaps (logs are missing), whatever the format: a few lines
-/// naming the first gaps; empty without gaps.
-std::string coverage_warning(const ScanReport& report);
+/// naming the first gaps; empty without gaps. `style` is stderr's (coloured only when stderr is a terminal).
+std::string coverage_warning(const ScanReport& report, const TerminalStyle& style = {});
 
 /// Writes --matches: one NDJSON line per matched record ({"rule","file","oversize","record"}), each input's
 /// lines together. `out` must outlive the writer; calls from several workers are serialised.

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "trailwatch/terminal_style.hpp"
+
 namespace trailwatch {
 class InputSource;
 }
@@ -122,6 +124,8 @@ VerifyReport verify_archive(const VerifyOptions& options);
 int verify_exit_code(const VerifyReport& report);
 
 std::string verify_json(const VerifyReport& report);
-std::string verify_table(const VerifyReport& report);
+/// The table; `style` colours the findings and a gap red or yellow and the result line by its verdict
+/// (intact green, not intact red, not fully checked yellow). The default writes no escape.
+std::string verify_table(const VerifyReport& report, const TerminalStyle& style = {});
 
 }  // namespace trailwatch::verify

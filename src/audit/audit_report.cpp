@@ -4,6 +4,7 @@
 
 #include "trailwatch/audit.hpp"
 #include "trailwatch/json_string.hpp"
+#include "trailwatch/plural.hpp"
 #include "trailwatch/rules.hpp"
 
 namespace trailwatch::audit {
@@ -39,6 +40,16 @@ std::string printable(std::string_view text) {
     }
   }
   return out;
+}
+
+// PASS green, WARN yellow, FAIL red, ERROR magenta; the rest (INFO, DELEGATED, SKIPPED) plain. `padded` is
+// the status already padded to its column, so that colour does not move the columns.
+std::string painted(std::string_view status, const std::string& padded, const TerminalStyle& style) {
+  if (status == "PASS") return style.paint(padded, Tone::Good);
+  if (status == "WARN") return style.paint(padded, Tone::Warning);
+  if (status == "FAIL") return style.paint(padded, Tone::Alarm);
+  if (status == "ERROR") return style.paint(padded, Tone::Error);
+  return padded;
 }
 
 std::string_view only_rule(const AuditReport& report) {
@@ -113,20 +124,23 @@ void write_audit_json(std::ostream& out, const AuditReport& report) {
   out << s << "]}\n";
 }
 
-void write_audit_table(std::ostream& out, const AuditReport& report) {
+void write_audit_table(std::ostream& out, const AuditReport& report, const TerminalStyle& style) {
   const bool several = report.rules.size() > 1;
+  auto status = [&](auto value) { return painted(to_string(value), std::string(to_string(value)), style); };
   std::string s = fmt::format("account   {}\n{}status    {}\n",
                               report.account.empty() ? "unknown" : printable(report.account),
                               several ? fmt::format("rules     {}\n", report.rules.size())
                                       : fmt::format("rule      {}\n", only_rule(report)),
-                              to_string(report.status));
+                              status(report.status));
   for (const RegionAudit& r : report.regions) {
     if (several)
-      s += fmt::format("\n{:<16} {:<28} {}\n", printable(r.region), r.rule, to_string(r.status));
+      s += fmt::format("\n{:<16} {:<28} {}\n", printable(r.region), r.rule, status(r.status));
     else
-      s += fmt::format("\n{:<16} {}\n", printable(r.region), to_string(r.status));
+      s += fmt::format("\n{:<16} {}\n", printable(r.region), status(r.status));
     for (const Finding& f : r.findings)
-      s += fmt::format("  {:<5} {:<25} {}\n", to_string(f.status), f.check, printable(f.detail));
+      s += fmt::format("  {} {:<25} {}\n",
+                       painted(to_string(f.status), fmt::format("{:<5}", to_string(f.status)), style),
+                       f.check, printable(f.detail));
     if (!r.remediation.empty()) s += "  to fix:\n";
     for (const std::string& line : r.remediation) {
       s += "    ";
@@ -136,9 +150,9 @@ void write_audit_table(std::ostream& out, const AuditReport& report) {
   }
   std::size_t counts[5] = {};
   for (const RegionAudit& r : report.regions) ++counts[static_cast<int>(r.status)];
-  s += fmt::format("\n{} {}: {} PASS, {} FAIL, {} DELEGATED, {} SKIPPED, {} ERROR\n", report.regions.size(),
-                   several ? "region and rule row(s)" : "region(s)", counts[0], counts[1], counts[2],
-                   counts[3], counts[4]);
+  s += fmt::format("\n{}: {} PASS, {} FAIL, {} DELEGATED, {} SKIPPED, {} ERROR\n",
+                   count_of(report.regions.size(), several ? "region and rule row" : "region"), counts[0],
+                   counts[1], counts[2], counts[3], counts[4]);
   out << s;
 }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/build_info.hpp"
+#include "cli/color_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/audit.hpp"
@@ -133,6 +134,7 @@ CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
                   "ocsf (OCSF 1.5.0 Detection Findings, one per region and rule: docs/ocsf.md) (default: "
                   "table on a terminal, else json)")
       ->transform(CLI::IsMember({"table", "json", "csv", "ocsf"}, CLI::ignore_case));
+  add_color_option(*cmd, o.color);
   cmd->add_option("-o,--output", o.output,
                   "Write the report to FILE (a regular file appears whole or not at all; a FIFO or device is "
                   "written in place) instead of stdout")
@@ -220,7 +222,7 @@ int run_audit_command(const AuditOptions& o) {
   else if (format == "ocsf")
     audit::write_audit_ocsf(text, report, audit::OcsfRun{setup.now_ms, build_info::kVersion});
   else
-    audit::write_audit_table(text, report);
+    audit::write_audit_table(text, report, report_style(o.color, o.output));
 
   int code = kExitDone;
   for (const audit::RegionAudit& r : report.regions) {

@@ -14,7 +14,8 @@ struct AuditOptions {
   std::string profile;
   std::string endpoint_url;
   std::string ca_bundle;
-  std::string format;  // empty: table on a terminal, else json
+  std::string format;          // empty: table on a terminal, else json
+  std::string color = "auto";  // --color: auto, always or never
   std::string output;
   std::string save_dir;
   std::string from_dir;

@@ -44,8 +44,4 @@ std::string wrap(std::string_view text, std::size_t width, std::size_t first_ind
 /// A description or footer laid out for a terminal `width` columns wide.
 std::string layout_text(std::string_view text, std::size_t width);
 
-/// "1 file", "2 files": `count` and the noun, with the plural the count needs (`plural` defaults to noun +
-/// "s").
-std::string count_of(std::uint64_t count, std::string_view noun, std::string_view plural = {});
-
 }  // namespace trailwatch::cli

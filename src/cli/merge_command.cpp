@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/color_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report_output.hpp"
 #include "cli/usage_error.hpp"
@@ -44,6 +45,7 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
   merge->add_option("--format", o.format, "Output format")
       ->capture_default_str()
       ->transform(CLI::IsMember({"table", "json", "csv", "html"}, CLI::ignore_case));
+  add_color_option(*merge, o.color);
   merge
       ->add_option(
           "-o,--output", o.output,
@@ -84,12 +86,14 @@ int run_merge(const MergeOptions& o) {
     std::cerr << "trailwatch: merge: " << e.what() << '\n';
     return e.refused() ? kExitUsage : kExitPartial;
   }
-  if (std::string problem = write_report(report, o.format, *outputs->report); !problem.empty()) {
+  // stderr first, as scan: the table's summary ends the screen.
+  tell_stderr(report, o.format, outputs->report_name == "stdout", o.fail_on_alarm, stderr_style(o.color));
+  if (std::string problem = write_report(report, o.format, *outputs->report, report_style(o.color, o.output));
+      !problem.empty()) {
     std::cerr << "trailwatch: cannot write " << outputs->report_name << ": " << problem << '\n';
     return kExitPartial;
   }
   const InputSummary& in = report.input;
-  tell_stderr(report, o.format, outputs->report_name == "stdout", o.fail_on_alarm);
   if (in.partial) return kExitPartial;
   if (o.fail_on_alarm && report.any_alarm()) return kExitAlarm;
   return kExitDone;

@@ -12,6 +12,7 @@ namespace trailwatch::cli {
 struct MergeOptions {
   std::vector<std::string> parts;
   std::string format = "table";
+  std::string color = "auto";  // --color: auto, always or never
   std::string output;
   bool fail_on_alarm = false;
 };

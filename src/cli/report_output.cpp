@@ -5,6 +5,7 @@
 
 #include "cli/help_text.hpp"
 #include "cli/usage_error.hpp"
+#include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
 
 namespace trailwatch::cli {
@@ -25,11 +26,11 @@ ReportOutputs::ReportOutputs(const std::string& output, const std::string& match
 }
 
 void tell_stderr(const ScanReport& report, const std::string& format, bool report_on_stdout,
-                 bool fail_on_alarm) {
+                 bool fail_on_alarm, const TerminalStyle& style) {
   const InputSummary& in = report.input;
   if (in.partial && !in.errors.empty() && !(format == "table" && report_on_stdout)) {
     constexpr std::size_t kShown = 5;
-    std::cerr << "trailwatch: " << count_of(in.errors.size(), "error") << " ("
+    std::cerr << "trailwatch: " << style.paint(count_of(in.errors.size(), "error"), Tone::Warning) << " ("
               << (format == "csv" ? "CSV has no place for them: --format json or table lists them all"
                                   : "all in the report's errors")
               << "):\n";
@@ -38,13 +39,14 @@ void tell_stderr(const ScanReport& report, const std::string& format, bool repor
     if (in.errors.size() > kShown) std::cerr << "  ... and " << in.errors.size() - kShown << " more\n";
   }
   // Logs missing from the archive are said whatever the format and wherever the report went.
-  std::cerr << coverage_warning(report);
+  std::cerr << coverage_warning(report, style);
   if (fail_on_alarm && in.partial && report.any_alarm())
     std::cerr << "trailwatch: an alarm window was found (exit code 1), but some input could not be read, and "
                  "exit code 2 wins\n";
 }
 
-std::string write_report(const ScanReport& report, const std::string& format, OutputFile& out) {
+std::string write_report(const ScanReport& report, const std::string& format, OutputFile& out,
+                         const TerminalStyle& style) {
   std::ostringstream text;
   if (format == "json")
     write_json(text, report);
@@ -53,7 +55,7 @@ std::string write_report(const ScanReport& report, const std::string& format, Ou
   else if (format == "html")
     write_html(text, report);
   else
-    write_table(text, report);
+    write_table(text, report, style);
   out.stream() << text.str();
   return out.commit();
 }

@@ -6,6 +6,7 @@
 
 #include "trailwatch/output_file.hpp"
 #include "trailwatch/scan.hpp"
+#include "trailwatch/terminal_style.hpp"
 
 namespace trailwatch::cli {
 
@@ -19,13 +20,15 @@ struct ReportOutputs {
 };
 
 /// Writes `report` as `format` (table, json, csv or html) and finishes the file. Returns an empty string, or
-/// why it could not be written.
-std::string write_report(const ScanReport& report, const std::string& format, OutputFile& out);
+/// why it could not be written. `style` colours the table only.
+std::string write_report(const ScanReport& report, const std::string& format, OutputFile& out,
+                         const TerminalStyle& style = {});
 
 /// What a person at the terminal must not miss, on stderr, whatever the format and wherever the report went:
 /// the input errors (unless the table showing them went to stdout), and an alarm that fired when exit code 2
 /// wins over --fail-on-alarm's 1.
+/// `style` is stderr's.
 void tell_stderr(const ScanReport& report, const std::string& format, bool report_on_stdout,
-                 bool fail_on_alarm);
+                 bool fail_on_alarm, const TerminalStyle& style = {});
 
 }  // namespace trailwatch::cli

@@ -13,6 +13,7 @@
 #include "cli/help_text.hpp"
 #include "cli/probe_lint_output.hpp"
 #include "cli/usage_error.hpp"
+#include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/rule_lint.hpp"
 #include "trailwatch/rules.hpp"

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_model.hpp"
+#include "cli/color_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/help_text.hpp"
 #include "cli/report_output.hpp"
@@ -23,6 +24,7 @@
 #include "trailwatch/atomic_file.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/pattern.hpp"
+#include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/rules.hpp"
 #include "trailwatch/s3.hpp"
@@ -172,6 +174,7 @@ CLI::App* add_scan_command(CLI::App& app, ScanOptions& o) {
       ->capture_default_str()
       ->transform(CLI::IsMember({"table", "json", "csv", "html"}, CLI::ignore_case))
       ->group(kGroupOutput);
+  add_color_option(*scan, o.color, kGroupOutput);
   scan->add_option(
           "-o,--output", o.output,
           "Write the report to FILE: a regular file appears whole or not at all, a FIFO or device is "
@@ -358,11 +361,14 @@ int run_scan(const ScanOptions& o) {
       code = kExitPartial;
     }
   }
-  if (std::string problem = write_report(report, o.format, *outputs->report); !problem.empty()) {
+  // stderr first: on a terminal the table then ends the screen with its summary, which the warnings would
+  // otherwise scroll away (the table itself lists the gaps and errors they repeat).
+  tell_stderr(report, o.format, outputs->report_name == "stdout", o.fail_on_alarm, stderr_style(o.color));
+  if (std::string problem = write_report(report, o.format, *outputs->report, report_style(o.color, o.output));
+      !problem.empty()) {
     std::cerr << "trailwatch: cannot write " << outputs->report_name << ": " << problem << '\n';
     return kExitPartial;
   }
-  tell_stderr(report, o.format, outputs->report_name == "stdout", o.fail_on_alarm);
   return code;
 }
 

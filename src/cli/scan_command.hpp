@@ -42,6 +42,7 @@ struct ScanOptions {
   bool no_prune = false;
   std::string gap = "1h";  // --gap: a silence this long in an account and region's deliveries is a gap
   std::string format = "table";
+  std::string color = "auto";  // --color: auto, always or never
   std::string output;
   std::string matches;
   unsigned threads = 0;

@@ -9,12 +9,14 @@
 
 #include <fmt/format.h>
 
+#include "cli/color_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/help_text.hpp"
 #include "cli/pattern_hints.hpp"
 #include "cli/scan_settings.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/pattern.hpp"
+#include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/scan.hpp"
 
@@ -113,6 +115,7 @@ CLI::App* add_test_pattern_command(CLI::App& app, TestPatternOptions& o) {
   cmd->add_option("--format", o.format, "Output format")
       ->capture_default_str()
       ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
+  add_color_option(*cmd, o.color);
   cmd->add_flag("--only-matching", o.only_matching,
                 "List only the events the pattern matches (--format json lists only those anyway)");
   cmd->add_option("--metric-value", o.metric_value, "Value a match publishes: a number, $.field, $name or $N")
@@ -187,6 +190,7 @@ int run_test_pattern(const TestPatternOptions& o) {
   const std::vector<std::string> terms = pattern_terms(o.pattern);
   const bool terminal = ::isatty(STDOUT_FILENO) == 1;
   const std::size_t width = terminal ? help_width() : 0;
+  const TerminalStyle style = report_style(o.color, "");
   EventEvaluator evaluator(*plan);
   std::string json = "{\"matches\":[";
   bool first_match = true;
@@ -227,6 +231,11 @@ int run_test_pattern(const TestPatternOptions& o) {
           prefix + lead + cut_text(text, room > prefix.size() + 13 ? room - prefix.size() - lead.size() : 10);
     }
     if (width > 0 && line.size() > width) line = cut_text(line, width);
+    // Painted after the cut, so that the escapes never count as columns; MATCH starts after "{:>6}  ".
+    constexpr std::size_t kMatchAt = 8;
+    if (sample.matched && style.color() && line.size() >= kMatchAt + 5 &&
+        line.compare(kMatchAt, 5, "MATCH") == 0)
+      line.replace(kMatchAt, 5, style.paint("MATCH", Tone::Strong));
     std::cout << line << '\n';
   });
   if (o.format == "json") {

@@ -13,6 +13,7 @@ struct TestPatternOptions {
   std::string pattern;
   std::string file = "-";
   std::string format = "table";
+  std::string color = "auto";  // --color: auto, always or never
   std::string metric_value = "1";
   std::optional<double> default_value;
   std::vector<std::string> dimensions;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/color_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/output_file.hpp"
@@ -26,6 +27,7 @@ CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--format", options.format, "table or json")
       ->transform(CLI::IsMember({"table", "json"}, CLI::ignore_case));
+  add_color_option(*cmd, options.color);
   cmd->add_option("-o,--output", options.output, "write here ('-' is stdout)")->type_name("FILE");
   cmd->add_option("--threads", options.threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
@@ -73,7 +75,9 @@ int run_verify(const VerifyOptions& options) {
   request.sources = {s3.get()};
   request.threads = options.threads;
   const verify::VerifyReport report = verify::verify_archive(request);
-  out.stream() << (options.format == "json" ? verify::verify_json(report) : verify::verify_table(report));
+  out.stream() << (options.format == "json"
+                       ? verify::verify_json(report)
+                       : verify::verify_table(report, report_style(options.color, options.output)));
   if (std::string error = out.commit(); !error.empty()) {
     std::cerr << "trailwatch verify: " << error << '\n';
     return kExitPartial;

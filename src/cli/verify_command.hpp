@@ -14,6 +14,7 @@ struct VerifyOptions {
   std::vector<std::string> public_keys;
   std::string signatures;
   std::string format = "table";
+  std::string color = "auto";  // --color: auto, always or never
   std::string output = "-";
   unsigned threads = 0;  // 0: one per core
   // s3:// paths

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "trailwatch/plural.hpp"
 #include "trailwatch/time.hpp"
 
 namespace trailwatch::report {
@@ -43,7 +44,7 @@ Fired fired(const RuleResult& rule) {
 
 }  // namespace
 
-std::string summary_text(const ScanReport& report) {
+std::string summary_text(const ScanReport& report, const TerminalStyle& style) {
   std::vector<Fired> rows;
   std::vector<std::string> quiet;
   for (const RuleResult& rule : report.rules) {
@@ -59,17 +60,22 @@ std::string summary_text(const ScanReport& report) {
   });
   const std::size_t in_alarm = static_cast<std::size_t>(
       std::count_if(rows.begin(), rows.end(), [](const Fired& f) { return f.windows > 0; }));
-  std::string s = fmt::format("\nsummary   {} rule{}, {} in ALARM", report.rules.size(),
-                              report.rules.size() == 1 ? "" : "s", in_alarm);
+  std::string s =
+      fmt::format("\nsummary   {}, {}", count_of(report.rules.size(), "rule"),
+                  style.paint(fmt::format("{} in ALARM", in_alarm), in_alarm > 0 ? Tone::Alarm : Tone::Good));
   if (in_alarm > 0)
-    s += fmt::format("; first: {} at {}", rows.front().rule->id, short_time(*rows.front().first));
+    s += fmt::format("; first: {} at {}", style.paint(rows.front().rule->id, Tone::Alarm),
+                     short_time(*rows.front().first));
   s += '\n';
   if (!rows.empty()) {
     s += fmt::format("  {:<{}} {:>7} {:>6}  {:<17} {}\n", "rule", kIdWidth, "matched", "alarms",
                      "first ALARM", "last ALARM");
-    for (const Fired& f : rows)
-      s += fmt::format("  {:<{}} {:>7} {:>6}  {:<17} {}\n", f.rule->id, kIdWidth, f.rule->matched_events,
-                       f.windows, f.first ? short_time(*f.first) : "-", f.last ? short_time(*f.last) : "-");
+    for (const Fired& f : rows) {
+      const std::string row =
+          fmt::format("{:<{}} {:>7} {:>6}  {:<17} {}", f.rule->id, kIdWidth, f.rule->matched_events,
+                      f.windows, f.first ? short_time(*f.first) : "-", f.last ? short_time(*f.last) : "-");
+      s += "  " + (f.windows > 0 ? style.paint(row, Tone::Alarm) : row) + '\n';
+    }
   }
   if (!quiet.empty()) {
     std::string line = fmt::format("  nothing matched ({}):", quiet.size());

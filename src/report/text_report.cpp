@@ -1,7 +1,12 @@
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "report/summary_text.hpp"
 #include "report/who_text.hpp"
+#include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/time.hpp"
 
@@ -36,20 +41,69 @@ std::string dimensions_text(const std::map<std::string, std::string>& dimensions
   return out;
 }
 
-std::string gap_text(const DeliveryGap& g) {
-  return fmt::format("no logs for {} {} from {} to {} ({})", g.account, g.region, format_utc_time(g.from),
-                     format_utc_time(g.to), duration_text(g.to - g.from));
+std::string gap_text(const DeliveryGap& g, const TerminalStyle& style) {
+  return style.paint(
+      fmt::format("no logs for {} {} from {} to {} ({})", g.account, g.region, format_utc_time(g.from),
+                  format_utc_time(g.to), duration_text(g.to - g.from)),
+      Tone::Warning);
+}
+
+// Where the table's labels end ("pattern   "), and the terminal width a line must fit.
+constexpr std::size_t kLabelWidth = 10;
+constexpr std::size_t kColumns = 80;
+
+// Where a line of `text` may end, at or before `limit` (or, when there is no such place, the first after it):
+// at a space, which the break drops, or just before "||" or "&&", which CIS texts often write without spaces;
+// never inside a quoted string, where a dropped space would hide how many there were. Returns where the line
+// ends and where the next one starts; npos when the text cannot break.
+std::pair<std::size_t, std::size_t> line_break(std::string_view text, std::size_t limit) {
+  std::vector<bool> quoted(text.size(), false);
+  bool in_quotes = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"' && (i == 0 || text[i - 1] != '\\')) in_quotes = !in_quotes;
+    quoted[i] = in_quotes;
+  }
+  auto at = [&](std::size_t p) -> std::size_t {
+    if (quoted[p]) return std::string_view::npos;
+    if (text[p] == ' ') return p + 1;
+    const std::string_view two = text.substr(p, 2);
+    // After a space the break is at that space, so that no line ends in one.
+    return (two == "||" || two == "&&") && text[p - 1] != ' ' ? p : std::string_view::npos;
+  };
+  for (std::size_t p = std::min(limit, text.size() - 1); p > 0; --p)
+    if (const std::size_t next = at(p); next != std::string_view::npos) return {p, next};
+  for (std::size_t p = limit + 1; p < text.size(); ++p)
+    if (const std::size_t next = at(p); next != std::string_view::npos) return {p, next};
+  return {std::string_view::npos, std::string_view::npos};
+}
+
+// `text` broken between words so that each line, after the label column, fits kColumns: a long pattern wraps
+// where a person would break it instead of where the terminal cuts it. A word wider than the room stands
+// alone on its line. Continuation lines start under the first.
+std::string wrap_pattern(std::string_view text) {
+  constexpr std::size_t kRoom = kColumns - kLabelWidth;
+  std::string out;
+  while (text.size() > kRoom) {
+    const auto [end, next] = line_break(text, kRoom);
+    if (end == std::string_view::npos) break;
+    out += text.substr(0, end);
+    out += '\n';
+    out.append(kLabelWidth, ' ');
+    text.remove_prefix(next);
+  }
+  out += text;
+  return out;
 }
 
 // The coverage block, right under the input counts: a responder must see at once that logs are missing.
-std::string coverage_block(const InputSummary& in) {
+std::string coverage_block(const InputSummary& in, const TerminalStyle& style) {
   std::string s;
   if (const std::optional<DeliveryCoverage>& d = in.delivery) {
-    s += fmt::format(
-        "coverage  logs from {} to {}, {} account/region pair(s) (by the names of the files read)\n",
-        format_utc_time(d->first), format_utc_time(d->last), d->streams.size());
+    s += fmt::format("coverage  logs from {} to {}, {} (by the names of the files read)\n",
+                     format_utc_time(d->first), format_utc_time(d->last),
+                     count_of(d->streams.size(), "account/region pair"));
     if (d->gaps.empty()) s += fmt::format("          no gap over {}\n", duration_text(d->gap));
-    for (const DeliveryGap& g : d->gaps) s += "          " + gap_text(g) + '\n';
+    for (const DeliveryGap& g : d->gaps) s += "          " + gap_text(g, style) + '\n';
   } else if (in.files > 0) {
     s += "coverage  delivery times unknown: no file read is named and placed as CloudTrail delivers them\n";
   }
@@ -61,52 +115,52 @@ std::string coverage_block(const InputSummary& in) {
 
 }  // namespace
 
-std::string coverage_warning(const ScanReport& report) {
+std::string coverage_warning(const ScanReport& report, const TerminalStyle& style) {
   const std::optional<DeliveryCoverage>& d = report.input.delivery;
   if (!d || d->gaps.empty()) return {};
   constexpr std::size_t kShown = 5;
-  std::string s = fmt::format(
-      "trailwatch: logs are missing: {} gap(s) of more than {} without a delivery (input.delivery.gaps):\n",
-      d->gaps.size(), duration_text(d->gap));
-  for (std::size_t i = 0; i < d->gaps.size() && i < kShown; ++i) s += "  " + gap_text(d->gaps[i]) + '\n';
+  std::string s = "trailwatch: " + style.paint("logs are missing", Tone::Warning) +
+                  fmt::format(": {} of more than {} without a delivery (input.delivery.gaps):\n",
+                              count_of(d->gaps.size(), "gap"), duration_text(d->gap));
+  for (std::size_t i = 0; i < d->gaps.size() && i < kShown; ++i)
+    s += "  " + gap_text(d->gaps[i], style) + '\n';
   if (d->gaps.size() > kShown) s += fmt::format("  ... and {} more\n", d->gaps.size() - kShown);
   return s;
 }
 
-void write_table(std::ostream& out, const ScanReport& report) {
+void write_table(std::ostream& out, const ScanReport& report, const TerminalStyle& style) {
   const InputSummary& in = report.input;
   std::string s;
   // --fast does not count records (it skips the buffers that cannot match), so it reports what it skipped.
   const std::string records = in.mode == "fast"
                                   ? fmt::format("{} skipped unparsed (cannot match, {})", in.buffers_skipped,
                                                 human_bytes(in.bytes_skipped))
-                                  : fmt::format("{} records", in.records);
-  s += fmt::format(
-      "input     {} files ({} failed), {}, {} read, {} inflated, {:.2f} s, {} thread(s), {} kernel\n",
-      in.files, in.files_failed, records, human_bytes(in.bytes_read), human_bytes(in.bytes_inflated),
-      in.seconds, in.threads, in.kernel);
-  if (in.records_failed > 0) s += fmt::format("          {} records failed\n", in.records_failed);
+                                  : count_of(in.records, "record");
+  s += fmt::format("input     {} ({} failed), {}, {} read, {} inflated, {:.2f} s, {}, {} kernel\n",
+                   count_of(in.files, "file"), in.files_failed, records, human_bytes(in.bytes_read),
+                   human_bytes(in.bytes_inflated), in.seconds, count_of(in.threads, "thread"), in.kernel);
+  if (in.records_failed > 0) s += fmt::format("          {} failed\n", count_of(in.records_failed, "record"));
   if (in.records_out_of_range > 0)
-    s += fmt::format("          {} records outside --start/--end\n", in.records_out_of_range);
+    s += fmt::format("          {} outside --start/--end\n", count_of(in.records_out_of_range, "record"));
   if (in.records_out_of_scope > 0)
-    s += fmt::format("          {} records outside --account/--region\n", in.records_out_of_scope);
+    s +=
+        fmt::format("          {} outside --account/--region\n", count_of(in.records_out_of_scope, "record"));
   if (in.duplicate_events && *in.duplicate_events > 0)
-    s += fmt::format("          {} records of events already counted (--dedup-events)\n",
-                     *in.duplicate_events);
+    s += fmt::format("          {} of events already counted (--dedup-events)\n",
+                     count_of(*in.duplicate_events, "record"));
   const SkipCounts& sk = in.skipped;
   if (sk.digest + sk.insight + sk.lake + sk.symlink + sk.not_regular + sk.other_name + sk.duplicate > 0)
     s += fmt::format(
         "skipped   digest {}, insight {}, lake {}, symlink {}, not regular {}, other name {}, duplicate {}\n",
         sk.digest, sk.insight, sk.lake, sk.symlink, sk.not_regular, sk.other_name, sk.duplicate);
   if (in.pruned.prefixes + in.pruned.files > 0)
-    s += fmt::format(
-        "pruned    {} folders, {} files: outside --account/--region/--start/--end by the layout\n",
-        in.pruned.prefixes, in.pruned.files);
-  s += coverage_block(in);
+    s += fmt::format("pruned    {}, {}: outside --account/--region/--start/--end by the layout\n",
+                     count_of(in.pruned.prefixes, "folder"), count_of(in.pruned.files, "file"));
+  s += coverage_block(in, style);
   for (const RuleResult& rule : report.rules) {
-    s += fmt::format("\nrule      {}\npattern   {}\nmetric    {}/{} (value {})\nmatched   {} events", rule.id,
-                     rule.pattern, rule.metric.namespace_, rule.metric.name, rule.metric.value,
-                     rule.matched_events);
+    s += fmt::format("\nrule      {}\npattern   {}\nmetric    {}/{} (value {})\nmatched   {}", rule.id,
+                     wrap_pattern(rule.pattern), rule.metric.namespace_, rule.metric.name, rule.metric.value,
+                     count_of(rule.matched_events, "event"));
     if (rule.matched_oversize > 0)
       s += fmt::format(" ({} over 256 KB, never delivered to CloudWatch Logs)", rule.matched_oversize);
     s += '\n';
@@ -133,30 +187,37 @@ void write_table(std::ostream& out, const ScanReport& report) {
                        to_string(a.statistic), to_string(a.comparison), a.threshold, a.period,
                        a.datapoints_to_alarm, a.evaluation_periods, to_string(a.treat_missing));
       if (alarm.windows.empty()) {
-        s += "  never in ALARM\n";
+        s += "  " + style.paint("never in ALARM", Tone::Good) + '\n';
         continue;
       }
       s += fmt::format("  {:<22} {:<22} {:<22} {:>8}\n", "ALARM from", "until", "first notified", "peak");
       for (const AlarmWindow& w : alarm.windows)
-        s += fmt::format("  {:<22} {:<22} {:<22} {:>8}{}\n", format_utc_time(w.start), format_utc_time(w.end),
-                         format_utc_time(w.alarm_at), fmt::format("{}", w.peak),
-                         w.open ? "  (still open)" : "");
+        s += "  " +
+             style.paint(fmt::format("{:<22} {:<22} {:<22} {:>8}{}", format_utc_time(w.start),
+                                     format_utc_time(w.end), format_utc_time(w.alarm_at),
+                                     fmt::format("{}", w.peak), w.open ? "  (still open)" : ""),
+                         Tone::Alarm) +
+             '\n';
     }
   }
   for (const UnreplayableAlarm& u : report.unreplayable_alarms)
     s += fmt::format("\nalarm {} is not replayed: {}", u.name, u.reason);
   if (!report.unreplayable_alarms.empty()) s += '\n';
-  for (const PathMessage& w : in.warnings) s += fmt::format("\nwarning: {}: {}", w.path, w.message);
-  for (const PathMessage& e : in.errors) s += fmt::format("\nerror: {}: {}", e.path, e.message);
+  for (const PathMessage& w : in.warnings)
+    s += fmt::format("\n{}: {}: {}", style.paint("warning", Tone::Warning), w.path, w.message);
+  for (const PathMessage& e : in.errors)
+    s += fmt::format("\n{}: {}: {}", style.paint("error", Tone::Alarm), e.path, e.message);
   if (!in.warnings.empty() || !in.errors.empty()) s += '\n';
-  s += report::summary_text(report);
+  s += report::summary_text(report, style);
   if (in.interrupted)
-    s += "\nINTERRUPTED: these results cover only the input read before the signal.\n";
+    s += '\n' + style.paint("INTERRUPTED", Tone::Warning) +
+         ": these results cover only the input read before the signal.\n";
   else if (in.partial)
     // Errors name whole files and single records alike: the line says how many of each, so "3 errors" is
     // not read as three lost files.
-    s += fmt::format("\nPARTIAL: {} error(s) above: {} file(s) could not be read, {} record(s) failed.\n",
-                     in.errors.size(), in.files_failed, in.records_failed);
+    s += '\n' + style.paint("PARTIAL", Tone::Warning) +
+         fmt::format(": {} above: {} could not be read, {} failed.\n", count_of(in.errors.size(), "error"),
+                     count_of(in.files_failed, "file"), count_of(in.records_failed, "record"));
   out << s;
 }
 

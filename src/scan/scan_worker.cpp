@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "trailwatch/plural.hpp"
+
 namespace trailwatch::scan {
 
 namespace {
@@ -101,8 +103,9 @@ bool ScanWorker::read_buffer(const std::string& path, LoadedBuffer& buffer) {
   }
   aggregator_.add_failed_records(result.records_failed);
   if (result.records_failed > 0)
-    counts_.errors.push_back({path, fmt::format("{} record(s) could not be read; first: {}",
-                                                result.records_failed, result.first_record_error)});
+    counts_.errors.push_back(
+        {path, fmt::format("{} could not be read; first: {}", count_of(result.records_failed, "record"),
+                           result.first_record_error)});
   for (const std::string& issue : aggregator_.file_issues()) counts_.errors.push_back({path, issue});
   std::vector<MatchedRecord> matched = aggregator_.commit_file();
   for (MatchedRecord& m : matched) input_matches_.push_back(std::move(m));

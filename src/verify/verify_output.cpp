@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "trailwatch/json_string.hpp"
+#include "trailwatch/plural.hpp"
 #include "trailwatch/verify.hpp"
 
 namespace trailwatch::verify {
@@ -50,7 +51,7 @@ std::string verify_json(const VerifyReport& r) {
   return out;
 }
 
-std::string verify_table(const VerifyReport& r) {
+std::string verify_table(const VerifyReport& r, const TerminalStyle& style) {
   std::string out;
   out += fmt::format("digests    {} total, {} valid, {} invalid, {} signature not checked{}\n",
                      r.digests_total, r.digests_valid, r.digests_invalid, r.digests_unverified_signature,
@@ -60,21 +61,30 @@ std::string verify_table(const VerifyReport& r) {
                   r.logs_total, r.logs_valid, r.logs_modified, r.logs_missing, r.logs_not_in_any_digest,
                   r.logs_unreadable);
   for (const Chain& c : r.chains)
-    out += fmt::format("chain      {} {} {}{}  {} .. {}  {} restart(s)\n", c.account, c.region, c.trail,
-                       c.backfill ? " (backfill)" : "", c.first, c.last, c.restarts);
+    out += fmt::format("chain      {} {} {}{}  {} .. {}  {}\n", c.account, c.region, c.trail,
+                       c.backfill ? " (backfill)" : "", c.first, c.last,
+                       count_of(static_cast<std::uint64_t>(c.restarts), "restart"));
   for (const Gap& g : r.gaps)
-    out += fmt::format("gap        {} {} {}  no digest from {} to {}\n", g.account, g.region, g.trail, g.from,
-                       g.to);
-  for (const Finding& f : r.findings) out += fmt::format("{:<24} {}  {}\n", f.kind, f.path, f.detail);
+    out += style.paint("gap", Tone::Warning) + fmt::format("        {} {} {}  no digest from {} to {}\n",
+                                                           g.account, g.region, g.trail, g.from, g.to);
+  for (const Finding& f : r.findings) {
+    // Red for what alone makes the archive not intact (exit 1), yellow for the rest (a check not done, a
+    // restart, a log in no digest): the exit code's own rule, asked of the finding alone.
+    VerifyReport alone;
+    alone.findings = {f};
+    const Tone tone = verify_exit_code(alone) == 1 ? Tone::Alarm : Tone::Warning;
+    out += style.paint(fmt::format("{:<24}", f.kind), tone) + fmt::format(" {}  {}\n", f.path, f.detail);
+  }
   switch (verify_exit_code(r)) {
     case 0:
-      out += "result     intact: nothing checked is wrong\n";
+      out += "result     " + style.paint("intact", Tone::Good) + ": nothing checked is wrong\n";
       break;
     case 1:
-      out += "result     NOT intact: see the findings above\n";
+      out += "result     " + style.paint("NOT intact", Tone::Alarm) + ": see the findings above\n";
       break;
     default:
-      out += "result     not fully checked: something could not be read (unreadable above)\n";
+      out += "result     " + style.paint("not fully checked", Tone::Warning) +
+             ": something could not be read (unreadable above)\n";
   }
   return out;
 }
