@@ -59,8 +59,10 @@ std::string summary_text(const ScanReport& report) {
   });
   const std::size_t in_alarm = static_cast<std::size_t>(
       std::count_if(rows.begin(), rows.end(), [](const Fired& f) { return f.windows > 0; }));
-  std::string s = fmt::format("\nsummary   {} rule{}, {} in ALARM", report.rules.size(),
-                              report.rules.size() == 1 ? "" : "s", in_alarm);
+  std::string s =
+      fmt::format("\nsummary   {} rule{}, ", report.rules.size(), report.rules.size() == 1 ? "" : "s");
+  // Zero in ALARM because nothing was evaluated is not an all clear (docs/design.md "Nothing in scope").
+  s += report.input.nothing_in_scope() ? "nothing in scope" : fmt::format("{} in ALARM", in_alarm);
   if (in_alarm > 0)
     s += fmt::format("; first: {} at {}", rows.front().rule->id, short_time(*rows.front().first));
   s += '\n';

@@ -59,6 +59,18 @@ std::string coverage_block(const InputSummary& in) {
   return s;
 }
 
+// When the scope left nothing to evaluate, the report says so where the input is described and instead of
+// each alarm's "never in ALARM": no window because nothing was looked at is not an all clear.
+std::string scope_block(const ScanReport& report) {
+  const std::string text = nothing_in_scope_text(report);
+  return text.empty() ? std::string() : "scope     " + text + '\n';
+}
+
+std::string no_window_line(const ScanReport& report) {
+  return report.input.nothing_in_scope() ? "  never evaluated: nothing in scope (see scope above)\n"
+                                         : "  never in ALARM\n";
+}
+
 }  // namespace
 
 std::string coverage_warning(const ScanReport& report) {
@@ -103,6 +115,7 @@ void write_table(std::ostream& out, const ScanReport& report) {
         "pruned    {} folders, {} files: outside --account/--region/--start/--end by the layout\n",
         in.pruned.prefixes, in.pruned.files);
   s += coverage_block(in);
+  s += scope_block(report);
   for (const RuleResult& rule : report.rules) {
     s += fmt::format("\nrule      {}\npattern   {}\nmetric    {}/{} (value {})\nmatched   {} events", rule.id,
                      rule.pattern, rule.metric.namespace_, rule.metric.name, rule.metric.value,
@@ -133,7 +146,7 @@ void write_table(std::ostream& out, const ScanReport& report) {
                        to_string(a.statistic), to_string(a.comparison), a.threshold, a.period,
                        a.datapoints_to_alarm, a.evaluation_periods, to_string(a.treat_missing));
       if (alarm.windows.empty()) {
-        s += "  never in ALARM\n";
+        s += no_window_line(report);
         continue;
       }
       s += fmt::format("  {:<22} {:<22} {:<22} {:>8}\n", "ALARM from", "until", "first notified", "peak");
