@@ -243,5 +243,72 @@ TEST_F(DiscoverPrune, ASourcesListingIsPrunedByItsPaths) {
   EXPECT_EQ(files, d.pruned.files);
 }
 
+// What pruning passed over is noted for the message of a run that reads nothing in scope (docs/design.md
+// "Nothing in scope"): the accounts and regions of the folders not entered, the regions below another
+// account's folder, and the first and last day below a year or month out of the window.
+std::int64_t day_of_january(int day) {
+  return kJanuary1 + (day - 1) * kDay;
+}
+
+TEST_F(DiscoverPrune, ARegionMatchingNothingNotesTheAccountsAndRegionsSeen) {
+  const Discovery d =
+      discover_inputs({root_.string()}, {}, std::nullopt, Pruning({}, {"us-east1"}, {}, {}, kHour, true));
+  EXPECT_EQ(d.files.size(), kLooseFiles);
+  EXPECT_EQ(d.seen.accounts, (std::set<std::string, std::less<>>{kKept, kOther}));
+  EXPECT_EQ(d.seen.regions, (std::set<std::string, std::less<>>{"eu-west-1", "us-east-1"}));
+  EXPECT_FALSE(d.seen.first_day);  // region folders not entered: their days are not looked for
+}
+
+TEST_F(DiscoverPrune, AnotherAccountsFolderIsListedForItsRegions) {
+  const Discovery d =
+      discover_inputs({root_.string()}, {}, std::nullopt, Pruning({"999999999999"}, {}, {}, {}, kHour, true));
+  EXPECT_EQ(d.seen.accounts, (std::set<std::string, std::less<>>{kKept, kOther}));
+  EXPECT_EQ(d.seen.regions, (std::set<std::string, std::less<>>{"eu-west-1", "us-east-1"}));
+  // From inside one account's folder, its CloudTrail folder is what is not entered.
+  const Discovery inside = discover_inputs({(root_ / "AWSLogs" / kOther).string()}, {}, std::nullopt,
+                                           Pruning({kKept}, {}, {}, {}, kHour, true));
+  EXPECT_TRUE(inside.files.empty());
+  EXPECT_EQ(inside.seen.accounts, (std::set<std::string, std::less<>>{kOther}));
+  EXPECT_EQ(inside.seen.regions, (std::set<std::string, std::less<>>{"eu-west-1", "us-east-1"}));
+}
+
+TEST_F(DiscoverPrune, AWindowAfterTheLogsNotesTheirFirstAndLastDay) {
+  // A later year: the 2024 folders are not entered, and their first and last day are looked up.
+  const Discovery later = discover_inputs({root_.string()}, {}, std::nullopt,
+                                          Pruning({}, {}, kJanuary1 + 400 * kDay, {}, kHour, true));
+  EXPECT_EQ(later.files.size(), kLooseFiles);
+  EXPECT_EQ(later.seen.first_day, day_of_january(1));
+  EXPECT_EQ(later.seen.last_day, day_of_january(kDays));
+  EXPECT_EQ(later.seen.accounts.size(), 2u);
+  EXPECT_EQ(later.seen.regions.size(), 2u);
+  // A window before the logs: the day folders are not entered.
+  const Discovery earlier = discover_inputs({root_.string()}, {}, std::nullopt,
+                                            Pruning({}, {}, {}, kJanuary1 - 10 * kDay, 0, true));
+  EXPECT_EQ(earlier.seen.first_day, day_of_january(1));
+  EXPECT_EQ(earlier.seen.last_day, day_of_january(kDays));
+  // Files pruned inside a day that is entered give their delivery's day.
+  const Discovery hour = discover_inputs({root_.string()}, {}, std::nullopt, hour_window());
+  EXPECT_EQ(hour.seen.first_day, day_of_january(1));
+  EXPECT_EQ(hour.seen.last_day, day_of_january(kDays));
+}
+
+TEST_F(DiscoverPrune, NothingIsNotedWithoutPruning) {
+  EXPECT_TRUE(discover_inputs({root_.string()}, {}, std::nullopt, Pruning()).seen.empty());
+  EXPECT_TRUE(discover_inputs({root_.string()}, {}, std::nullopt, hour_window(false)).seen.empty());
+}
+
+TEST_F(DiscoverPrune, ASourcesPrunedKeysAreNoted) {
+  ListedSource source;
+  for (int day = 1; day <= kDays; ++day)
+    source.keys.push_back("trail/" + day_folder(kOther, "eu-west-1", day) + "/" +
+                          log_name(kOther, "eu-west-1", day, 0));
+  const Discovery d = discover_inputs({"mem://bucket/trail/"}, {&source}, std::nullopt, hour_window());
+  EXPECT_TRUE(d.files.empty());
+  EXPECT_EQ(d.seen.accounts, (std::set<std::string, std::less<>>{kOther}));
+  EXPECT_EQ(d.seen.regions, (std::set<std::string, std::less<>>{"eu-west-1"}));
+  EXPECT_EQ(d.seen.first_day, day_of_january(1));
+  EXPECT_EQ(d.seen.last_day, day_of_january(kDays));
+}
+
 }  // namespace
 }  // namespace trailwatch

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -134,6 +135,31 @@ TEST(MetricAggregator, ScopeAndTimeRange) {
   EXPECT_EQ(r.tally.records_out_of_range, 2u);
   EXPECT_EQ(r.tally.records_out_of_scope, 1u);
   EXPECT_EQ(r.tally.filters[0].matched, 1u);
+}
+
+// Only the records the scope drops are noted (docs/design.md "Nothing in scope"): their account, region and
+// day; an evaluated record adds nothing.
+TEST(MetricAggregator, RecordsDroppedByTheScopeAreNoted) {
+  RecordScope scope;
+  scope.start = parse_utc_time("2024-03-02T00:00:00Z");
+  scope.regions = {"r1"};
+  ScanRun r =
+      run("{ $.eventName = A }", metric(),
+          event("2024-03-01T23:59:59Z", "A", ",\"awsRegion\":\"r1\",\"recipientAccountId\":\"111\"") +
+              event("2024-03-05T00:00:00Z", "A", ",\"awsRegion\":\"r2\",\"recipientAccountId\":\"222\"") +
+              event("2024-03-03T00:00:00Z", "A", ",\"awsRegion\":\"r1\",\"recipientAccountId\":\"333\"") +
+              event("2024-02-20T12:00:00Z", "A", ",\"awsRegion\":7"),
+          scope);
+  EXPECT_EQ(r.tally.records_out_of_range, 1u);
+  EXPECT_EQ(r.tally.records_out_of_scope, 2u);
+  EXPECT_EQ(r.tally.seen.accounts, (std::set<std::string, std::less<>>{"111", "222"}));
+  EXPECT_EQ(r.tally.seen.regions, (std::set<std::string, std::less<>>{"r1", "r2"}));
+  EXPECT_EQ(r.tally.seen.first_day, parse_utc_time("2024-02-20T00:00:00Z"));
+  EXPECT_EQ(r.tally.seen.last_day, parse_utc_time("2024-03-05T00:00:00Z"));
+  // Nothing dropped, nothing noted.
+  EXPECT_TRUE(
+      run("{ $.eventName = A }", metric(), event("2024-03-03T00:00:00Z", "A", ",\"awsRegion\":\"r1\""), scope)
+          .tally.seen.empty());
 }
 
 TEST(MetricAggregator, AMatchWithoutUsableEventTimeFailsAndIsReported) {

@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <set>
 #include <string>
 
 #include "trailwatch/layout.hpp"
+#include "trailwatch/seen_scope.hpp"
 
 namespace trailwatch {
 namespace {
@@ -231,6 +233,49 @@ TEST(Pruning, ExtremeTimesDoNotOverflow) {
   const Pruning negative({}, {}, std::nullopt, kMarch10 + 13 * kHour, -kDay, true);
   EXPECT_TRUE(negative.read_file(log_file(12 * kHour + 59 * kMinute)));
   EXPECT_FALSE(negative.read_file(log_file(13 * kHour)));
+}
+
+// What a scope passed over (docs/design.md "Nothing in scope"): bounded, and joined across workers and parts.
+TEST(SeenScope, NotesAccountsRegionsAndDaysOfPlacesInTheLayout) {
+  SeenScope seen;
+  seen.add(*parse_layout_path("/x/AWSLogs/111122223333/CloudTrail/eu-west-1", false));
+  EXPECT_EQ(seen.accounts, (std::set<std::string, std::less<>>{"111122223333"}));
+  EXPECT_EQ(seen.regions, (std::set<std::string, std::less<>>{"eu-west-1"}));
+  EXPECT_FALSE(seen.first_day);
+  seen.add(*parse_layout_path("AWSLogs/444455556666/CloudTrail/us-east-1/2024/03/05", false));
+  seen.add(
+      *parse_layout_path("AWSLogs/444455556666/CloudTrail/us-east-1/2024/03/01/"
+                         "444455556666_CloudTrail_us-east-1_20240301T2355Z_Mu0KsOhtH1ar15ZZ.json.gz",
+                         true));
+  EXPECT_EQ(seen.accounts.size(), 2u);
+  EXPECT_EQ(seen.first_day, 1709251200);  // 2024-03-01
+  EXPECT_EQ(seen.last_day, 1709596800);   // 2024-03-05
+  // A year's folder says no day.
+  SeenScope year;
+  year.add(*parse_layout_path("AWSLogs/111122223333/CloudTrail/eu-west-1/2024", false));
+  EXPECT_FALSE(year.first_day);
+}
+
+TEST(SeenScope, IsBoundedAndMerges) {
+  SeenScope a;
+  for (int i = 0; i < 200; ++i) a.add_region(fmt::format("r{:03}", i));
+  EXPECT_EQ(a.regions.size(), SeenScope::kMaxValues);
+  EXPECT_TRUE(a.regions.contains("r000"));
+  a.add_account("");  // a record without the field names nothing
+  EXPECT_TRUE(a.accounts.empty());
+  a.add_time(-1);  // 1969-12-31T23:59:59Z: its midnight, not the next one
+  EXPECT_EQ(a.first_day, -86400);
+  SeenScope b;
+  b.add_account("111122223333");
+  b.add_time(86400 * 3 + 5);
+  a.merge(b);
+  EXPECT_EQ(a.accounts, b.accounts);
+  EXPECT_EQ(a.first_day, -86400);
+  EXPECT_EQ(a.last_day, 86400 * 3);
+  SeenScope empty;
+  a.merge(empty);
+  EXPECT_EQ(a.last_day, 86400 * 3);
+  EXPECT_TRUE(empty.empty());
 }
 
 }  // namespace

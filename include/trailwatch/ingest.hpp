@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "trailwatch/layout.hpp"
+#include "trailwatch/seen_scope.hpp"
 
 namespace trailwatch {
 
@@ -84,6 +85,8 @@ struct Discovery {
   SkipCounts skipped;
   PruneCounts pruned;
   std::vector<PathMessage> errors;  // arguments or directories that could not be read
+  /// The accounts, regions and days of what pruning passed over (docs/design.md "Nothing in scope").
+  SeenScope seen;
 };
 
 /// Where inputs live other than the local file system: an archive behind a URL-like argument (the aws unit
@@ -95,7 +98,8 @@ class InputSource {
   /// True when `argument` names inputs of this source (e.g. it starts with "s3://").
   virtual bool handles(std::string_view argument) const = 0;
   /// Adds the inputs behind `argument` to `out.files` (each with `source` = this and `name` = its key after
-  /// the argument's prefix, which decides its shard), what it passed over to `out.skipped` and `out.pruned`,
+  /// the argument's prefix, which decides its shard), what it passed over to `out.skipped` and `out.pruned`
+  /// (and what pruning passed over to `out.seen`),
   /// and what it could not list, with the reason, to `out.errors`. discover_inputs prunes the files listed by
   /// their paths; a source that knows the Pruning can spare listing the prefixes it rules out.
   virtual void list(std::string_view argument, Discovery& out) const = 0;

@@ -10,6 +10,7 @@
 
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/records.hpp"
+#include "trailwatch/seen_scope.hpp"
 
 namespace trailwatch {
 
@@ -193,6 +194,8 @@ struct ScanTally {
   std::uint64_t records_failed = 0;
   std::uint64_t records_out_of_range = 0;
   std::uint64_t records_out_of_scope = 0;  // excluded by --account / --region
+  /// The accounts, regions and days of the records excluded above, noted only when one is excluded.
+  SeenScope seen;
   std::vector<FilterTally> filters;
   /// The eventTime of the earliest and the latest matched record counted, of any filter (input.coverage).
   std::optional<std::int64_t> first_match;

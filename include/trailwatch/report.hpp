@@ -29,6 +29,10 @@ void write_csv(std::ostream& out, const ScanReport& report);
 /// What stderr says when the delivery coverage has gaps (logs are missing), whatever the format: a few lines
 /// naming the first gaps; empty without gaps. `style` is stderr's (coloured only when stderr is a terminal).
 std::string coverage_warning(const ScanReport& report, const TerminalStyle& style = {});
+/// When the scope left nothing to evaluate (InputSummary::nothing_in_scope), one line without a newline
+/// saying so: which of --account/--region/--start/--end match no logs, and the accounts, regions and days
+/// seen (docs/design.md "Nothing in scope"); empty otherwise.
+std::string nothing_in_scope_text(const ScanReport& report);
 
 /// Writes --matches: one NDJSON line per matched record ({"rule","file","oversize","record"}), each input's
 /// lines together. `out` must outlive the writer; calls from several workers are serialised.

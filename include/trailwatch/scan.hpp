@@ -119,6 +119,12 @@ struct InputSummary {
   std::optional<EventCoverage> coverage;
   std::vector<PathMessage> warnings;  // sorted
   std::vector<PathMessage> errors;    // sorted
+  /// What the scope passed over: pruned folders and files, records out of scope or range.
+  SeenScope seen;
+  /// True when the inputs held logs and the scope left none of them to evaluate: every record read was out
+  /// of scope or range, or pruning left nothing to read (docs/design.md "Nothing in scope"). False for an
+  /// interrupted run or one with a failed file, whose missing part may have been in scope.
+  bool nothing_in_scope() const;
 };
 
 struct AlarmResult {
@@ -164,6 +170,7 @@ struct ScanReport {
   std::vector<std::string> inputs;  // the path arguments, as given
   std::optional<Shard> shard;       // the part of the inputs this report covers, when sharded
   std::int64_t period = 300;        // the plan's aggregation period, in seconds (not in the JSON: the plan's)
+  RecordScope scope;  // the plan's --start/--end/--account/--region (not in the JSON: the plan's)
   InputSummary input;
   std::vector<RuleResult> rules;
   std::vector<UnreplayableAlarm> unreplayable_alarms;

@@ -259,7 +259,7 @@ class S3Source final : public InputSource {
         if (NameVerdict verdict = listed_name_verdict(name); verdict != NameVerdict::Read)
           ++skip_counter(out.skipped, verdict);
         else if (!options_.pruning.read_file(path))
-          ++out.pruned.files;
+          prune_file(path, out);
         else
           out.files.push_back({std::move(path), object.size, this, std::move(name)});
       }
@@ -271,7 +271,7 @@ class S3Source final : public InputSource {
         if (NameVerdict tree = folder_verdict(base); tree != NameVerdict::Read)
           keys += count_keys(s3, bucket, below, skip_counter(out.skipped, tree));
         else if (!options_.pruning.enter_directory(object_path(bucket.name, dir)))
-          ++out.pruned.prefixes;
+          prune_folder(object_path(bucket.name, dir), out);
         else
           keys += list_pruned(s3, bucket, below, root, out);
       }
@@ -280,6 +280,18 @@ class S3Source final : public InputSource {
         throw ApiError("InvalidResponse", 0, "s3:ListBucket: the listing repeats a continuation token");
     } while (token);
     return keys;
+  }
+
+  // Counts what pruning passed over, and notes its account, region and day for the message of a run that
+  // reads nothing in scope. Unlike a walk, no folder not entered is listed for its regions or days: each
+  // would cost a request.
+  static void prune_file(const std::string& path, Discovery& out) {
+    ++out.pruned.files;
+    if (const std::optional<LayoutPath> where = parse_layout_path(path, true)) out.seen.add(*where);
+  }
+  static void prune_folder(const std::string& path, Discovery& out) {
+    ++out.pruned.prefixes;
+    if (const std::optional<LayoutPath> where = parse_layout_path(path, false)) out.seen.add(*where);
   }
 
   // Adds the keys below `folder` (folder markers aside) to `counter`; returns how many.

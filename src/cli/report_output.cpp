@@ -1,9 +1,13 @@
 #include "cli/report_output.hpp"
 
 #include <iostream>
+#include <set>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "cli/help_text.hpp"
+#include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
@@ -25,6 +29,35 @@ ReportOutputs::ReportOutputs(const std::string& output, const std::string& match
   }
 }
 
+namespace {
+
+// For the warning's "did you mean": "--region us-east-1" for each value of `flag` that no log has and that
+// is close to one seen.
+std::string did_you_mean(std::string_view flag, const std::vector<std::string>& wanted,
+                         const std::set<std::string, std::less<>>& seen) {
+  const std::vector<std::string> candidates(seen.begin(), seen.end());
+  std::string out;
+  for (const std::string& w : wanted) {
+    if (seen.contains(w)) continue;
+    if (std::optional<std::string> near = closest(w, candidates))
+      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", flag, *near);
+  }
+  return out;
+}
+
+// A run that evaluated nothing says so whatever the format and wherever the report went (docs/design.md
+// "Nothing in scope"): 0 in ALARM must not read as an all clear.
+std::string scope_warning(const ScanReport& report) {
+  const std::string text = nothing_in_scope_text(report);
+  if (text.empty()) return {};
+  std::string hint = did_you_mean("--account", report.scope.accounts, report.input.seen.accounts);
+  const std::string region_hint = did_you_mean("--region", report.scope.regions, report.input.seen.regions);
+  if (!region_hint.empty()) hint += (hint.empty() ? "" : ", ") + region_hint;
+  return "trailwatch: warning: " + text + (hint.empty() ? "" : "; did you mean " + hint + "?") + '\n';
+}
+
+}  // namespace
+
 void tell_stderr(const ScanReport& report, const std::string& format, bool report_on_stdout,
                  bool fail_on_alarm, const TerminalStyle& style) {
   const InputSummary& in = report.input;
@@ -40,6 +73,7 @@ void tell_stderr(const ScanReport& report, const std::string& format, bool repor
   }
   // Logs missing from the archive are said whatever the format and wherever the report went.
   std::cerr << coverage_warning(report, style);
+  std::cerr << scope_warning(report);
   if (fail_on_alarm && in.partial && report.any_alarm())
     std::cerr << "trailwatch: an alarm window was found (exit code 1), but some input could not be read, and "
                  "exit code 2 wins\n";

@@ -22,6 +22,7 @@
 #include "cli/shard_option.hpp"
 #include "cli/usage_error.hpp"
 #include "trailwatch/atomic_file.hpp"
+#include "trailwatch/aws.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/pattern.hpp"
 #include "trailwatch/plural.hpp"
@@ -284,6 +285,11 @@ int run_scan(const ScanOptions& o) {
   std::optional<Shard> shard;
   std::unique_ptr<ReportOutputs> outputs;
   try {
+    // "localhost:4566" must not quietly become https://localhost:4566 after the plan is built and the walk
+    // began: refused before any work, as audit does.
+    if (!o.endpoint_url.empty())
+      if (std::string problem = aws::endpoint_url_problem(o.endpoint_url); !problem.empty())
+        throw UsageError{"--endpoint-url " + problem};
     if (!o.shard.empty()) {
       shard = parse_shard_option(o.shard, [](const char* name) { return std::getenv(name); });
       if (std::find(o.paths.begin(), o.paths.end(), "-") != o.paths.end())

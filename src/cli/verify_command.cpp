@@ -6,6 +6,7 @@
 
 #include "cli/color_option.hpp"
 #include "cli/exit_codes.hpp"
+#include "trailwatch/aws.hpp"
 #include "trailwatch/ingest.hpp"
 #include "trailwatch/output_file.hpp"
 #include "trailwatch/s3.hpp"
@@ -52,6 +53,12 @@ CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
 }
 
 int run_verify(const VerifyOptions& options) {
+  // As scan and audit: a URL without a scheme is refused before anything is read or written.
+  if (!options.endpoint_url.empty())
+    if (std::string problem = aws::endpoint_url_problem(options.endpoint_url); !problem.empty()) {
+      std::cerr << "trailwatch verify: --endpoint-url " << problem << '\n';
+      return kExitUsage;
+    }
   OutputFile out(options.output);
   if (!out.ok()) {
     std::cerr << "trailwatch verify: cannot write -o " << options.output << ": " << out.error() << '\n';

@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <set>
 #include <system_error>
+#include <tuple>
 #include <utility>
 
+#include "ingest/civil_date.hpp"
 #include "trailwatch/ingest.hpp"
 
 namespace trailwatch {
@@ -65,6 +67,7 @@ class Lister {
       const std::optional<LayoutPath> where = parse_layout_path(file.path, true);
       if (where && !pruning_.keeps(*where)) {
         if (seen_paths_.insert(file.path).second && mine(file.name)) ++out_.pruned.files;
+        out_.seen.add(*where);
         continue;
       }
       if (where) file.delivery = where->file;
@@ -81,6 +84,7 @@ class Lister {
       out_.pruned.files += listed.pruned.files;
     }
     out_.errors.insert(out_.errors.end(), listed.errors.begin(), listed.errors.end());
+    out_.seen.merge(listed.seen);
   }
 
   void walk(const fs::path& root, std::size_t argument) {
@@ -180,8 +184,10 @@ class Lister {
         return std::nullopt;
       }
       // Not entered at all, so nothing below is counted anywhere else (skipped trees included).
-      if (!pruning_.enter_directory(layout_path(name))) {
+      if (const std::string in_layout = layout_path(name); !pruning_.enter_directory(in_layout)) {
         prune(out_.pruned.prefixes, path, root, argument);
+        if (const std::optional<LayoutPath> where = parse_layout_path(in_layout, false))
+          note_passed_over(path, in_layout, *where);
         return std::nullopt;
       }
       std::error_code ec;
@@ -228,8 +234,73 @@ class Lister {
     const std::optional<LayoutPath> where = parse_layout_path(layout_path(name), true);
     if (!where || pruning_.keeps(*where))
       add_file(path.string(), name, argument, where);
-    else
+    else {
       prune(out_.pruned.files, path, root, argument);
+      out_.seen.add(*where);
+    }
+  }
+
+  // What a folder pruning did not enter holds, in outline, for the message of a run that reads nothing in
+  // scope (docs/design.md "Nothing in scope"): the regions below another account's folder, the first and the
+  // last day below a year's or a month's out of the window. A few directory listings per folder not entered;
+  // no file is opened, and nothing here is counted.
+  void note_passed_over(const fs::path& dir, const std::string& in_layout, const LayoutPath& where) {
+    using Level = LayoutPath::Level;
+    out_.seen.add(where);
+    if (where.level == Level::Account || where.level == Level::Trail) {
+      const bool account = where.level == Level::Account;
+      for (auto& [below, folder] :
+           layout_folders(account ? dir / "CloudTrail" : dir, account ? in_layout + "/CloudTrail" : in_layout,
+                          Level::Region))
+        out_.seen.add(below);
+    } else if ((where.level == Level::Year || where.level == Level::Month) && !within_days_seen(where)) {
+      std::vector<std::pair<LayoutPath, fs::path>> below =
+          layout_folders(dir, in_layout, where.level == Level::Year ? Level::Month : Level::Day);
+      if (below.empty()) return;
+      const auto earlier = [](const auto& a, const auto& b) {
+        return std::tie(a.first.year, a.first.month, a.first.day) <
+               std::tie(b.first.year, b.first.month, b.first.day);
+      };
+      std::sort(below.begin(), below.end(), earlier);
+      note_passed_over(below.front().second, in_layout + '/' + below.front().second.filename().string(),
+                       below.front().first);
+      if (below.size() > 1)
+        note_passed_over(below.back().second, in_layout + '/' + below.back().second.filename().string(),
+                         below.back().first);
+    }
+  }
+
+  // True when every day of a year's or month's folder is within the days already seen: its first and last day
+  // cannot widen them, so it is not listed (a narrow window over years of logs lists a few folders, not every
+  // year and month of every account and region).
+  bool within_days_seen(const LayoutPath& where) const {
+    const SeenScope& seen = out_.seen;
+    if (!seen.first_day || !seen.last_day) return false;
+    const bool year = where.level == LayoutPath::Level::Year;
+    const unsigned month = year ? 1 : static_cast<unsigned>(where.month);
+    const unsigned last_month = year ? 12 : month;
+    const std::int64_t first = ingest::days_from_civil(where.year, month, 1) * 86400;
+    const std::int64_t last =
+        ingest::days_from_civil(where.year, last_month, ingest::days_in_month(where.year, last_month)) *
+        86400;
+    return *seen.first_day <= first && last <= *seen.last_day;
+  }
+
+  // The folders (not symbolic links, which the walk does not follow) right below `dir` that are the layout's
+  // `level`, with their places in it.
+  static std::vector<std::pair<LayoutPath, fs::path>> layout_folders(const fs::path& dir,
+                                                                     const std::string& in_layout,
+                                                                     LayoutPath::Level level) {
+    std::vector<std::pair<LayoutPath, fs::path>> out;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code type_ec;
+      if (!it->is_directory(type_ec) || it->is_symlink(type_ec)) continue;
+      std::optional<LayoutPath> where =
+          parse_layout_path(in_layout + '/' + it->path().filename().string(), false);
+      if (where && where->level == level) out.emplace_back(std::move(*where), it->path());
+    }
+    return out;
   }
 
   void error(const fs::path& path, const fs::path& root, std::string message) {

@@ -30,6 +30,17 @@ std::string time_problem(const FieldValues& fields, SelectorId id) {
   return "no usable eventTime (\"" + shown + "\" is not an ISO 8601 time)";
 }
 
+// Notes where a record the scope dropped comes from (docs/design.md "Nothing in scope"). Only a dropped
+// record gets here, so the records a scan evaluates pay nothing for it.
+void note_passed_over(SeenScope& seen, const MetricEngine& engine, const FieldValues& fields,
+                      std::optional<std::int64_t> time) {
+  if (const JsonValue* account = fields.first(engine.account()); account && account->kind == JsonKind::String)
+    seen.add_account(account->text);
+  if (const JsonValue* region = fields.first(engine.region()); region && region->kind == JsonKind::String)
+    seen.add_region(region->text);
+  if (time) seen.add_time(*time);
+}
+
 }  // namespace
 
 void EventPublication::add_to(ScanTally& tally) const {
@@ -61,6 +72,7 @@ void ScanTally::merge(const ScanTally& other) {
   records_failed += other.records_failed;
   records_out_of_range += other.records_out_of_range;
   records_out_of_scope += other.records_out_of_scope;
+  seen.merge(other.seen);
   if (filters.size() < other.filters.size()) filters.resize(other.filters.size());
   for (std::size_t i = 0; i < other.filters.size(); ++i) {
     filters[i].matched += other.filters[i].matched;
@@ -122,6 +134,7 @@ void MetricAggregator::on_record(const RecordView& record) {
   const FieldValues& fields = record.fields;
   if (!in_scope(fields)) {
     ++pending_.records_out_of_scope;
+    note_passed_over(pending_.seen, engine_, fields, event_time_of(fields, engine_.event_time()));
     return;
   }
   const RecordScope& scope = engine_.scope();
@@ -132,6 +145,7 @@ void MetricAggregator::on_record(const RecordView& record) {
     time_read = true;
     if (time && ((scope.start && *time < *scope.start) || (scope.end && *time >= *scope.end))) {
       ++pending_.records_out_of_range;
+      note_passed_over(pending_.seen, engine_, fields, time);
       return;
     }
   }

@@ -281,6 +281,9 @@ void write_html(std::ostream& out, const ScanReport& report) {
         "href=\"#problems\">problems</a>).</p>",
         in.files_failed, in.files_failed == 1 ? "" : "s", in.records_failed,
         in.records_failed == 1 ? "" : "s");
+  // Zero windows because nothing was evaluated is not an all clear (docs/design.md "Nothing in scope").
+  if (const std::string scope = nothing_in_scope_text(report); !scope.empty())
+    s += fmt::format("<p class=\"alarm\">{}</p>", html(scope));
   summary(s, report);
   coverage(s, in);
   for (const RuleResult& rule : report.rules) {

@@ -109,6 +109,32 @@ void write_coverage(JsonOut& j, const InputSummary& in) {
     j.null();
 }
 
+// input.scope (docs/design.md "Nothing in scope"): whether the scope left nothing to evaluate, and what it
+// passed over.
+void write_scope(JsonOut& j, const InputSummary& in) {
+  const auto strings = [&](const std::set<std::string, std::less<>>& values) {
+    j.open('[');
+    for (const std::string& v : values) j.str(v);
+    j.close(']');
+  };
+  const auto day = [&](const std::optional<std::int64_t>& midnight) {
+    if (midnight)
+      j.str(format_utc_time(*midnight).substr(0, 10));
+    else
+      j.null();
+  };
+  j.key("scope").open('{').key("empty").boolean(in.nothing_in_scope());
+  j.key("seen").open('{').key("accounts");
+  strings(in.seen.accounts);
+  j.key("regions");
+  strings(in.seen.regions);
+  j.key("first_day");
+  day(in.seen.first_day);
+  j.key("last_day");
+  day(in.seen.last_day);
+  j.close('}').close('}');
+}
+
 void write_input(JsonOut& j, const InputSummary& in) {
   bool fast = in.mode == "fast";
   j.key("input").open('{');
@@ -150,6 +176,7 @@ void write_input(JsonOut& j, const InputSummary& in) {
   j.key("prefixes").num(in.pruned.prefixes);
   j.key("files").num(in.pruned.files);
   j.close('}');
+  write_scope(j, in);
   write_coverage(j, in);
   j.key("warnings");
   write_messages(j, in.warnings, "warning");

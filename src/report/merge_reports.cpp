@@ -152,6 +152,9 @@ void add_input(const InputSummary& part, InputSummary& in) {
   // Each shard counts what pruning passed over by the shard its name falls in, so the counts add.
   in.pruned.prefixes += part.pruned.prefixes;
   in.pruned.files += part.pruned.files;
+  // What the parts passed over is joined; whether nothing was in scope is decided from the summed counts
+  // (InputSummary::nothing_in_scope): only when no part read a record in scope.
+  in.seen.merge(part.seen);
   // The delivery coverage is joined once every part is in (merge_delivery_coverage); the matched events'
   // span is the widest.
   in.coverage = merge_event_coverage(in.coverage, part.coverage);
@@ -233,6 +236,7 @@ ScanReport merge_reports(const std::vector<ReportPart>& sources) {
   merged.plan = {plan->fingerprint(), parts.front().report.plan.version, plan->settings()};
   merged.rules = plan->results(tally);
   merged.period = plan->period();
+  merged.scope = plan->scope();
   for (std::size_t i = 0; i < merged.rules.size(); ++i) merged.rules[i].who = std::move(who[i]);
   merged.unreplayable_alarms = plan->unreplayable();
   return merged;

@@ -112,6 +112,29 @@ std::optional<EventCoverage> read_coverage(const dom::object& input) {
   return c;
 }
 
+// input.scope.seen, which a merge joins; absent in reports written before it existed (it is additive). Its
+// "empty" is not read: the merged report decides it from the merged counts.
+SeenScope read_seen(const dom::object& input) {
+  SeenScope seen;
+  dom::element e;
+  if (input["scope"].get(e) != simdjson::SUCCESS) return seen;
+  const dom::object scope = typed<dom::object>(e, "input", "scope", "an object");
+  const dom::object o = object_field(scope, "scope", "seen");
+  for (dom::element a : array_field(o, "seen", "accounts"))
+    seen.add_account(typed<std::string_view>(a, "seen", "accounts", "a list of strings"));
+  for (dom::element r : array_field(o, "seen", "regions"))
+    seen.add_region(typed<std::string_view>(r, "seen", "regions", "a list of strings"));
+  for (std::string_view key : {"first_day", "last_day"}) {
+    const dom::element day = field(o, "seen", key);
+    if (day.is_null()) continue;
+    const std::string text(typed<std::string_view>(day, "seen", key, "a date or null"));
+    const std::optional<std::int64_t> t = text.size() == 10 ? parse_utc_time(text, true) : std::nullopt;
+    if (!t) missing("seen", fmt::format("\"{}\" is not a date: {}", key, text));
+    seen.add_time(*t);
+  }
+  return seen;
+}
+
 InputSummary read_input(const dom::object& o) {
   constexpr std::string_view kWhere = "input";
   InputSummary in;
@@ -151,6 +174,7 @@ InputSummary read_input(const dom::object& o) {
   in.coverage = read_coverage(o);
   in.warnings = messages(o, "warnings", "warning");
   in.errors = messages(o, "errors", "error");
+  in.seen = read_seen(o);
   return in;
 }
 

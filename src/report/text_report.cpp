@@ -113,6 +113,19 @@ std::string coverage_block(const InputSummary& in, const TerminalStyle& style) {
   return s;
 }
 
+// When the scope left nothing to evaluate, the report says so where the input is described and instead of
+// each alarm's "never in ALARM": no window because nothing was looked at is not an all clear.
+std::string scope_block(const ScanReport& report, const TerminalStyle& style) {
+  const std::string text = nothing_in_scope_text(report);
+  return text.empty() ? std::string() : "scope     " + style.paint(text, Tone::Warning) + '\n';
+}
+
+std::string no_window_line(const ScanReport& report, const TerminalStyle& style) {
+  return report.input.nothing_in_scope()
+             ? "  " + style.paint("never evaluated: nothing in scope (see scope above)", Tone::Warning) + '\n'
+             : "  " + style.paint("never in ALARM", Tone::Good) + '\n';
+}
+
 }  // namespace
 
 std::string coverage_warning(const ScanReport& report, const TerminalStyle& style) {
@@ -157,6 +170,7 @@ void write_table(std::ostream& out, const ScanReport& report, const TerminalStyl
     s += fmt::format("pruned    {}, {}: outside --account/--region/--start/--end by the layout\n",
                      count_of(in.pruned.prefixes, "folder"), count_of(in.pruned.files, "file"));
   s += coverage_block(in, style);
+  s += scope_block(report, style);
   for (const RuleResult& rule : report.rules) {
     s += fmt::format("\nrule      {}\npattern   {}\nmetric    {}/{} (value {})\nmatched   {}", rule.id,
                      wrap_pattern(rule.pattern), rule.metric.namespace_, rule.metric.name, rule.metric.value,
@@ -187,7 +201,7 @@ void write_table(std::ostream& out, const ScanReport& report, const TerminalStyl
                        to_string(a.statistic), to_string(a.comparison), a.threshold, a.period,
                        a.datapoints_to_alarm, a.evaluation_periods, to_string(a.treat_missing));
       if (alarm.windows.empty()) {
-        s += "  " + style.paint("never in ALARM", Tone::Good) + '\n';
+        s += no_window_line(report, style);
         continue;
       }
       s += fmt::format("  {:<22} {:<22} {:<22} {:>8}\n", "ALARM from", "until", "first notified", "peak");

@@ -131,10 +131,13 @@ ScanReport Scanner::run(const Discovery& inputs, ScanProgress& progress, const s
   in.records_failed = tally.records_failed;
   in.records_out_of_range = tally.records_out_of_range;
   in.records_out_of_scope = tally.records_out_of_scope;
+  in.seen = inputs.seen;
+  in.seen.merge(tally.seen);
   in.interrupted = stop.load();
   in.partial = !in.errors.empty() || in.interrupted;
   report.rules = plan_.results(tally);
   report.period = plan_.period();
+  report.scope = plan_.scope();
   std::vector<MatchedEventSample> samples = digest.take();
   for (std::size_t i = 0; i < report.rules.size() && i < samples.size(); ++i) {
     report.rules[i].who = std::move(samples[i].who);

@@ -8,7 +8,8 @@ trail under a prefix and an organisation trail, a few accounts and regions) and 
 - the delivery slack is part of the question: with slack 1d the answer equals --no-prune's, with slack 0 the
   records delivered after --end are lost (and the fingerprints differ);
 - sharded runs with pruning merge (trailwatch merge) into the unsharded pruned report, pruned counts added;
-- a scope that prunes everything is reported like one whose records are all out of scope: no error, no warning;
+- a scope that prunes everything is reported like one whose records are all out of scope: no error, no warning in
+  the report (stderr says "nothing in scope" for both: test_nothing_in_scope.py);
 - a bad --delivery-slack is a usage error (64), and scan --help teaches both flags."""
 import calendar
 import json

@@ -8,6 +8,8 @@ boto3. docs/design.md "Reading from S3" is the contract checked here:
 - pruning by the layout (--account/--region/--start/--end): only the folders on the way are listed and only the
   files the window needs are read, with the local walk's answer and counts;
 - --shard over s3:// keys: the parts merged equal the unsharded s3:// scan;
+- a scope that matches no key (a typo'd --region) warns "nothing in scope" as a local scan does, naming the accounts
+  and regions of the prefixes passed over (docs/design.md "Nothing in scope"), exit 0;
 - an empty bucket, a missing bucket and a prefix with no logs are errors naming the argument (exit 2);
 - a corrupt object and an object deleted between the listing and the reading are named, everything else is exact;
 - through a fault-injecting proxy (503 SlowDown, 500, connection resets, bodies cut short, on first attempts): the
@@ -194,6 +196,28 @@ def check_pruning(s, scans, moto, corpus):
     s.check(len(lists) < 40, "pruning: only the folders on the way are listed (%d ListObjectsV2)" % len(lists))
 
 
+def check_nothing_in_scope(s, moto, client):
+    """--region us-east1 (a typo) over the bundled sample: nothing listed below the region folders, a warning naming
+    what was seen, and the same input.scope as the local walk's."""
+    sample = os.path.join(s.source_dir, "testdata", "sample")
+    make_bucket(client, "sample-archive")
+    upload_tree(client, "sample-archive", sample)
+    docs = {}
+    for name, args in (("local", [os.path.join(sample, "AWSLogs")]),
+                       ("s3", ["--endpoint-url", moto.endpoint, "s3://sample-archive/AWSLogs"])):
+        proc = s.run(["scan", "--format", "json", "--region", "us-east1"] + args, label="nothing in scope [%s]" % name)
+        if proc is None:
+            return
+        err = proc.stderr.decode("utf-8", "replace")
+        s.check(proc.returncode == 0 and "warning: nothing in scope: --region us-east1 matches no logs" in err and
+                "did you mean --region us-east-1?" in err, "nothing in scope [%s]: exit 0 and a warning" % name,
+                "exit %d, stderr %s" % (proc.returncode, err))
+        docs[name] = json.loads(proc.stdout.decode("utf-8"))
+    s.equal(docs["s3"]["input"]["scope"], docs["local"]["input"]["scope"],
+            "nothing in scope: input.scope of s3:// equals the local walk's")
+    s.equal(docs["s3"]["input"]["scope"]["empty"], True, "nothing in scope [s3]: input.scope.empty")
+
+
 def check_shards(s, scans, moto):
     whole, _ = scans.scan(["--rule", "cis", "s3://trail-archive/AWSLogs"], "shards [unsharded]",
                           endpoint=moto.endpoint)
@@ -366,6 +390,7 @@ def main():
             scans = Scans(s, work)
             check_equal_to_local(s, scans, moto, corpus)
             check_pruning(s, scans, moto, corpus)
+            check_nothing_in_scope(s, moto, client)
             check_shards(s, scans, moto)
             check_org_layout(s, scans, moto, org_corpus)
             check_argument_errors(s, scans, moto)
