@@ -216,12 +216,13 @@ TEST(Help, ColorOptionOnEveryTableCommand) {
 TEST(Help, Version) {
   const std::string text = version_text();
   const std::vector<std::string> lines = lines_of(text);
-  ASSERT_EQ(lines.size(), 4u) << text;
+  ASSERT_EQ(lines.size(), 5u) << text;
   EXPECT_EQ(lines[0], version_line());
   EXPECT_TRUE(lines[0].starts_with("trailwatch 0.")) << lines[0];
   EXPECT_TRUE(lines[1].starts_with("commit:      ")) << lines[1];
   EXPECT_TRUE(lines[2].starts_with("compiler:    ")) << lines[2];
   EXPECT_TRUE(lines[3].starts_with("AVX2 kernel: ")) << lines[3];
+  EXPECT_TRUE(lines[4].starts_with("AVX-512 kernel: ")) << lines[4];
 }
 
 TEST(HelpText, WrapAndBlocks) {

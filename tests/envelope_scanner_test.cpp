@@ -246,7 +246,7 @@ TEST_P(EnvelopeScanner, RandomMutationsGiveTheSameAnswer) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, EnvelopeScanner, ::testing::Values("preferred", "fallback"));
+INSTANTIATE_TEST_SUITE_P(Kernels, EnvelopeScanner, ::testing::Values("preferred", "haswell", "fallback"));
 
 }  // namespace
 }  // namespace trailwatch

@@ -302,7 +302,7 @@ TEST(MultiLiteralPrefilter, TheCisPackMatchesTheSameRecordsWithAndWithoutItEvenF
 
   std::mt19937 random(15);
   int matches = 0;
-  for (const char* kernel : {"", "fallback"}) {
+  for (const char* kernel : {"", "haswell", "fallback"}) {
     if (*kernel) setenv("TRAILWATCH_KERNEL", kernel, 1);
     for (int buffer = 0; buffer < 30; ++buffer) {
       std::vector<std::string> records;

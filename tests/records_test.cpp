@@ -204,7 +204,7 @@ TEST_P(RecordsTest, CloudWatchLogsExportLinesAreRecordsAfterTheirTime) {
   EXPECT_NE(r.first_record_error.find("line 2"), std::string::npos) << r.first_record_error;
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, RecordsTest, ::testing::Values("auto", "fallback"));
+INSTANTIATE_TEST_SUITE_P(Kernels, RecordsTest, ::testing::Values("auto", "haswell", "fallback"));
 
 TEST(RecordsShape, DetectsEnvelopeByFirstKey) {
   EXPECT_EQ(detect_shape(" {\n  \"Records\": ["), BufferShape::Envelope);
@@ -247,7 +247,7 @@ TEST_P(EnvelopeStreamTest, GarbageOrTruncationAfterAnEnvelopeIsAnError) {
   EXPECT_FALSE(read_text(reader, R"({"Records":[{"a":1}]}})", sink).error.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, EnvelopeStreamTest, ::testing::Values("auto", "fallback"));
+INSTANTIATE_TEST_SUITE_P(Kernels, EnvelopeStreamTest, ::testing::Values("auto", "haswell", "fallback"));
 
 }  // namespace
 }  // namespace trailwatch

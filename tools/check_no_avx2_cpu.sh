@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs a scan under qemu-user emulating a CPU without AVX2 (Westmere: SSE4.2 only) and checks that it picks the
-# portable kernel and gives the same answer as the native run.
+# Runs a scan under qemu-user emulating a CPU without AVX2 (Westmere: SSE4.2 only) and one with AVX2 but without
+# AVX-512 (Haswell), and checks that each picks its kernel (portable, AVX2) and gives the native run's answer.
 # Usage: tools/check_no_avx2_cpu.sh path/to/trailwatch INPUT...
 set -euo pipefail
 binary=${1:?usage: $0 BINARY INPUT...}
@@ -15,9 +15,13 @@ for k in ("seconds", "threads"):
 print(kernel)
 print(json.dumps(d, sort_keys=True))'; }
 native=$("$binary" scan --format json --no-progress "$@" | strip_volatile)
-emulated=$(qemu-x86_64 -cpu Westmere "$binary" scan --format json --no-progress "$@" | strip_volatile)
-[ "$(head -1 <<<"$emulated")" = fallback ] || { echo "expected the fallback kernel under Westmere, got: $(head -1 <<<"$emulated")"; exit 1; }
-if [ "$(tail -n +2 <<<"$native")" != "$(tail -n +2 <<<"$emulated")" ]; then
-  echo "the scan without AVX2 differs from the native one"; exit 1
-fi
-echo "ok: without AVX2 the $(head -1 <<<"$native") -> fallback kernel gives the same report"
+for cpu_kernel in Westmere:fallback Haswell:haswell; do
+  cpu=${cpu_kernel%%:*}
+  kernel=${cpu_kernel#*:}
+  emulated=$(qemu-x86_64 -cpu "$cpu" "$binary" scan --format json --no-progress "$@" | strip_volatile)
+  [ "$(head -1 <<<"$emulated")" = "$kernel" ] || { echo "expected the $kernel kernel under $cpu, got: $(head -1 <<<"$emulated")"; exit 1; }
+  if [ "$(tail -n +2 <<<"$native")" != "$(tail -n +2 <<<"$emulated")" ]; then
+    echo "the scan on $cpu differs from the native one"; exit 1
+  fi
+  echo "ok: on $cpu the $(head -1 <<<"$native") -> $kernel kernel gives the same report"
+done

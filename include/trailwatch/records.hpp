@@ -88,8 +88,8 @@ struct RecordLimits {
 struct FieldTrie;
 
 /// Reads records out of buffers. One per worker thread: it owns a simdjson parser and scratch space.
-/// The SIMD kernel (AVX2 or portable) is chosen once, at construction, from what the CPU supports; the
-/// environment variable TRAILWATCH_KERNEL=fallback forces the portable one.
+/// The SIMD kernel (AVX-512, AVX2 or portable) is chosen once, at construction, from what the CPU supports;
+/// the environment variable TRAILWATCH_KERNEL=fallback forces the portable one, =haswell at most AVX2.
 class RecordReader {
  public:
   /// `prefilter` (optional, must outlive the reader): records that cannot match are counted, not extracted.
@@ -115,7 +115,7 @@ class RecordReader {
   /// For tests and benchmarks that compare the two: both must give the same results.
   void use_envelope_scanner(bool use);
 
-  /// "haswell" or "fallback": the simdjson kernel this reader runs.
+  /// "icelake", "haswell" or "fallback": the simdjson kernel this reader runs.
   const char* kernel() const;
 
   class Kernel;

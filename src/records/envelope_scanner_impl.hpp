@@ -27,9 +27,8 @@ struct BlockMasks {
   std::uint64_t high = 0;       // not ASCII
 };
 
-#if defined(__AVX2__) || defined(__SSE2__)
+#if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
 simdjson_inline BlockMasks classify(const char* p) {
-  constexpr std::size_t kParts = 64 / kByteBlockWidth;
   const ByteBlock quote = block_splat('"');
   const ByteBlock backslash = block_splat('\\');
   // '[' and ']' are '{' and '}' with bit 5 clear.
@@ -38,29 +37,29 @@ simdjson_inline BlockMasks classify(const char* p) {
   const ByteBlock close = block_splat('}');
   // As signed bytes, control characters and non-ASCII bytes are both below 0x20.
   const ByteBlock space = block_splat(0x20);
-  ByteBlock bytes[kParts];
-  ByteBlock backslashes[kParts];
-  ByteBlock lows[kParts];
-  ByteBlock rare = block_splat(0);
+  ByteBlock bytes[kBlocksPer64];
+  ByteMatch backslashes[kBlocksPer64];
+  ByteMatch lows[kBlocksPer64];
+  ByteMatch rare = match_none();
   BlockMasks m;
-  for (std::size_t part = 0; part < kParts; ++part) {
+  for (std::size_t part = 0; part < kBlocksPer64; ++part) {
     const std::size_t shift = part * kByteBlockWidth;
     bytes[part] = block_load(p + shift);
     const ByteBlock folded = block_or(bytes[part], case_bit);
-    m.quote |= std::uint64_t{block_bits(block_eq(bytes[part], quote))} << shift;
-    m.open |= std::uint64_t{block_bits(block_eq(folded, open))} << shift;
-    m.close |= std::uint64_t{block_bits(block_eq(folded, close))} << shift;
+    m.quote |= std::uint64_t{match_bits(block_eq(bytes[part], quote))} << shift;
+    m.open |= std::uint64_t{match_bits(block_eq(folded, open))} << shift;
+    m.close |= std::uint64_t{match_bits(block_eq(folded, close))} << shift;
     backslashes[part] = block_eq(bytes[part], backslash);
     lows[part] = block_signed_less(bytes[part], space);
-    rare = block_or(rare, block_or(backslashes[part], lows[part]));
+    rare = match_or(rare, match_or(backslashes[part], lows[part]));
   }
-  if (!block_any(rare)) return m;
+  if (!match_any(rare)) return m;
   m.rare = true;
-  for (std::size_t part = 0; part < kParts; ++part) {
+  for (std::size_t part = 0; part < kBlocksPer64; ++part) {
     const std::size_t shift = part * kByteBlockWidth;
-    m.backslash |= std::uint64_t{block_bits(backslashes[part])} << shift;
-    m.high |= std::uint64_t{block_bits(bytes[part])} << shift;
-    m.control |= std::uint64_t{block_bits(lows[part])} << shift;
+    m.backslash |= std::uint64_t{match_bits(backslashes[part])} << shift;
+    m.high |= std::uint64_t{block_top_bits(bytes[part])} << shift;
+    m.control |= std::uint64_t{match_bits(lows[part])} << shift;
   }
   m.control &= ~m.high;
   return m;

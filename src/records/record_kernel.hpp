@@ -43,5 +43,13 @@ LiteralFinder literal_finder();
 bool supported_by_cpu();
 }  // namespace kernel_haswell
 #endif
+#if TRAILWATCH_HAVE_ICELAKE_KERNEL
+namespace kernel_icelake {
+std::unique_ptr<RecordReader::Kernel> make(const FieldTrie& trie, RecordLimits limits,
+                                           const LiteralPrefilter* prefilter);
+LiteralFinder literal_finder();
+bool supported_by_cpu();
+}  // namespace kernel_icelake
+#endif
 
 }  // namespace trailwatch

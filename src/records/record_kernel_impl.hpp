@@ -4,6 +4,7 @@
 // purpose. The parts that are SIMD code (or inline into it) are the *_impl.hpp headers below, each in
 // TW_KERNEL_NS; the scalar parts (search_plan, record_limits, json_error) are compiled once in the library.
 
+#include "records/byte_frequency.hpp"
 #include "records/json_error.hpp"
 #include "records/record_limits.hpp"
 #include "records/search_plan.hpp"

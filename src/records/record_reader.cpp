@@ -8,15 +8,23 @@ namespace trailwatch {
 
 namespace {
 
-bool force_fallback() {
-  const char* requested = std::getenv("TRAILWATCH_KERNEL");
-  return requested != nullptr && std::strcmp(requested, "fallback") == 0;
+// TRAILWATCH_KERNEL=fallback or =haswell caps the kernel (to compare kernels on one machine, or to rule one
+// out); the CPU's features always do.
+bool kernel_allowed(const char* name) {
+  const char* cap = std::getenv("TRAILWATCH_KERNEL");
+  if (cap == nullptr || (std::strcmp(cap, "fallback") != 0 && std::strcmp(cap, "haswell") != 0)) return true;
+  if (std::strcmp(cap, "fallback") == 0) return false;
+  return std::strcmp(name, "haswell") == 0;
 }
 
 std::unique_ptr<RecordReader::Kernel> make_kernel(const FieldTrie& trie, RecordLimits limits,
                                                   const LiteralPrefilter* prefilter) {
+#if TRAILWATCH_HAVE_ICELAKE_KERNEL
+  if (kernel_allowed("icelake") && kernel_icelake::supported_by_cpu())
+    return kernel_icelake::make(trie, limits, prefilter);
+#endif
 #if TRAILWATCH_HAVE_HASWELL_KERNEL
-  if (!force_fallback() && kernel_haswell::supported_by_cpu())
+  if (kernel_allowed("haswell") && kernel_haswell::supported_by_cpu())
     return kernel_haswell::make(trie, limits, prefilter);
 #endif
   return kernel_fallback::make(trie, limits, prefilter);
@@ -75,8 +83,11 @@ const char* RecordReader::kernel() const {
 }
 
 const char* preferred_record_kernel() {
+#if TRAILWATCH_HAVE_ICELAKE_KERNEL
+  if (kernel_allowed("icelake") && kernel_icelake::supported_by_cpu()) return "icelake";
+#endif
 #if TRAILWATCH_HAVE_HASWELL_KERNEL
-  if (!force_fallback() && kernel_haswell::supported_by_cpu()) return "haswell";
+  if (kernel_allowed("haswell") && kernel_haswell::supported_by_cpu()) return "haswell";
 #endif
   return "fallback";
 }

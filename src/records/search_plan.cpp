@@ -44,6 +44,9 @@ std::vector<std::pair<std::string, LiteralFinder>> available_literal_finders() {
 #if TRAILWATCH_HAVE_HASWELL_KERNEL
   if (kernel_haswell::supported_by_cpu()) out.emplace_back("haswell", kernel_haswell::literal_finder());
 #endif
+#if TRAILWATCH_HAVE_ICELAKE_KERNEL
+  if (kernel_icelake::supported_by_cpu()) out.emplace_back("icelake", kernel_icelake::literal_finder());
+#endif
   return out;
 }
 

@@ -117,8 +117,8 @@ def check_help(s):
 def check_version(s):
     proc = run(s, ["--version"])
     lines = proc.stdout.decode().rstrip("\n").split("\n")
-    s.check(proc.returncode == 0 and len(lines) == 4, "--version: exit 0, four lines", proc.stdout.decode())
-    if len(lines) != 4:
+    s.check(proc.returncode == 0 and len(lines) == 5, "--version: exit 0, five lines", proc.stdout.decode())
+    if len(lines) != 5:
         return
     with open(os.path.join(s.source_dir, "CMakeLists.txt"), encoding="utf-8") as f:
         version = re.search(r"project\(trailwatch VERSION ([0-9.]+)", f.read()).group(1)
@@ -142,18 +142,32 @@ def check_version(s):
             "--version: the compiler", lines[2])
 
     avx2 = lines[3]
+    avx512 = lines[4]
     machine = platform.machine().lower()
     if machine in ("x86_64", "amd64"):
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             flags = set(next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), []))
         able = {"avx2", "bmi1", "bmi2", "pclmulqdq"} <= flags
-        if able:
+        able512 = able and {"avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl", "avx512_vbmi2"} <= flags
+        if able512:
+            s.equal(avx512, "AVX-512 kernel: available on this CPU (scans use it)",
+                    "--version: the AVX-512 kernel runs here")
+            s.equal(avx2, "AVX2 kernel: available on this CPU (scans use the AVX-512 kernel)",
+                    "--version: the AVX2 kernel is there, the AVX-512 one runs")
+            capped = run(s, ["--version"], env={"TRAILWATCH_KERNEL": "haswell"}).stdout.decode()
+            s.check("AVX2 kernel: available on this CPU (scans use it)" in capped and
+                    "TRAILWATCH_KERNEL=haswell: scans use the AVX2 kernel" in capped,
+                    "--version under TRAILWATCH_KERNEL=haswell: the AVX2 kernel runs", capped)
+        elif able:
             s.equal(avx2, "AVX2 kernel: available on this CPU (scans use it)", "--version: the AVX2 kernel runs here")
+            s.check(avx512.startswith("AVX-512 kernel: not available: this CPU lacks AVX-512"),
+                    "--version: this CPU has no AVX-512 and it says so", avx512)
+        else:
+            s.check("this CPU lacks AVX2" in avx2, "--version: this CPU has no AVX2 and it says so", avx2)
+        if able:
             forced = run(s, ["--version"], env={"TRAILWATCH_KERNEL": "fallback"}).stdout.decode()
             s.check("TRAILWATCH_KERNEL=fallback: scans use the portable kernel" in forced,
                     "--version under TRAILWATCH_KERNEL=fallback: says the portable kernel runs", forced)
-        else:
-            s.check("this CPU lacks AVX2" in avx2, "--version: this CPU has no AVX2 and it says so", avx2)
         qemu = shutil.which("qemu-x86_64")
         if "ASan" in lines[2]:
             # AddressSanitizer's shadow memory does not work under qemu-user.
