@@ -425,8 +425,9 @@ def main():
                     "audit --endpoint-url localhost:4566: usage error asking for the scheme", err)
             proc, err, doc = run(["scan", "--format", "json", "--no-progress", "--endpoint-url", "localhost:4566",
                                   "s3://creds-bucket/AWSLogs"], env(**keys), "scan endpoint without scheme")
-            s.check(proc is not None and proc.returncode == 2 and doc
-                    and "has no scheme" in json.dumps(doc["input"]["errors"]),
+            # A usage error before any work, as audit's (issue 14): not an input error in the report.
+            s.check(proc is not None and proc.returncode == 64 and not doc
+                    and "'localhost:4566' has no scheme: give http://localhost:4566" in err,
                     "scan --endpoint-url localhost:4566: the argument's error asks for the scheme",
                     "%s\n%s" % (err, doc and doc["input"]["errors"]))
             proc, err, doc = run(["audit", "--region", "us-east-1", "--format", "json", "--endpoint-url",
