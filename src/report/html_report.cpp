@@ -10,6 +10,7 @@
 
 #include "report/html_text.hpp"
 #include "report/who_text.hpp"
+#include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/time.hpp"
 
@@ -270,8 +271,8 @@ void write_html(std::ostream& out, const ScanReport& report) {
   std::string inputs;
   for (const std::string& p : report.inputs) inputs += (inputs.empty() ? "" : ", ") + p;
   s += fmt::format(
-      "<p class=\"muted\">{} &middot; {} file{}, {} records &middot; trailwatch {} &middot; plan {}</p>",
-      html(inputs), in.files, in.files == 1 ? "" : "s", in.records, html(report.plan.version),
+      "<p class=\"muted\">{} &middot; {}, {} &middot; trailwatch {} &middot; plan {}</p>", html(inputs),
+      count_of(in.files, "file"), count_of(in.records, "record"), html(report.plan.version),
       html(report.plan.fingerprint));
   if (in.interrupted)
     s += "<p class=\"alarm\">INTERRUPTED: these results cover only the input read before the signal.</p>";
