@@ -270,10 +270,9 @@ void write_html(std::ostream& out, const ScanReport& report) {
   s += "</style></head><body><h1>trailwatch scan</h1>";
   std::string inputs;
   for (const std::string& p : report.inputs) inputs += (inputs.empty() ? "" : ", ") + p;
-  s += fmt::format(
-      "<p class=\"muted\">{} &middot; {}, {} &middot; trailwatch {} &middot; plan {}</p>", html(inputs),
-      count_of(in.files, "file"), count_of(in.records, "record"), html(report.plan.version),
-      html(report.plan.fingerprint));
+  s += fmt::format("<p class=\"muted\">{} &middot; {}, {} &middot; trailwatch {} &middot; plan {}</p>",
+                   html(inputs), count_of(in.files, "file"), count_of(in.records, "record"),
+                   html(report.plan.version), html(report.plan.fingerprint));
   if (in.interrupted)
     s += "<p class=\"alarm\">INTERRUPTED: these results cover only the input read before the signal.</p>";
   else if (in.partial)

@@ -60,8 +60,7 @@ std::string summary_text(const ScanReport& report, const TerminalStyle& style) {
   });
   const std::size_t in_alarm = static_cast<std::size_t>(
       std::count_if(rows.begin(), rows.end(), [](const Fired& f) { return f.windows > 0; }));
-  std::string s =
-      fmt::format("\nsummary   {}, ", count_of(report.rules.size(), "rule"));
+  std::string s = fmt::format("\nsummary   {}, ", count_of(report.rules.size(), "rule"));
   // Zero in ALARM because nothing was evaluated is not an all clear (docs/design.md "Nothing in scope").
   s += report.input.nothing_in_scope()
            ? style.paint("nothing in scope", Tone::Warning)
