@@ -67,6 +67,8 @@ class MatchDigest {
  public:
   static constexpr std::size_t kDefaultLimit = 1000;
   MatchDigest(const ScanPlan& plan, std::size_t limit = kDefaultLimit);
+  /// For records read back from --matches lines (merge): `filter_ids` names the filters by index.
+  explicit MatchDigest(std::vector<std::string> filter_ids, std::size_t limit = kDefaultLimit);
 
   void add(const std::string& path, const std::vector<MatchedRecord>& records);
   /// Per filter of the plan (same index), its sample; the digest is empty afterwards.
@@ -80,7 +82,7 @@ class MatchDigest {
   };
   /// The order of the kept events (the heap keeps its latest on top).
   static bool earlier(const Kept& a, const Kept& b);
-  const ScanPlan& plan_;
+  std::vector<std::string> ids_;  // per filter: its rule id
   std::size_t limit_;
   std::vector<MatchedEventSample> samples_;  // `earliest` filled by take()
   std::vector<std::vector<Kept>> kept_;      // per filter: a max-heap of the earliest events so far

@@ -36,4 +36,11 @@ class MergeError : public std::runtime_error {
 /// result partial. Throws MergeError.
 ScanReport merge_reports(const std::vector<ReportPart>& parts);
 
+/// Fills each rule's events table (RuleResult::earliest_events) of a merged report from the shards' --matches
+/// files (`merge --matches-from`), as a scan keeps them: the earliest in time, ties in the order the files
+/// are given (give them in shard order). A file that cannot be read, a line that is not a --matches line, and
+/// a line of a rule the report lacks are named in input.errors and make the report partial; a rule whose
+/// lines do not add up to its matched events (a shard's file missing or given twice) is a warning.
+void add_matches_events(ScanReport& report, const std::vector<ReportPart>& matches_files);
+
 }  // namespace trailwatch

@@ -53,6 +53,12 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
           "written in place, a symbolic link's target is replaced; - is stdout (the default)")
       ->type_name("FILE");
   merge->add_flag("--fail-on-alarm", o.fail_on_alarm, "Exit 1 when any alarm window was found");
+  merge
+      ->add_option("--matches-from", o.matches_from,
+                   "A shard's --matches file (repeatable; give them in shard order): the HTML report's table "
+                   "of matched events is then the one a single scan shows")
+      ->allow_extra_args(false)
+      ->type_name("FILE");
   merge->footer(
       "Refused (exit 64, naming the files and what differs): parts of different plans or versions, a shard\n"
       "given twice, parts of different splits. A part that cannot be read or is not a whole report, and a\n"
@@ -64,7 +70,10 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
       "Examples:\n"
       "  for i in 0 1 2 3; do trailwatch scan --shard $i/4 --format json -o part-$i.json ~/AWSLogs; done\n"
       "  trailwatch merge part-*.json\n"
-      "  trailwatch merge --format json -o report.json --fail-on-alarm parts/*.json");
+      "  trailwatch merge --format json -o report.json --fail-on-alarm parts/*.json\n"
+      "  trailwatch merge --format html -o report.html --matches-from m-0.ndjson --matches-from m-1.ndjson "
+      "\\\n"
+      "    part-0.json part-1.json");
   return merge;
 }
 
@@ -85,6 +94,15 @@ int run_merge(const MergeOptions& o) {
   } catch (const MergeError& e) {
     std::cerr << "trailwatch: merge: " << e.what() << '\n';
     return e.refused() ? kExitUsage : kExitPartial;
+  }
+  if (!o.matches_from.empty()) {
+    std::vector<ReportPart> matches;
+    for (const std::string& path : o.matches_from) matches.push_back(read_part(path));
+    add_matches_events(report, matches);
+    // The table would silently differ from the scan's: said where the person running the merge looks too.
+    for (const PathMessage& w : report.input.warnings)
+      if (w.path == "--matches-from")
+        std::cerr << "trailwatch: warning: --matches-from: " << w.message << '\n';
   }
   // stderr first, as scan: the table's summary ends the screen.
   tell_stderr(report, o.format, outputs->report_name == "stdout", o.fail_on_alarm, stderr_style(o.color));

@@ -11,6 +11,7 @@ namespace trailwatch::cli {
 
 struct MergeOptions {
   std::vector<std::string> parts;
+  std::vector<std::string> matches_from;  // the shards' --matches files, for the HTML events table
   std::string format = "table";
   std::string color = "auto";  // --color: auto, always or never
   std::string output;

@@ -29,13 +29,25 @@ bool MatchDigest::earlier(const Kept& a, const Kept& b) {
   return a.time != b.time ? a.time < b.time : a.arrival < b.arrival;
 }
 
-MatchDigest::MatchDigest(const ScanPlan& plan, std::size_t limit)
-    : plan_(plan), limit_(limit), samples_(plan.filters().size()), kept_(plan.filters().size()) {}
+namespace {
+
+std::vector<std::string> ids_of(const ScanPlan& plan) {
+  std::vector<std::string> ids;
+  for (const MetricFilter& filter : plan.filters()) ids.push_back(filter.id);
+  return ids;
+}
+
+}  // namespace
+
+MatchDigest::MatchDigest(const ScanPlan& plan, std::size_t limit) : MatchDigest(ids_of(plan), limit) {}
+
+MatchDigest::MatchDigest(std::vector<std::string> filter_ids, std::size_t limit)
+    : ids_(std::move(filter_ids)), limit_(limit), samples_(ids_.size()), kept_(ids_.size()) {}
 
 void MatchDigest::add(const std::string& path, const std::vector<MatchedRecord>& records) {
   for (const MatchedRecord& m : records) {
     MatchedEventSample& sample = samples_[m.filter];
-    MatchedEvent event = describe_matched_event(m.raw, plan_.filters()[m.filter].id, path);
+    MatchedEvent event = describe_matched_event(m.raw, ids_[m.filter], path);
     // Counted as matched_events counts: a record without a usable eventTime is in no datapoint, and not here.
     if (m.time_error.empty()) {
       count(sample.who.actors, event.actor);

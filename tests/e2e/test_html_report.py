@@ -8,6 +8,7 @@ never passed."""
 import html.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,6 +85,56 @@ class Dom(html.parser.HTMLParser):
             self.sections[self.current]["events"] += 1
 
 
+def event_rows(page_text):
+    return re.findall(r'<tr class="event">.*?</tr>', page_text, re.S)
+
+
+def check_merge_matches_from(s, single_page, parts, shard_matches):
+    """merge --matches-from: the merged page's events table is the single scan's; a missing shard's file is a
+    warning, a damaged line or a foreign rule an error (exit 2)."""
+    def merge_page(name, matches, expect_exit):
+        page = os.path.join(s.tmp, name)
+        args = ["merge", "--format", "html", "-o", page]
+        for m in matches:
+            args += ["--matches-from", m]
+        proc = s.run(args + parts, label=name)
+        ok = s.check(proc is not None and proc.returncode == expect_exit,
+                     "%s: exit %d" % (name, expect_exit), tail(proc.stderr) if proc else "")
+        if not ok:
+            return None, ""
+        with open(page, encoding="utf-8") as f:
+            return f.read(), proc.stderr.decode("utf-8", "replace")
+
+    expected = event_rows(single_page)
+    s.check(len(expected) > 0, "the single scan's page has matched events to compare", str(len(expected)))
+    merged, err = merge_page("merged-events.html", shard_matches, 0)
+    if merged is not None:
+        s.equal(event_rows(merged), expected, "merge --matches-from: the same events table as one scan")
+        s.check("Not in this report" not in merged, "merge --matches-from: no 'not in this report' note")
+        s.check("--matches-from" not in err, "merge --matches-from: no warning when every shard's file is given",
+                err)
+    merged, err = merge_page("merged-missing.html", shard_matches[:2], 0)
+    if merged is not None:
+        s.check(len(event_rows(merged)) < len(expected) and "is missing or given twice" in err
+                and "is missing or given twice" in merged,
+                "a shard's --matches file missing: fewer rows, and a warning on stderr and in the page", err)
+    damaged = os.path.join(s.tmp, "damaged.ndjson")
+    with open(shard_matches[0], encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    with open(damaged, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines + ['{"rule": "no-such-rule", "file": "x", "record": {}}', "{not json"]) + "\n")
+    merged, err = merge_page("merged-damaged.html", [damaged] + shard_matches[1:], 2)
+    if merged is not None:
+        s.check("2 lines of this --matches-from file could not be used; first: line %d: rule no-such-rule is not "
+                "in the merged report" % (len(lines) + 1) in merged,
+                "a damaged --matches-from file: named in the page's errors with its first bad line",
+                merged[merged.find("could not be used") - 200:][:400])
+        s.equal(event_rows(merged), expected, "a damaged --matches-from file: its good lines still count")
+    merged, err = merge_page("merged-unreadable.html", [os.path.join(s.tmp, "no-such.ndjson")], 2)
+    if merged is not None:
+        s.check("cannot read this --matches-from file" in merged, "an unreadable --matches-from file is an error")
+
+
 def main():
     s = Suite(__doc__)
     corpus = os.path.join(s.tmp, "corpus")
@@ -112,11 +163,15 @@ def main():
 
     # merge: who-counts of shards add up to the unsharded ones.
     parts = []
+    shard_matches = []
     for i in range(3):
         part = os.path.join(s.tmp, "part-%d.json" % i)
-        proc = s.run(["scan", "--rule", "cis", "--shard", "%d/3" % i, "--format", "json", "-o", part, corpus])
+        part_matches = os.path.join(s.tmp, "matches-%d.ndjson" % i)
+        proc = s.run(["scan", "--rule", "cis", "--shard", "%d/3" % i, "--format", "json", "-o", part,
+                      "--matches", part_matches, corpus])
         s.check(proc is not None and proc.returncode == 0, "shard %d/3 runs" % i)
         parts.append(part)
+        shard_matches.append(part_matches)
     proc = s.run(["merge", "--format", "json"] + parts)
     merged = json.loads(proc.stdout) if proc is not None and proc.returncode == 0 else {"rules": []}
     s.equal([r["who"] for r in merged["rules"]], [r["who"] for r in doc["rules"]],
@@ -137,6 +192,7 @@ def main():
     proc = s.run(["merge", "--format", "html", "-o", merged_page] + parts)
     s.check(proc is not None and proc.returncode == 0 and os.path.getsize(merged_page) > 0,
             "merge --format html writes a page")
+    check_merge_matches_from(s, text, parts, shard_matches)
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
