@@ -99,9 +99,9 @@ class InputSource {
   virtual bool handles(std::string_view argument) const = 0;
   /// Adds the inputs behind `argument` to `out.files` (each with `source` = this and `name` = its key after
   /// the argument's prefix, which decides its shard), what it passed over to `out.skipped` and `out.pruned`
-  /// (and what pruning passed over to `out.seen`),
-  /// and what it could not list, with the reason, to `out.errors`. discover_inputs prunes the files listed by
-  /// their paths; a source that knows the Pruning can spare listing the prefixes it rules out.
+  /// (and the accounts, regions and days pruning passed over to `out.seen`), and what it could not list, with
+  /// the reason, to `out.errors`. discover_inputs prunes the files listed by their paths; a source that knows
+  /// the Pruning can spare listing the prefixes it rules out.
   virtual void list(std::string_view argument, Discovery& out) const = 0;
   /// Replaces `bytes` with the input's bytes as stored (gzip or plain). More than `max_bytes` is an error.
   /// Returns an empty string, or the reason the input could not be read (it is then named in the report).
