@@ -13,4 +13,7 @@ namespace trailwatch {
 /// \u00XX).
 void append_json_string(std::string& out, std::string_view text);
 
+/// `text` as a JSON string literal, quotes included, by the same rules.
+std::string json_quote(std::string_view text);
+
 }  // namespace trailwatch

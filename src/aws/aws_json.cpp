@@ -24,12 +24,6 @@ simdjson::dom::object parse_object(simdjson::dom::parser& parser, std::string_vi
 
 }  // namespace
 
-std::string json_quote(std::string_view text) {
-  std::string out;
-  append_json_string(out, text);
-  return out;
-}
-
 std::optional<std::string> json_string_member(std::string_view body, std::string_view key) {
   simdjson::dom::parser parser;
   simdjson::dom::object object = parse_object(parser, body);

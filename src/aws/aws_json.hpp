@@ -1,4 +1,4 @@
-// Small JSON chores of the AWS layer: quoting strings, reading a page's next token, merging pages.
+// Small JSON chores of the AWS layer: reading a page's next token, merging pages (quoting is json_quote).
 #pragma once
 
 #include <optional>
@@ -6,10 +6,9 @@
 #include <string_view>
 #include <vector>
 
-namespace trailwatch::aws {
+#include "trailwatch/json_string.hpp"  // json_quote, which the callers of this header write requests with
 
-/// `text` as a JSON string literal, quotes included, by the report writer's rules (always valid UTF-8).
-std::string json_quote(std::string_view text);
+namespace trailwatch::aws {
 
 /// The string member `key` of the JSON object `body`, nullopt when absent, null, empty or not a string.
 /// Throws ApiError("InvalidResponse") when `body` is not a JSON object.

@@ -13,19 +13,13 @@ namespace trailwatch::cli {
 
 namespace {
 
-std::string json_string(std::string_view text) {
-  std::string out;
-  append_json_string(out, text);
-  return out;
-}
-
 std::string json_or_null(std::string_view text) {
-  return text.empty() ? "null" : json_string(text);
+  return text.empty() ? "null" : json_quote(text);
 }
 
 std::string json_list(const std::vector<std::string>& items) {
   std::string out;
-  for (const std::string& i : items) out += (out.empty() ? "" : ", ") + json_string(i);
+  for (const std::string& i : items) out += (out.empty() ? "" : ", ") + json_quote(i);
   return "[" + out + "]";
 }
 
@@ -98,7 +92,7 @@ void write_probe_lint_json(std::ostream& out, const std::vector<LintedFilter>& l
                "{}, "
                "\"verdict\": {}, \"missed\": {}, \"caught\": {}, \"error\": {}}}",
                json_or_null(p.rule_id), json_or_null(p.filter), json_or_null(p.log_group),
-               json_or_null(lints[i].config), json_string(to_string(p.tie)), json_string(to_string(p.status)),
+               json_or_null(lints[i].config), json_quote(to_string(p.tie)), json_quote(to_string(p.status)),
                json_or_null(p.verdict), json_list(p.missed), json_list(p.caught), json_or_null(p.error))
         << (i + 1 < lints.size() ? ",\n" : "\n");
   }

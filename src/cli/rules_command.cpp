@@ -13,6 +13,7 @@
 #include "cli/help_text.hpp"
 #include "cli/probe_lint_output.hpp"
 #include "cli/usage_error.hpp"
+#include "trailwatch/json_string.hpp"
 #include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/rule_lint.hpp"
@@ -105,38 +106,32 @@ void write_lint_table(std::ostream& out, const std::vector<PublishedTextFinding>
   }
 }
 
-std::string json_string(std::string_view text) {
-  std::string out;
-  append_json_string(out, text);
-  return out;
-}
-
 std::string json_rule(const BuiltinRule& r) {
   std::string cis;
   for (const CisNumber& n : r.cis)
     cis += fmt::format("{}{{\"versions\": {}, \"number\": {}}}", cis.empty() ? "" : ", ",
-                       json_string(n.versions), json_string(n.number));
+                       json_quote(n.versions), json_quote(n.number));
   const RuleAlarm& a = r.alarm;
   return fmt::format(
       "{{\"id\": {}, \"title\": {}, \"pattern\": {}, \"source\": {}, "
       "\"metric\": {{\"namespace\": {}, \"name\": {}, \"value\": {}}}, \"cis\": [{}], \"security_hub\": {}, "
       "\"alarm\": {{\"statistic\": {}, \"comparison_operator\": {}, \"threshold\": {}, \"period\": {}, "
       "\"evaluation_periods\": {}, \"datapoints_to_alarm\": {}, \"treat_missing_data\": {}}}}}",
-      json_string(r.id), json_string(r.title), json_string(r.pattern), json_string(r.source),
-      json_string(r.metric_namespace), json_string(r.metric_name), json_string(r.metric_value), cis,
-      r.security_hub.empty() ? "null" : json_string(r.security_hub), json_string(a.statistic),
-      json_string(a.comparison_operator), a.threshold, a.period, a.evaluation_periods, a.datapoints_to_alarm,
-      json_string(a.treat_missing_data));
+      json_quote(r.id), json_quote(r.title), json_quote(r.pattern), json_quote(r.source),
+      json_quote(r.metric_namespace), json_quote(r.metric_name), json_quote(r.metric_value), cis,
+      r.security_hub.empty() ? "null" : json_quote(r.security_hub), json_quote(a.statistic),
+      json_quote(a.comparison_operator), a.threshold, a.period, a.evaluation_periods, a.datapoints_to_alarm,
+      json_quote(a.treat_missing_data));
 }
 
 std::string json_finding(const PublishedTextFinding& f) {
   std::string evidence;
-  for (const std::string& e : f.evidence) evidence += (evidence.empty() ? "" : ", ") + json_string(e);
+  for (const std::string& e : f.evidence) evidence += (evidence.empty() ? "" : ", ") + json_quote(e);
   return fmt::format(
       "{{\"defect\": {}, \"rule\": {}, \"source\": {}, \"pattern\": {}, \"summary\": {}, \"evidence\": [{}], "
       "\"error\": {}, \"confirmed\": {}}}",
-      json_string(f.defect), json_string(f.rule_id), json_string(f.source), json_string(f.pattern),
-      json_string(f.summary), evidence, f.error.empty() ? "null" : json_string(f.error), f.confirmed);
+      json_quote(f.defect), json_quote(f.rule_id), json_quote(f.source), json_quote(f.pattern),
+      json_quote(f.summary), evidence, f.error.empty() ? "null" : json_quote(f.error), f.confirmed);
 }
 
 void write_json_document(std::ostream& out, bool lint, const std::vector<LintedFilter>& probe_lint) {

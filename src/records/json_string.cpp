@@ -97,4 +97,10 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+std::string json_quote(std::string_view text) {
+  std::string out;
+  append_json_string(out, text);
+  return out;
+}
+
 }  // namespace trailwatch

@@ -7,16 +7,6 @@
 
 namespace trailwatch::verify {
 
-namespace {
-
-std::string q(std::string_view text) {
-  std::string out;
-  append_json_string(out, text);
-  return out;
-}
-
-}  // namespace
-
 std::string verify_json(const VerifyReport& r) {
   std::string out = "{\"schema\":\"trailwatch.verify/1\",";
   out += fmt::format("\"digests\":{{\"total\":{},\"valid\":{},\"invalid\":{},\"unverified_signature\":{}}},",
@@ -32,20 +22,22 @@ std::string verify_json(const VerifyReport& r) {
     // A backfill chain is named by its trail with the file-name suffix, so the schema stays as listed.
     out += fmt::format(
         "{}{{\"account\":{},\"region\":{},\"trail\":{},\"first\":{},\"last\":{},\"restarts\":{}}}",
-        i ? "," : "", q(c.account), q(c.region), q(c.backfill ? c.trail + "_backfill" : c.trail), q(c.first),
-        q(c.last), c.restarts);
+        i ? "," : "", json_quote(c.account), json_quote(c.region),
+        json_quote(c.backfill ? c.trail + "_backfill" : c.trail), json_quote(c.first), json_quote(c.last),
+        c.restarts);
   }
   out += "],\"gaps\":[";
   for (std::size_t i = 0; i < r.gaps.size(); ++i) {
     const Gap& g = r.gaps[i];
     out += fmt::format("{}{{\"account\":{},\"region\":{},\"trail\":{},\"from\":{},\"to\":{}}}", i ? "," : "",
-                       q(g.account), q(g.region), q(g.trail), q(g.from), q(g.to));
+                       json_quote(g.account), json_quote(g.region), json_quote(g.trail), json_quote(g.from),
+                       json_quote(g.to));
   }
   out += "],\"findings\":[";
   for (std::size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
-    out += fmt::format("{}{{\"path\":{},\"kind\":{},\"detail\":{}}}", i ? "," : "", q(f.path), q(f.kind),
-                       q(f.detail));
+    out += fmt::format("{}{{\"path\":{},\"kind\":{},\"detail\":{}}}", i ? "," : "", json_quote(f.path),
+                       json_quote(f.kind), json_quote(f.detail));
   }
   out += "]}\n";
   return out;
