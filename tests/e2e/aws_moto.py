@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -26,6 +27,19 @@ DUMMY_KEY = "testing"
 
 class MotoMissing(RuntimeError):
     pass
+
+
+def skip_unless_moto():
+    """Exits with ctest's skip code (77) when boto3 (which populates the server) or moto_server is missing: a test
+    that needs them is reported skipped, never passed."""
+    try:
+        import boto3  # noqa: F401
+    except ImportError:
+        print("SKIP: boto3 is not installed (it populates moto_server)")
+        sys.exit(77)
+    if shutil.which("moto_server") is None:
+        print("SKIP: moto_server is not on PATH")
+        sys.exit(77)
 
 
 def free_port():

@@ -65,15 +65,8 @@ def findings(doc):
 
 def main():
     s = Suite(__doc__)
-    try:
-        import boto3  # noqa: F401
-    except ImportError:
-        print("SKIP: boto3 is not installed (it populates moto_server)")
-        sys.exit(77)
-    if shutil.which("moto_server") is None:
-        print("SKIP: moto_server is not on PATH")
-        sys.exit(77)
-    from aws_moto import MotoServer, MotoMissing
+    from aws_moto import MotoServer, MotoMissing, skip_unless_moto
+    skip_unless_moto()
     cli, search_path = shutil.which("aws"), os.environ.get("PATH", "")
     try:
         with MotoServer() as moto:

@@ -9,14 +9,13 @@ included), a CloudWatch Logs delivery time or error (moto reports neither), an o
 and access denied (moto does not enforce IAM unless configured to)."""
 import json
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import Suite, tail  # noqa: E402
 
 try:
-    from aws_moto import MotoServer, MotoMissing  # noqa: E402
+    from aws_moto import MotoServer, MotoMissing, skip_unless_moto  # noqa: E402
 except ImportError as e:  # the helper lives beside this file
     print("FAIL: tests/e2e/aws_moto.py cannot be imported: %s\n0 passed, 1 failed" % e)
     sys.exit(1)
@@ -181,14 +180,7 @@ def run_scenario(s, moto, name, populate, regions, expected, expected_exit, find
 
 def main():
     s = Suite(__doc__)
-    try:
-        import boto3  # noqa: F401
-    except ImportError:
-        print("SKIP: boto3 is not installed (it populates moto_server)")
-        sys.exit(77)
-    if shutil.which("moto_server") is None:
-        print("SKIP: moto_server is not on PATH")
-        sys.exit(77)
+    skip_unless_moto()
     try:
         with MotoServer() as moto:
             # trailwatch inherits this: dummy credentials, no user profile, a default region.

@@ -10,13 +10,12 @@ import csv
 import io
 import json
 import os
-import shutil
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import Suite, tail  # noqa: E402
-from aws_moto import MotoServer, MotoMissing  # noqa: E402
+from aws_moto import MotoServer, MotoMissing, skip_unless_moto  # noqa: E402
 import ocsf_check  # noqa: E402
 
 GROUP = "CloudTrail/management"
@@ -227,14 +226,7 @@ def check_ocsf(s, moto):
 
 def main():
     s = Suite(__doc__)
-    try:
-        import boto3  # noqa: F401
-    except ImportError:
-        print("SKIP: boto3 is not installed (it populates moto_server)")
-        sys.exit(77)
-    if shutil.which("moto_server") is None:
-        print("SKIP: moto_server is not on PATH")
-        sys.exit(77)
+    skip_unless_moto()
     all_rules = builtin_rules(s)
     s.rule_order = list(all_rules)
     s.rules = all_rules

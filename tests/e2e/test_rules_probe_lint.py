@@ -30,15 +30,8 @@ CONTROLS = {
     "VPC changes": "vpc-changes",
     "AWS Organizations changes": "organizations-changes",
 }
-# CIS v6.0.0 5.15 as shipped: a quote is missing before AcceptHandshake (docs/filter-patterns.md §8, known defects).
-V6_ORGANIZATIONS = (
-    '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = AcceptHandshake") || ($.eventName = '
-    '"AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = '
-    '"CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = '
-    '"DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = '
-    '"DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || '
-    '($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = '
-    '"RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }')
+# CIS v6.0.0 5.15 as shipped, with its missing quote: the same text the recorded folders hold.
+from record_audit_cis_folders import V6_ORGANIZATIONS  # noqa: E402
 # The texts whose verdict is not PASS, by (CIS numbers cell of §8, index of the text in its cell): the status and a
 # must-match probe the FAIL names. Every other text must PASS.
 NOT_PASS = {
