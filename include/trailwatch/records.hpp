@@ -127,5 +127,8 @@ class RecordReader {
 
 /// The kernel a RecordReader would pick on this machine.
 const char* preferred_record_kernel();
+/// Whether this CPU has the instructions of the record kernel `name` ("icelake", "haswell"; "fallback"
+/// always), whether or not the build holds it.
+bool cpu_runs_record_kernel(std::string_view name);
 
 }  // namespace trailwatch

@@ -1,10 +1,8 @@
 #include "cli/version.hpp"
 
 #include <cstdlib>
-#include <cstring>
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include "cli/build_info.hpp"
 #include "trailwatch/records.hpp"
@@ -23,11 +21,6 @@ std::string compiler() {
 #endif
 }
 
-bool cpu_runs(const char* implementation) {
-  const simdjson::implementation* kernel = simdjson::get_available_implementations()[implementation];
-  return kernel != nullptr && kernel->supported_by_runtime_system();
-}
-
 std::string kernel_in_use() {
   const std::string used = preferred_record_kernel();
   return used == "icelake"   ? "the AVX-512 kernel"
@@ -35,30 +28,34 @@ std::string kernel_in_use() {
                              : "the portable kernel";
 }
 
-std::string avx2_kernel_line() {
-#if TRAILWATCH_HAVE_HASWELL_KERNEL
-  if (!cpu_runs("haswell")) return "not available: this CPU lacks AVX2 (scans use the portable kernel)";
-  if (std::strcmp(preferred_record_kernel(), "haswell") == 0) return "available on this CPU (scans use it)";
-  if (std::strcmp(preferred_record_kernel(), "icelake") == 0)
-    return "available on this CPU (scans use the AVX-512 kernel)";
-  return "available on this CPU, but TRAILWATCH_KERNEL=fallback: scans use the portable kernel";
-#else
-  return "not built in (not an x86-64 build): scans use the portable kernel";
-#endif
+int rank(std::string_view kernel) {
+  return kernel == "icelake" ? 2 : kernel == "haswell" ? 1 : 0;
 }
 
-std::string avx512_kernel_line() {
-#if TRAILWATCH_HAVE_ICELAKE_KERNEL
-  if (!cpu_runs("icelake"))
-    return "not available: this CPU lacks AVX-512 F/DQ/CD/BW/VL/VBMI2 (scans use " + kernel_in_use() + ")";
-  if (std::strcmp(preferred_record_kernel(), "icelake") == 0) return "available on this CPU (scans use it)";
-  return fmt::format("available on this CPU, but TRAILWATCH_KERNEL={}: scans use {}",
-                     std::getenv("TRAILWATCH_KERNEL") ? std::getenv("TRAILWATCH_KERNEL") : "",
+// Whether the SIMD kernel `kernel` is in the build, whether this CPU runs it, and whether scans use it or
+// what they use instead (a better kernel, or a lesser one TRAILWATCH_KERNEL asks for).
+std::string kernel_line(bool built, const char* kernel, const char* instructions) {
+  if (!built) return "not built in (not an x86-64 build): scans use " + kernel_in_use();
+  if (!cpu_runs_record_kernel(kernel))
+    return fmt::format("not available: this CPU lacks {} (scans use {})", instructions, kernel_in_use());
+  const std::string_view used = preferred_record_kernel();
+  if (used == kernel) return "available on this CPU (scans use it)";
+  if (rank(used) > rank(kernel)) return fmt::format("available on this CPU (scans use {})", kernel_in_use());
+  const char* cap = std::getenv("TRAILWATCH_KERNEL");
+  return fmt::format("available on this CPU, but TRAILWATCH_KERNEL={}: scans use {}", cap ? cap : "",
                      kernel_in_use());
-#else
-  return "not built in (not an x86-64 build): scans use " + kernel_in_use();
-#endif
 }
+
+#if TRAILWATCH_HAVE_HASWELL_KERNEL
+constexpr bool kHaswellBuilt = true;
+#else
+constexpr bool kHaswellBuilt = false;
+#endif
+#if TRAILWATCH_HAVE_ICELAKE_KERNEL
+constexpr bool kIcelakeBuilt = true;
+#else
+constexpr bool kIcelakeBuilt = false;
+#endif
 
 }  // namespace
 
@@ -75,7 +72,8 @@ std::string version_text() {
       "AVX-512 kernel: {}",
       version_line(), build_info::kCommit, build_info::kModified ? " (with uncommitted changes)" : "",
       compiler(), __cplusplus / 100 % 100, build_info::kBuildType,
-      build_info::kSanitized ? " with ASan and UBSan" : "", avx2_kernel_line(), avx512_kernel_line());
+      build_info::kSanitized ? " with ASan and UBSan" : "", kernel_line(kHaswellBuilt, "haswell", "AVX2"),
+      kernel_line(kIcelakeBuilt, "icelake", "AVX-512 F/DQ/CD/BW/VL/VBMI2"));
 }
 
 }  // namespace trailwatch::cli

@@ -1,26 +1,30 @@
 // Kept out of the SIMD kernels' translation units: this code runs before we know the CPU can execute AVX2.
 #include <simdjson.h>
 
+#include <string>
+
 #include "records/record_kernel.hpp"
 
-#if TRAILWATCH_HAVE_HASWELL_KERNEL
-namespace trailwatch::kernel_haswell {
+namespace trailwatch {
 
-bool supported_by_cpu() {
-  const simdjson::implementation* haswell = simdjson::get_available_implementations()["haswell"];
-  return haswell != nullptr && haswell->supported_by_runtime_system();
+// simdjson knows which instruction sets each of its implementations needs, and the record kernels are
+// compiled for exactly those of the implementation they are named after.
+bool cpu_runs_record_kernel(std::string_view name) {
+  if (name == "fallback") return true;
+  const simdjson::implementation* kernel = simdjson::get_available_implementations()[std::string(name)];
+  return kernel != nullptr && kernel->supported_by_runtime_system();
 }
 
-}  // namespace trailwatch::kernel_haswell
+#if TRAILWATCH_HAVE_HASWELL_KERNEL
+bool kernel_haswell::supported_by_cpu() {
+  return cpu_runs_record_kernel("haswell");
+}
 #endif
 
 #if TRAILWATCH_HAVE_ICELAKE_KERNEL
-namespace trailwatch::kernel_icelake {
-
-bool supported_by_cpu() {
-  const simdjson::implementation* icelake = simdjson::get_available_implementations()["icelake"];
-  return icelake != nullptr && icelake->supported_by_runtime_system();
+bool kernel_icelake::supported_by_cpu() {
+  return cpu_runs_record_kernel("icelake");
 }
-
-}  // namespace trailwatch::kernel_icelake
 #endif
+
+}  // namespace trailwatch
