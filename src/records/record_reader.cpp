@@ -19,13 +19,12 @@ bool kernel_allowed(const char* name) {
 
 std::unique_ptr<RecordReader::Kernel> make_kernel(const FieldTrie& trie, RecordLimits limits,
                                                   const LiteralPrefilter* prefilter) {
+  [[maybe_unused]] const std::string_view kernel = preferred_record_kernel();
 #if TRAILWATCH_HAVE_ICELAKE_KERNEL
-  if (kernel_allowed("icelake") && kernel_icelake::supported_by_cpu())
-    return kernel_icelake::make(trie, limits, prefilter);
+  if (kernel == "icelake") return kernel_icelake::make(trie, limits, prefilter);
 #endif
 #if TRAILWATCH_HAVE_HASWELL_KERNEL
-  if (kernel_allowed("haswell") && kernel_haswell::supported_by_cpu())
-    return kernel_haswell::make(trie, limits, prefilter);
+  if (kernel == "haswell") return kernel_haswell::make(trie, limits, prefilter);
 #endif
   return kernel_fallback::make(trie, limits, prefilter);
 }
@@ -82,6 +81,7 @@ const char* RecordReader::kernel() const {
   return kernel_->name();
 }
 
+// The one place the kernel is chosen: make_kernel builds what this names.
 const char* preferred_record_kernel() {
 #if TRAILWATCH_HAVE_ICELAKE_KERNEL
   if (kernel_allowed("icelake") && kernel_icelake::supported_by_cpu()) return "icelake";
