@@ -10,6 +10,7 @@
 
 #include "report/html_text.hpp"
 #include "report/who_text.hpp"
+#include "trailwatch/coverage.hpp"
 #include "trailwatch/plural.hpp"
 #include "trailwatch/report.hpp"
 #include "trailwatch/time.hpp"
@@ -189,9 +190,8 @@ void events(std::string& s, const RuleResult& rule) {
   if (rule.matched_events == 0) return;
   s += "<h3>Matched events</h3>";
   if (rule.earliest_events.empty()) {
-    s += "<p class=\"muted\">Not in this report (a merged report keeps no records; --matches of each part "
-         "holds "
-         "them).</p>";
+    s += "<p class=\"muted\">Not in this report: a merged report keeps no records. Give merge the shards' "
+         "--matches files with --matches-from for this table.</p>";
     return;
   }
   s += "<table class=\"events\"><tr><th>time</th><th>event</th><th>actor</th><th>source IP</th><th>user "
@@ -210,13 +210,6 @@ void events(std::string& s, const RuleResult& rule) {
         rule.earliest_events.size(), rule.matched_events);
 }
 
-std::string duration_text(std::int64_t seconds) {
-  const std::int64_t hours = seconds / 3600;
-  const std::int64_t minutes = seconds % 3600 / 60;
-  if (hours == 0) return fmt::format("{}m", minutes);
-  return minutes == 0 ? fmt::format("{}h", hours) : fmt::format("{}h{}m", hours, minutes);
-}
-
 // When the logs read were delivered, and where they are missing: an incident responder must see at once that
 // a region went silent.
 void coverage(std::string& s, const InputSummary& in) {
@@ -226,9 +219,8 @@ void coverage(std::string& s, const InputSummary& in) {
          "unknown.</p>";
   } else {
     const DeliveryCoverage& d = *in.delivery;
-    s += fmt::format("<p>Logs delivered from {} to {}, {} account and region stream{}.</p>",
-                     format_utc_time(d.first), format_utc_time(d.last), d.streams.size(),
-                     d.streams.size() == 1 ? "" : "s");
+    s += fmt::format("<p>Logs delivered from {} to {}, {}.</p>", format_utc_time(d.first),
+                     format_utc_time(d.last), count_of(d.streams.size(), "account and region stream"));
     if (d.gaps.empty()) {
       s += "<p class=\"ok\">No gap in the deliveries.</p>";
     } else {

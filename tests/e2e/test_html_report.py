@@ -192,6 +192,10 @@ def main():
     proc = s.run(["merge", "--format", "html", "-o", merged_page] + parts)
     s.check(proc is not None and proc.returncode == 0 and os.path.getsize(merged_page) > 0,
             "merge --format html writes a page")
+    with open(merged_page, encoding="utf-8") as f:
+        plain_merge = f.read()
+    s.check(not event_rows(plain_merge) and "with --matches-from for this table" in plain_merge,
+            "a merge without --matches-from: no event rows, and the page says how to get them")
     check_merge_matches_from(s, text, parts, shard_matches)
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
