@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "aws/aws_client.hpp"
@@ -21,6 +22,7 @@
 #include "aws/instance_metadata.hpp"
 #include "aws/s3_client.hpp"
 #include "aws/sso_credentials.hpp"
+#include "aws_scratch_environment.hpp"
 #include "trailwatch/aws.hpp"
 
 namespace trailwatch::aws {
@@ -29,33 +31,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::time_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
-
-const char* const kVariables[] = {"AWS_ACCESS_KEY_ID",
-                                  "AWS_SECRET_ACCESS_KEY",
-                                  "AWS_SESSION_TOKEN",
-                                  "AWS_PROFILE",
-                                  "AWS_CONFIG_FILE",
-                                  "AWS_SHARED_CREDENTIALS_FILE",
-                                  "AWS_REGION",
-                                  "AWS_DEFAULT_REGION",
-                                  "HOME",
-                                  "AWS_WEB_IDENTITY_TOKEN_FILE",
-                                  "AWS_ROLE_ARN",
-                                  "AWS_ROLE_SESSION_NAME",
-                                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                                  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                                  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-                                  "AWS_EC2_METADATA_DISABLED",
-                                  "AWS_EC2_METADATA_V1_DISABLED",
-                                  "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                                  "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
-                                  "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
-                                  "AWS_METADATA_SERVICE_TIMEOUT",
-                                  "AWS_ENDPOINT_URL",
-                                  "AWS_ENDPOINT_URL_STS",
-                                  "AWS_ENDPOINT_URL_SSO",
-                                  "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"};
 
 std::string header(const HttpRequest& request, const std::string& name) {
   for (const auto& [key, value] : request.headers)
@@ -82,32 +57,14 @@ std::string metadata_answer(const std::string& key_id,
 class ChainTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : kVariables) {
-      if (const char* value = std::getenv(name)) saved_[name] = value;
-      ::unsetenv(name);
-    }
-    dir_ = fs::temp_directory_path() / ("trailwatch-chain-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    ::setenv("HOME", dir_.c_str(), 1);
-    ::setenv("AWS_CONFIG_FILE", (dir_ / "config").c_str(), 1);
-    ::setenv("AWS_SHARED_CREDENTIALS_FILE", (dir_ / "credentials").c_str(), 1);
+    env_.emplace("trailwatch-chain");
     // Instance metadata is asked here only where a test says so, and then at a fake address.
     ::setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://imds.test", 1);
   }
 
-  void TearDown() override {
-    for (const char* name : kVariables) ::unsetenv(name);
-    for (const auto& [name, value] : saved_) ::setenv(name.c_str(), value.c_str(), 1);
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { env_.reset(); }
 
-  std::string write(const std::string& name, const std::string& text) {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
-  }
+  std::string write(const std::string& name, const std::string& text) { return env_->write(name, text); }
 
   // Answers by URL prefix; an unknown URL is a refused connection (as 169.254.169.254 is off EC2).
   HttpResponse answer(const HttpRequest& request) {
@@ -190,8 +147,7 @@ class ChainTest : public ::testing::Test {
     return n;
   }
 
-  fs::path dir_;
-  std::map<std::string, std::string> saved_;
+  std::optional<ScratchAwsEnvironment> env_;
   std::mutex mutex_;
   std::vector<std::pair<std::string, std::function<HttpResponse(const HttpRequest&)>>> handlers_;
   std::vector<HttpRequest> requests_;
@@ -222,7 +178,7 @@ TEST_F(ChainTest, WebIdentityFromTheEnvironment) {
 }
 
 TEST_F(ChainTest, WebIdentityFromAProfileAndTheStsEndpointOverride) {
-  write("config", "[profile ci]\nweb_identity_token_file = " + (dir_ / "ci-token").string() +
+  write("config", "[profile ci]\nweb_identity_token_file = " + (env_->dir() / "ci-token").string() +
                       "\nrole_arn = arn:aws:iam::1:role/ci\nrole_session_name = ci-run\n");
   write("ci-token", "ci.jwt");
   ::setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:4566", 1);
@@ -239,14 +195,14 @@ TEST_F(ChainTest, WebIdentityFromAProfileAndTheStsEndpointOverride) {
 }
 
 TEST_F(ChainTest, WebIdentityErrorsNameWhatIsMissingNeverTheToken) {
-  ::setenv("AWS_WEB_IDENTITY_TOKEN_FILE", (dir_ / "absent").c_str(), 1);
+  ::setenv("AWS_WEB_IDENTITY_TOKEN_FILE", (env_->dir() / "absent").c_str(), 1);
   std::string code;
   EXPECT_NE(resolve_error(std::nullopt, &code).find("AWS_ROLE_ARN"), std::string::npos);
   EXPECT_EQ(code, "WebIdentityError");
   ::setenv("AWS_ROLE_ARN", "arn:aws:iam::1:role/r", 1);
   std::string message = resolve_error(std::nullopt, &code);
   EXPECT_NE(message.find("cannot be read"), std::string::npos) << message;
-  EXPECT_NE(message.find((dir_ / "absent").string()), std::string::npos) << message;
+  EXPECT_NE(message.find((env_->dir() / "absent").string()), std::string::npos) << message;
 
   ::setenv("AWS_WEB_IDENTITY_TOKEN_FILE", write("token", "secret.jwt.value").c_str(), 1);
   handlers_.emplace_back("https://sts.", [](const HttpRequest&) {
@@ -415,7 +371,7 @@ TEST_F(SsoTest, SessionProfileUsesTheCachedTokenOfTheSession) {
         "sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n");
   SsoProfile sso = *sso_profile("dev", *load_profile("dev"));
   EXPECT_EQ(sso_token_cache_path(sso),
-            (dir_ / ".aws/sso/cache" / (std::string(kCorpHash) + ".json")).string());
+            (env_->dir() / ".aws/sso/cache" / (std::string(kCorpHash) + ".json")).string());
   cache(kCorpHash, "2026-01-01T08:00:00Z");
   serve_sso();
   Credentials c = resolve(std::string("dev"));
@@ -765,7 +721,7 @@ TEST_F(ChainTest, ConfiguredRegionSaysWhereItCameFrom) {
   write("config", "[profile eu]\nregion = eu-west-3\n");
   config.profile = "eu";
   EXPECT_EQ(configured_region(config)->region, "eu-west-3");
-  EXPECT_EQ(configured_region(config)->source, "profile 'eu' in " + (dir_ / "config").string());
+  EXPECT_EQ(configured_region(config)->source, "profile 'eu' in " + (env_->dir() / "config").string());
   ::setenv("AWS_DEFAULT_REGION", "ap-south-1", 1);
   EXPECT_EQ(configured_region(config)->source, "AWS_DEFAULT_REGION");
 }

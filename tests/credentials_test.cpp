@@ -1,66 +1,27 @@
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <map>
+#include <optional>
 
 #include "aws/aws_config_file.hpp"
 #include "aws/credentials.hpp"
+#include "aws_scratch_environment.hpp"
 #include "trailwatch/aws.hpp"
 
 namespace trailwatch::aws {
 namespace {
 
-namespace fs = std::filesystem;
-
-const char* const kVariables[] = {"AWS_ACCESS_KEY_ID",
-                                  "AWS_SECRET_ACCESS_KEY",
-                                  "AWS_SESSION_TOKEN",
-                                  "AWS_PROFILE",
-                                  "AWS_CONFIG_FILE",
-                                  "AWS_SHARED_CREDENTIALS_FILE",
-                                  "AWS_REGION",
-                                  "AWS_DEFAULT_REGION",
-                                  "HOME",
-                                  "AWS_WEB_IDENTITY_TOKEN_FILE",
-                                  "AWS_ROLE_ARN",
-                                  "AWS_ROLE_SESSION_NAME",
-                                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                                  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                                  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-                                  "AWS_EC2_METADATA_DISABLED",
-                                  "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                                  "AWS_ENDPOINT_URL",
-                                  "AWS_ENDPOINT_URL_STS"};
-
 // Every test starts from an empty AWS environment with its own config files, and puts the real one back.
 class CredentialsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : kVariables) {
-      if (const char* value = std::getenv(name)) saved_[name] = value;
-      ::unsetenv(name);
-    }
-    dir_ = fs::temp_directory_path() / ("trailwatch-creds-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-    ::setenv("HOME", dir_.c_str(), 1);
-    ::setenv("AWS_CONFIG_FILE", (dir_ / "config").c_str(), 1);
-    ::setenv("AWS_SHARED_CREDENTIALS_FILE", (dir_ / "credentials").c_str(), 1);
+    env_.emplace("trailwatch-creds");
     // No test reaches for 169.254.169.254.
     ::setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
   }
 
-  void TearDown() override {
-    for (const char* name : kVariables) ::unsetenv(name);
-    for (const auto& [name, value] : saved_) ::setenv(name.c_str(), value.c_str(), 1);
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { env_.reset(); }
 
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  void write(const std::string& name, const std::string& text) { env_->write(name, text); }
 
   // Records AssumeRole calls instead of making them; any other request fails (no network here).
   CredentialContext recorder() {
@@ -76,8 +37,7 @@ class CredentialsTest : public ::testing::Test {
     return context;
   }
 
-  fs::path dir_;
-  std::map<std::string, std::string> saved_;
+  std::optional<ScratchAwsEnvironment> env_;
   std::vector<Credentials> sources_;
   std::vector<AssumeRoleRequest> requests_;
 };
