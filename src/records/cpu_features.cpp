@@ -12,7 +12,11 @@ namespace trailwatch {
 bool cpu_runs_record_kernel(std::string_view name) {
   if (name == "fallback") return true;
   const simdjson::implementation* kernel = simdjson::get_available_implementations()[std::string(name)];
-  return kernel != nullptr && kernel->supported_by_runtime_system();
+  if (kernel == nullptr || !kernel->supported_by_runtime_system()) return false;
+  // simdjson's icelake asks for VBMI2; the multi-literal search's byte lookups need VBMI as well, which
+  // every CPU with VBMI2 has, but a hypervisor can hide one and not the other.
+  if (name == "icelake") return __builtin_cpu_supports("avx512vbmi");
+  return true;
 }
 
 #if TRAILWATCH_HAVE_HASWELL_KERNEL

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "records/byte_frequency.hpp"
+
 namespace trailwatch {
 
 namespace {
@@ -16,6 +18,79 @@ double admitted(const std::uint16_t (&low)[LiteralBuckets::kMaxFingerprint],
   for (std::size_t k = 0; k < fingerprint; ++k)
     product *= static_cast<double>(__builtin_popcount(low[k]) * __builtin_popcount(high[k]));
   return product;
+}
+
+// The bytes a bucket of the wide filter admits at one fingerprint byte: bit c (of 128) for byte value c &
+// 0x7F.
+struct Admitted {
+  std::uint64_t bits[2] = {0, 0};
+  void add(unsigned char byte) { bits[(byte & 0x7F) >> 6] |= std::uint64_t{1} << (byte & 0x3F); }
+  void add_all() { bits[0] = bits[1] = ~std::uint64_t{0}; }
+  bool has(unsigned value) const { return (bits[value >> 6] >> (value & 0x3F)) & 1; }
+};
+
+// How often CloudTrail's JSON holds a byte the table admits there, as a share of all bytes.
+double share_admitted(const Admitted& admitted) {
+  double total = 0;
+  double passing = 0;
+  for (unsigned byte = 0; byte < 256; ++byte) {
+    total += kCloudTrailByteFrequency[byte];
+    if (admitted.has(byte & 0x7F)) passing += kCloudTrailByteFrequency[byte];
+  }
+  return passing / total;
+}
+
+// The wide filter's tables. Each literal goes to the bucket whose expected passes (per position of JSON, the
+// product over the fingerprint bytes of the share admitted there) grow least, so that common bytes
+// ('e', '"') and common words are admitted by few buckets.
+void fill_wide_filter(LiteralBuckets& set) {
+  const std::vector<std::string>& literals = set.literals;
+  std::size_t longest = 0;
+  for (const std::string& literal : literals) longest = std::max(longest, literal.size());
+  const std::size_t width = std::min(LiteralBuckets::kMaxWideFingerprint, longest);
+  set.wide_fingerprint = width;
+  std::vector<std::uint32_t> order(literals.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (literals[a].size() != literals[b].size()) return literals[a].size() < literals[b].size();
+    return literals[a] < literals[b];
+  });
+  Admitted admitted[LiteralBuckets::kBuckets][LiteralBuckets::kMaxWideFingerprint];
+  std::size_t members[LiteralBuckets::kBuckets] = {};
+  auto widen = [&](Admitted(&tables)[LiteralBuckets::kMaxWideFingerprint], const std::string& literal) {
+    for (std::size_t k = 0; k < width; ++k) {
+      if (k < literal.size())
+        tables[k].add(static_cast<unsigned char>(literal[k]));
+      else
+        tables[k].add_all();
+    }
+  };
+  auto expected_passes = [&](const Admitted(&tables)[LiteralBuckets::kMaxWideFingerprint]) {
+    double product = 1;
+    for (std::size_t k = 0; k < width; ++k) product *= share_admitted(tables[k]);
+    return product;
+  };
+  for (std::uint32_t l : order) {
+    std::size_t best = 0;
+    double best_growth = 0;
+    for (std::size_t b = 0; b < LiteralBuckets::kBuckets; ++b) {
+      Admitted after[LiteralBuckets::kMaxWideFingerprint];
+      std::copy(std::begin(admitted[b]), std::end(admitted[b]), std::begin(after));
+      widen(after, literals[l]);
+      const double before = members[b] == 0 ? 0 : expected_passes(admitted[b]);
+      const double growth = expected_passes(after) - before;
+      if (b == 0 || growth < best_growth || (growth == best_growth && members[b] < members[best])) {
+        best = b;
+        best_growth = growth;
+      }
+    }
+    widen(admitted[best], literals[l]);
+    ++members[best];
+  }
+  for (std::size_t b = 0; b < LiteralBuckets::kBuckets; ++b)
+    for (std::size_t k = 0; k < width; ++k)
+      for (unsigned value = 0; value < 128; ++value)
+        if (admitted[b][k].has(value)) set.wide_exact[k][value] |= static_cast<std::uint8_t>(1u << b);
 }
 
 }  // namespace
@@ -93,6 +168,7 @@ LiteralBuckets::LiteralBuckets(const std::vector<std::string>& list) : literals(
         high_nibble[k][byte >> 4] |= bit;
         exact[k][byte] |= bit;
       }
+  fill_wide_filter(*this);
 }
 
 LiteralBuckets::~LiteralBuckets() = default;

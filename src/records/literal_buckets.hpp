@@ -39,6 +39,18 @@ struct LiteralBuckets {
   std::uint8_t exact[kMaxFingerprint][256] = {};
   /// Per bucket: its literals, as indexes into `literals`.
   std::vector<std::uint32_t> members[kBuckets];
+
+  /// The AVX-512 filter's own tables. It looks each byte up exactly (one 128-entry permute per fingerprint
+  /// byte, by the byte's low seven bits), where nibbles admit byte sequences no literal has, so it can afford
+  /// a longer fingerprint: the first `wide_fingerprint` bytes (min(kMaxWideFingerprint, the longest
+  /// literal)), a bucket admitting every byte past its shortest literal's end. A longer fingerprint tells
+  /// apart what the first four bytes cannot ("Detach" from "Details", "Authorize" from "Authentication"),
+  /// each of which costs a full compare. Its buckets are filled shortest literal first, so that the short
+  /// ones, which admit everything past their end, share buckets. Per fingerprint byte, per byte value & 0x7F:
+  /// the buckets whose literals have a byte there that folds to that value.
+  static constexpr std::size_t kMaxWideFingerprint = 6;
+  std::size_t wide_fingerprint = 0;
+  std::uint8_t wide_exact[kMaxWideFingerprint][128] = {};
   /// The literals by their first `fingerprint` bytes (as a little-endian word, `prefix_mask` its bytes): a
   /// position that passes the filter looks its own up in an open-addressing table of the distinct prefixes,
   /// and compares in full only the literals that start with exactly those bytes.

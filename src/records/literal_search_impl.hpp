@@ -199,10 +199,12 @@ class MultiLiteralSearch {
   template <std::size_t M>
   bool scan() {
     std::size_t i = 0;
-#if defined(__AVX2__)
+#if defined(__AVX512VBMI__)
+    i = wide_blocks();
+#elif defined(__AVX2__)
     i = blocks<M>();
-    if (i == SIZE_MAX) return false;
 #endif
+    if (i == SIZE_MAX) return false;
     const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
     for (; i + M <= data_.size(); ++i) {
       std::uint8_t buckets = set_.exact[0][p[i]];
@@ -210,14 +212,14 @@ class MultiLiteralSearch {
       if constexpr (M > 1) buckets &= set_.exact[1][p[i + 1]];
       if constexpr (M > 2) buckets &= set_.exact[2][p[i + 2]];
       if constexpr (M > 3) buckets &= set_.exact[3][p[i + 3]];
-      if (buckets != 0 && !verify(i, buckets)) return false;
+      if (buckets != 0 && !verify(i)) return false;
     }
     return true;
   }
 
   // Compares in full, at `at`, the literals that start with its first fingerprint bytes (looked up in the
   // table of prefixes: most candidates share only a bucket's nibbles, and miss); false when the list is full.
-  bool verify(std::size_t at, std::uint8_t) {
+  bool verify(std::size_t at) {
     const std::size_t room = data_.size() - at;
     std::uint32_t key = 0;
     if (room >= 4) {
@@ -244,47 +246,48 @@ class MultiLiteralSearch {
     }
   }
 
-#if defined(__AVX512BW__)
-  // The buckets that may start at each of the 64 positions from `p`, as a byte each.
-  template <std::size_t M>
-  static simdjson_inline __m512i candidates(const char* p, const __m512i* low, const __m512i* high) {
-    const __m512i nibble = _mm512_set1_epi8(0x0F);
-    __m512i buckets = _mm512_set1_epi8(static_cast<char>(0xFF));
-    for (std::size_t k = 0; k < M; ++k) {
-      const __m512i bytes = _mm512_loadu_si512(p + k);
-      const __m512i lo = _mm512_shuffle_epi8(low[k], _mm512_and_si512(bytes, nibble));
-      const __m512i hi = _mm512_shuffle_epi8(high[k], _mm512_and_si512(_mm512_srli_epi16(bytes, 4), nibble));
-      buckets = _mm512_and_si512(buckets, _mm512_and_si512(lo, hi));
+#if defined(__AVX512VBMI__)
+  std::size_t wide_blocks() {
+    switch (set_.wide_fingerprint) {
+      case 1:
+        return wide_blocks<1>();
+      case 2:
+        return wide_blocks<2>();
+      case 3:
+        return wide_blocks<3>();
+      case 4:
+        return wide_blocks<4>();
+      case 5:
+        return wide_blocks<5>();
+      default:
+        return wide_blocks<6>();
     }
-    return buckets;
   }
 
-  // Returns where the scalar tail starts, or SIZE_MAX when the list is full.
-  template <std::size_t M>
-  std::size_t blocks() {
-    __m512i low[M];
-    __m512i high[M];
-    for (std::size_t k = 0; k < M; ++k) {
-      // Shuffles look up within each 128-bit lane: the 16-entry table in all four. (The zero-masked form of
-      // the broadcast, all lanes kept: g++ 12 warns that the plain one reads an uninitialized value.)
-      constexpr __mmask16 kAllLanes = 0xFFFF;
-      low[k] = _mm512_maskz_broadcast_i32x4(
-          kAllLanes, _mm_loadu_si128(reinterpret_cast<const __m128i*>(set_.low_nibble[k])));
-      high[k] = _mm512_maskz_broadcast_i32x4(
-          kAllLanes, _mm_loadu_si128(reinterpret_cast<const __m128i*>(set_.high_nibble[k])));
+  // The wide filter: for each of 64 positions at once, each of its first W bytes looked up exactly in its
+  // 128-entry table (one two-table permute, by the byte's low seven bits; a byte above 0x7F finds the
+  // buckets of its folded value, a superset); a bucket passes where every byte admits it. Returns where the
+  // scalar tail starts, or SIZE_MAX when the list is full.
+  template <std::size_t W>
+  std::size_t wide_blocks() {
+    static_assert(W <= LiteralBuckets::kMaxWideFingerprint);
+    __m512i low[W];   // table entries 0-63
+    __m512i high[W];  // table entries 64-127
+    for (std::size_t k = 0; k < W; ++k) {
+      low[k] = _mm512_loadu_si512(set_.wide_exact[k]);
+      high[k] = _mm512_loadu_si512(set_.wide_exact[k] + 64);
     }
     const char* p = data_.data();
     std::size_t i = 0;
-    for (; i + 64 + M - 1 <= data_.size(); i += 64) {
-      const __m512i buckets = candidates<M>(p + i, low, high);
+    for (; i + 64 + W - 1 <= data_.size(); i += 64) {
+      __m512i buckets = _mm512_permutex2var_epi8(low[0], _mm512_loadu_si512(p + i), high[0]);
+      for (std::size_t k = 1; k < W; ++k)
+        buckets = _mm512_and_si512(buckets,
+                                   _mm512_permutex2var_epi8(low[k], _mm512_loadu_si512(p + i + k), high[k]));
       const std::uint64_t mask = _mm512_test_epi8_mask(buckets, buckets);
       if (simdjson_likely(mask == 0)) continue;
-      alignas(64) std::uint8_t per_position[64];
-      _mm512_store_si512(per_position, buckets);
-      for (std::uint64_t m = mask; m != 0; m &= m - 1) {
-        const auto j = static_cast<unsigned>(__builtin_ctzll(m));
-        if (!verify(i + j, per_position[j])) return SIZE_MAX;
-      }
+      for (std::uint64_t m = mask; m != 0; m &= m - 1)
+        if (!verify(i + static_cast<std::size_t>(__builtin_ctzll(m)))) return SIZE_MAX;
     }
     return i;
   }
@@ -333,12 +336,8 @@ class MultiLiteralSearch {
   bool verify_block(std::size_t at, __m256i buckets, __m256i zero) {
     auto mask = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(buckets, zero)));
     if (mask == 0) return true;
-    alignas(32) std::uint8_t per_position[32];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(per_position), buckets);
-    for (; mask != 0; mask &= mask - 1) {
-      const unsigned j = static_cast<unsigned>(__builtin_ctz(mask));
-      if (!verify(at + j, per_position[j])) return false;
-    }
+    for (; mask != 0; mask &= mask - 1)
+      if (!verify(at + static_cast<unsigned>(__builtin_ctz(mask)))) return false;
     return true;
   }
 #endif
