@@ -197,6 +197,53 @@ TEST(MultiLiteralSearch, StopsAtItsLimitOfOccurrences) {
   }
 }
 
+// The AVX-512 filter looks a byte up by its low seven bits: a byte above 0x7F and the ASCII byte it folds to
+// share a table entry. Literals holding both kinds, in a buffer holding both, at every offset of a block.
+TEST(MultiLiteralSearch, BytesAboveAsciiAndTheAsciiTheyFoldToAreToldApart) {
+  const std::vector<std::string> literals = {"\xc3\xa9t\xc3\xa9", "C)t)",      "caf\xc3\xa9", "cafC)",
+                                             "\xe2\x82\xac",      "b\x02\x2c", "Root",        "Detach"};
+  const LiteralBuckets buckets(literals);
+  const std::vector<std::string> pieces = {
+      "\xc3\xa9t\xc3\xa9", "C)t)",      "caf\xc3\xa9", "cafC)", "\xe2\x82\xac",
+      "b\x02\x2c",         "\xe2\x82,", "Details",     "Role",  "x"};
+  std::mt19937 random(42);
+  for (int round = 0; round < 200; ++round) {
+    std::string data(random() % 64, ' ');
+    while (data.size() < 300) data += pieces[random() % pieces.size()];
+    for (const auto& [kernel, finder] : available_literal_finders())
+      ASSERT_EQ(found_by_every(finder, data, buckets), naive(data, literals))
+          << kernel << ", round " << round;
+  }
+}
+
+// The wide filter's tables admit every literal at its own bytes (the filter is a superset of the literals'
+// places), and nothing past a bucket's shortest literal is asked of the data.
+TEST(LiteralBuckets, TheWideFilterAdmitsEveryLiteralAtItsOwnBytes) {
+  std::mt19937 random(7);
+  for (std::size_t count : {1, 9, 40, 100})
+    for (int round = 0; round < 20; ++round) {
+      std::vector<std::string> literals = random_literals(random, count, 1);
+      literals.push_back("caf\xc3\xa9");
+      const LiteralBuckets buckets(literals);
+      ASSERT_GE(buckets.wide_fingerprint, 1u);
+      ASSERT_LE(buckets.wide_fingerprint, LiteralBuckets::kMaxWideFingerprint);
+      for (const std::string& literal : literals) {
+        std::uint8_t passing = 0xFF;
+        for (std::size_t k = 0; k < buckets.wide_fingerprint; ++k) {
+          std::uint8_t here = 0;
+          if (k < literal.size()) {
+            here = buckets.wide_exact[k][static_cast<unsigned char>(literal[k]) & 0x7F];
+          } else {  // past the literal's end: its bucket must admit whatever byte follows
+            here = 0xFF;
+            for (unsigned value = 0; value < 128; ++value) here &= buckets.wide_exact[k][value] | ~passing;
+          }
+          passing &= here;
+        }
+        EXPECT_NE(passing, 0) << "\"" << literal << "\" fails the wide filter at its own bytes";
+      }
+    }
+}
+
 // --- the CIS pack through the reader, with and without the prefilter --------------------------------------
 
 // The record with every character of every string (keys included) written as a \u escape.
