@@ -97,6 +97,9 @@ simdjson_inline std::uint64_t prefix_xor(std::uint64_t bits) {
 // the byte after it when the run's length is odd).
 class EscapeTracker {
  public:
+  /// Whether the next block's first byte is escaped.
+  simdjson_inline bool pending() const { return escaped_next_ != 0; }
+
   simdjson_inline std::uint64_t escaped(std::uint64_t backslash) {
     if (backslash == 0) {
       const std::uint64_t escaped = escaped_next_;
@@ -173,6 +176,27 @@ class EnvelopeScan {
   enum class Step { More, Done, Fail };
 
   EnvelopeScan(std::string_view data, std::size_t first_record) : data_(data), expected_(first_record) {}
+
+  /// Passes over the blocks from `base` that need nothing but their depth and string state moved: plain
+  /// ASCII without escapes or control characters, inside a record deeper than the block closes. That is
+  /// almost every block, and this loop makes no call (block() may: UTF-8 checks, records), so that its
+  /// constants stay in registers instead of being made again for every block. Returns the offset of the first
+  /// block it did not pass over, for block() to scan.
+  simdjson_inline std::size_t skim(const char* data, std::size_t base, std::size_t size) {
+    if (non_ascii_from_ != std::string_view::npos || escapes_.pending()) return base;
+    for (; size - base >= 64; base += 64) {
+      const BlockMasks m = classify(data + base);
+      if (m.rare) return base;
+      const std::uint64_t in_string = prefix_xor(m.quote) ^ in_string_carry_;
+      const std::int64_t close_count = __builtin_popcountll(m.close & ~in_string);
+      if (depth_ <= close_count) return base;
+      const std::int64_t open_count = __builtin_popcountll(m.open & ~in_string);
+      deepest_ = std::max(deepest_, depth_ + open_count);
+      depth_ = depth_ + open_count - close_count;
+      in_string_carry_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
+    }
+    return base;
+  }
 
   /// Scans the block at offset `base` whose bytes are `block` (the data's own, or a copy of its last bytes
   /// followed by blanks).
@@ -268,9 +292,12 @@ simdjson_never_inline bool scan_plain_envelope(std::string_view data, OnRecord&&
   if (empty) return next_record_offset(data, first, empty) != std::string_view::npos;
   EnvelopeScan scan(data, first);
   std::size_t base = first;
-  for (; data.size() - base >= 64; base += 64) {
+  while (data.size() - base >= 64) {
+    base = scan.skim(data.data(), base, data.size());
+    if (data.size() - base < 64) break;
     const auto step = scan.block(data.data() + base, base, on_record);
     if (step != EnvelopeScan::Step::More) return step == EnvelopeScan::Step::Done;
+    base += 64;
   }
   if (base == data.size()) return false;  // the buffer ended inside the array
   // The last bytes, followed by blanks, which are neither quotes nor brackets nor anything rare.
