@@ -197,22 +197,45 @@ TEST(MultiLiteralSearch, StopsAtItsLimitOfOccurrences) {
   }
 }
 
-// The AVX-512 filter looks a byte up by its low seven bits: a byte above 0x7F and the ASCII byte it folds to
-// share a table entry. Literals holding both kinds, in a buffer holding both, at every offset of a block.
-TEST(MultiLiteralSearch, BytesAboveAsciiAndTheAsciiTheyFoldToAreToldApart) {
-  const std::vector<std::string> literals = {"\xc3\xa9t\xc3\xa9", "C)t)",      "caf\xc3\xa9", "cafC)",
-                                             "\xe2\x82\xac",      "b\x02\x2c", "Root",        "Detach"};
+// The AVX-512 searches look a byte up by its low six bits: a byte shares a table entry with the three that
+// differ in the top two bits ('b' with '"', 'l' with ',', 'C' with 0xC3). Literals holding such bytes, in a
+// buffer holding their partners, at every offset of a block, for the few-literal and the many-literal search.
+TEST(MultiLiteralSearch, BytesThatShareATableEntryAreToldApart) {
+  const std::vector<std::string> literals = {
+      "\xc3\xa9t\xc3\xa9", "C)t)", "caf\xc3\xa9", "cafC)",  "\xe2\x82\xac",
+      "b\x02\x2c",         "blob", "Root",        "Detach", "l"};
+  const std::vector<std::string> pieces = {"\xc3\xa9t\xc3\xa9",
+                                           "C)t)",
+                                           "caf\xc3\xa9",
+                                           "cafC)",
+                                           "\xe2\x82\xac",
+                                           "b\x02\x2c",
+                                           "\xe2\x82,",
+                                           "Details",
+                                           "Role",
+                                           "x",
+                                           "blob",
+                                           "\",\"",
+                                           "\"l\"o\"",
+                                           "Detach",
+                                           ","};
   const LiteralBuckets buckets(literals);
-  const std::vector<std::string> pieces = {
-      "\xc3\xa9t\xc3\xa9", "C)t)",      "caf\xc3\xa9", "cafC)", "\xe2\x82\xac",
-      "b\x02\x2c",         "\xe2\x82,", "Details",     "Role",  "x"};
+  const std::vector<std::string> few(literals.begin(), literals.begin() + 8);
   std::mt19937 random(42);
   for (int round = 0; round < 200; ++round) {
     std::string data(random() % 64, ' ');
     while (data.size() < 300) data += pieces[random() % pieces.size()];
-    for (const auto& [kernel, finder] : available_literal_finders())
+    for (const auto& [kernel, finder] : available_literal_finders()) {
       ASSERT_EQ(found_by_every(finder, data, buckets), naive(data, literals))
           << kernel << ", round " << round;
+      std::vector<std::vector<std::size_t>> hits;
+      finder.all(data, few, hits);
+      Occurrences got;
+      for (std::uint32_t l = 0; l < hits.size(); ++l)
+        for (std::size_t at : hits[l]) got.emplace_back(at, l);
+      std::sort(got.begin(), got.end());
+      ASSERT_EQ(got, naive(data, few)) << kernel << ", few literals, round " << round;
+    }
   }
 }
 
@@ -232,10 +255,10 @@ TEST(LiteralBuckets, TheWideFilterAdmitsEveryLiteralAtItsOwnBytes) {
         for (std::size_t k = 0; k < buckets.wide_fingerprint; ++k) {
           std::uint8_t here = 0;
           if (k < literal.size()) {
-            here = buckets.wide_exact[k][static_cast<unsigned char>(literal[k]) & 0x7F];
+            here = buckets.wide_table[k][static_cast<unsigned char>(literal[k]) & 0x3F];
           } else {  // past the literal's end: its bucket must admit whatever byte follows
             here = 0xFF;
-            for (unsigned value = 0; value < 128; ++value) here &= buckets.wide_exact[k][value] | ~passing;
+            for (unsigned value = 0; value < 64; ++value) here &= buckets.wide_table[k][value] | ~passing;
           }
           passing &= here;
         }

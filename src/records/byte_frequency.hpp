@@ -27,4 +27,13 @@ inline constexpr std::array<std::uint16_t, 256> kCloudTrailByteFrequency = {
     1,    1,    1,    1,
 };
 
+/// How often a byte with the same low six bits as `byte` occurs: what a lookup by those bits (one AVX-512
+/// byte permute over a 64-entry table) admits when it admits `byte`.
+constexpr std::uint32_t folded_frequency(char byte) {
+  const unsigned low = static_cast<unsigned char>(byte) & 0x3F;
+  std::uint32_t sum = 0;
+  for (unsigned high = 0; high < 4; ++high) sum += kCloudTrailByteFrequency[low | high << 6];
+  return sum;
+}
+
 }  // namespace trailwatch

@@ -20,13 +20,13 @@ double admitted(const std::uint16_t (&low)[LiteralBuckets::kMaxFingerprint],
   return product;
 }
 
-// The bytes a bucket of the wide filter admits at one fingerprint byte: bit c (of 128) for byte value c &
-// 0x7F.
+// The bytes a bucket of the wide filter admits at one fingerprint byte: bit c (of 64) for the bytes whose low
+// six bits are c.
 struct Admitted {
-  std::uint64_t bits[2] = {0, 0};
-  void add(unsigned char byte) { bits[(byte & 0x7F) >> 6] |= std::uint64_t{1} << (byte & 0x3F); }
-  void add_all() { bits[0] = bits[1] = ~std::uint64_t{0}; }
-  bool has(unsigned value) const { return (bits[value >> 6] >> (value & 0x3F)) & 1; }
+  std::uint64_t bits = 0;
+  void add(unsigned char byte) { bits |= std::uint64_t{1} << (byte & 0x3F); }
+  void add_all() { bits = ~std::uint64_t{0}; }
+  bool has(unsigned value) const { return (bits >> (value & 0x3F)) & 1; }
 };
 
 // How often CloudTrail's JSON holds a byte the table admits there, as a share of all bytes.
@@ -35,7 +35,7 @@ double share_admitted(const Admitted& admitted) {
   double passing = 0;
   for (unsigned byte = 0; byte < 256; ++byte) {
     total += kCloudTrailByteFrequency[byte];
-    if (admitted.has(byte & 0x7F)) passing += kCloudTrailByteFrequency[byte];
+    if (admitted.has(byte)) passing += kCloudTrailByteFrequency[byte];
   }
   return passing / total;
 }
@@ -89,8 +89,8 @@ void fill_wide_filter(LiteralBuckets& set) {
   }
   for (std::size_t b = 0; b < LiteralBuckets::kBuckets; ++b)
     for (std::size_t k = 0; k < width; ++k)
-      for (unsigned value = 0; value < 128; ++value)
-        if (admitted[b][k].has(value)) set.wide_exact[k][value] |= static_cast<std::uint8_t>(1u << b);
+      for (unsigned value = 0; value < 64; ++value)
+        if (admitted[b][k].has(value)) set.wide_table[k][value] |= static_cast<std::uint8_t>(1u << b);
 }
 
 }  // namespace

@@ -14,6 +14,14 @@ simdjson_inline ByteMatch block_pair(ByteBlock at0, ByteBlock atd, ByteBlock fir
 }
 #endif
 
+#if defined(__AVX512VBMI__)
+// Each of the 64 bytes from `p` looked up in a 64-entry table by its low six bits: one byte permute. (The
+// zero-masked form with every lane kept: g++ 12 warns that the plain one reads an uninitialized value.)
+simdjson_inline __m512i lookup(__m512i table, const char* p) {
+  return _mm512_maskz_permutexvar_epi8(~__mmask64{0}, _mm512_loadu_si512(p), table);
+}
+#endif
+
 // Every occurrence of every literal in a buffer, per literal, in order.
 class LiteralSearch {
  public:
@@ -38,6 +46,13 @@ class LiteralSearch {
     std::size_t shortest = SIZE_MAX;
     for (const std::string& literal : literals_) shortest = std::min(shortest, literal.size());
     if (shortest == 0) return;
+#if defined(__AVX512VBMI__)
+    if (literals_.size() <= 8) {
+      bigram_search();
+      return;
+    }
+    for (std::size_t i = 0; i < data_.size() && !found_; ++i) verify(i);
+#else
     std::size_t i = 0;
 #if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
     const auto [a, b] = rarest_offsets(shortest);
@@ -72,6 +87,7 @@ class LiteralSearch {
     }
 #endif
     for (; i < data_.size() && !found_; ++i) verify(i);
+#endif
   }
 
   void verify(std::size_t at) {
@@ -85,7 +101,80 @@ class LiteralSearch {
     }
   }
 
-#if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
+#if defined(__AVX512VBMI__)
+  // Each literal is looked for by its own rarest pair of adjacent bytes (by the product of their folded
+  // frequencies), at its own offset: two 64-entry tables, one for each byte of a pair, say which literals
+  // have a byte with those low six bits there (bit l: literal l), and one permute per table looks 64
+  // positions up at once. Where both agree, a literal's pair may sit; only that literal is compared in full,
+  // at the pair's position less its offset. Two permutes per 64 bytes whatever the number of literals (up to
+  // 8), where the compares of two bytes per literal cost two compares per literal: the presence test of the
+  // default rule (3 literals) went from 17.8 to 27.8 GB/s (trailwatch_bench BM_MayMatchNoCandidate).
+  void bigram_search() {
+    alignas(64) std::uint8_t first_byte[64] = {};
+    alignas(64) std::uint8_t second_byte[64] = {};
+    std::size_t offsets[8] = {};
+    for (std::size_t l = 0; l < literals_.size(); ++l) {
+      const std::string& literal = literals_[l];
+      const auto bit = static_cast<std::uint8_t>(1u << l);
+      std::uint64_t best_cost = UINT64_MAX;
+      for (std::size_t k = 0; k + 1 < literal.size(); ++k) {
+        const std::uint64_t cost =
+            std::uint64_t{folded_frequency(literal[k])} * folded_frequency(literal[k + 1]);
+        if (cost < best_cost) {
+          best_cost = cost;
+          offsets[l] = k;
+        }
+      }
+      first_byte[static_cast<unsigned char>(literal[offsets[l]]) & 0x3F] |= bit;
+      if (literal.size() == 1) {
+        for (std::uint8_t& entry : second_byte) entry |= bit;  // any byte may follow a literal of one byte
+      } else {
+        second_byte[static_cast<unsigned char>(literal[offsets[l] + 1]) & 0x3F] |= bit;
+      }
+    }
+    const __m512i first_table = _mm512_load_si512(first_byte);
+    const __m512i second_table = _mm512_load_si512(second_byte);
+    const char* p = data_.data();
+    // `at`: where a pair may start. The last position has no byte after it: only a literal of one byte can
+    // sit there, and the scalar tail treats the missing byte as any.
+    std::size_t at = 0;
+    for (; at + 64 + 1 <= data_.size(); at += 64) {
+      const __m512i firsts = lookup(first_table, p + at);
+      const __m512i seconds = lookup(second_table, p + at + 1);
+      const std::uint64_t mask = _mm512_test_epi8_mask(firsts, seconds);
+      if (simdjson_likely(mask == 0)) continue;
+      for (std::uint64_t m = mask; m != 0; m &= m - 1) {
+        const std::size_t pair = at + static_cast<std::size_t>(__builtin_ctzll(m));
+        verify_pair(pair,
+                    first_byte[static_cast<unsigned char>(p[pair]) & 0x3F] &
+                        second_byte[static_cast<unsigned char>(p[pair + 1]) & 0x3F],
+                    offsets);
+        if (found_) return;
+      }
+    }
+    for (; at < data_.size() && !found_; ++at) {
+      std::uint8_t literals = first_byte[static_cast<unsigned char>(p[at]) & 0x3F];
+      if (at + 1 < data_.size()) literals &= second_byte[static_cast<unsigned char>(p[at + 1]) & 0x3F];
+      if (literals != 0) verify_pair(at, literals, offsets);
+    }
+  }
+
+  // Compares in full each literal of `literals` (bits) whose pair may sit at `pair`.
+  void verify_pair(std::size_t pair, std::uint8_t literals, const std::size_t (&offsets)[8]) {
+    for (; literals != 0; literals &= static_cast<std::uint8_t>(literals - 1)) {
+      const auto l = static_cast<std::size_t>(__builtin_ctz(literals));
+      if (pair < offsets[l]) continue;
+      const std::size_t at = pair - offsets[l];
+      const std::string& literal = literals_[l];
+      if (at + literal.size() <= data_.size() &&
+          std::memcmp(data_.data() + at, literal.data(), literal.size()) == 0) {
+        hits_[l].push_back(at);
+        found_ = first_only_;
+        if (found_) return;
+      }
+    }
+  }
+#elif defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
   // The two offsets, below `shortest`, whose bytes are rarest in CloudTrail's JSON summed over the literals:
   // where both match is where a literal may start. The first byte of "DisableKey" and "ScheduleKeyDeletion"
   // with their fifth match 2.5 times less often than with their tenth, in the corpora of bench/compare.py.
@@ -264,26 +353,19 @@ class MultiLiteralSearch {
     }
   }
 
-  // The wide filter: for each of 64 positions at once, each of its first W bytes looked up exactly in its
-  // 128-entry table (one two-table permute, by the byte's low seven bits; a byte above 0x7F finds the
-  // buckets of its folded value, a superset); a bucket passes where every byte admits it. Returns where the
+  // The wide filter: for each of 64 positions at once, each of its first W bytes looked up in its 64-entry
+  // table by its low six bits (one permute); a bucket passes where every byte admits it. Returns where the
   // scalar tail starts, or SIZE_MAX when the list is full.
   template <std::size_t W>
   std::size_t wide_blocks() {
     static_assert(W <= LiteralBuckets::kMaxWideFingerprint);
-    __m512i low[W];   // table entries 0-63
-    __m512i high[W];  // table entries 64-127
-    for (std::size_t k = 0; k < W; ++k) {
-      low[k] = _mm512_loadu_si512(set_.wide_exact[k]);
-      high[k] = _mm512_loadu_si512(set_.wide_exact[k] + 64);
-    }
+    __m512i tables[W];
+    for (std::size_t k = 0; k < W; ++k) tables[k] = _mm512_loadu_si512(set_.wide_table[k]);
     const char* p = data_.data();
     std::size_t i = 0;
     for (; i + 64 + W - 1 <= data_.size(); i += 64) {
-      __m512i buckets = _mm512_permutex2var_epi8(low[0], _mm512_loadu_si512(p + i), high[0]);
-      for (std::size_t k = 1; k < W; ++k)
-        buckets = _mm512_and_si512(buckets,
-                                   _mm512_permutex2var_epi8(low[k], _mm512_loadu_si512(p + i + k), high[k]));
+      __m512i buckets = lookup(tables[0], p + i);
+      for (std::size_t k = 1; k < W; ++k) buckets = _mm512_and_si512(buckets, lookup(tables[k], p + i + k));
       const std::uint64_t mask = _mm512_test_epi8_mask(buckets, buckets);
       if (simdjson_likely(mask == 0)) continue;
       for (std::uint64_t m = mask; m != 0; m &= m - 1)
