@@ -310,14 +310,15 @@ class MultiLiteralSearch {
   // table of prefixes: most candidates share only a bucket's nibbles, and miss); false when the list is full.
   bool verify(std::size_t at) {
     const std::size_t room = data_.size() - at;
-    std::uint32_t key = 0;
-    if (room >= 4) {
-      std::memcpy(&key, data_.data() + at, 4);
-      key &= set_.prefix_mask;
+    const char* here = data_.data() + at;
+    std::uint64_t word = 0;  // the next 8 bytes, zeros past the end
+    if (room >= 8) {
+      std::memcpy(&word, here, 8);
     } else {
-      for (std::size_t k = 0; k < set_.fingerprint; ++k)
-        key |= static_cast<std::uint32_t>(static_cast<unsigned char>(data_[at + k])) << (8 * k);
+      for (std::size_t k = 0; k < room; ++k)
+        word |= std::uint64_t{static_cast<unsigned char>(here[k])} << (8 * k);
     }
+    const auto key = static_cast<std::uint32_t>(word) & set_.prefix_mask;
     const auto last = static_cast<std::uint32_t>(set_.prefixes.size() - 1);
     for (std::uint32_t s = LiteralBuckets::slot(key, set_.prefix_shift);; s = (s + 1) & last) {
       const LiteralBuckets::Prefix& prefix = set_.prefixes[s];
@@ -325,11 +326,12 @@ class MultiLiteralSearch {
       if (prefix.key != key) continue;
       for (std::uint32_t i = prefix.begin; i < prefix.end; ++i) {
         const std::uint32_t l = set_.by_prefix[i];
+        if ((word & set_.head_masks[l]) != set_.heads[l]) continue;
         const std::string& literal = set_.literals[l];
-        if (literal.size() <= room && std::memcmp(data_.data() + at, literal.data(), literal.size()) == 0) {
-          if (hits_.size() >= limit_) return false;
-          hits_.push_back(LiteralHit{at, l});
-        }
+        if (literal.size() > room) continue;
+        if (literal.size() > 8 && std::memcmp(here + 8, literal.data() + 8, literal.size() - 8) != 0) continue;
+        if (hits_.size() >= limit_) return false;
+        hits_.push_back(LiteralHit{at, l});
       }
       return true;
     }
