@@ -413,5 +413,60 @@ TEST(MultiLiteralPrefilter, TheCisPackMatchesTheSameRecordsWithAndWithoutItEvenF
   EXPECT_GT(matches, 1000);
 }
 
+// The records most of an archive holds: a rule's event source (kms, s3, config), none of its event names.
+std::string everyday_record(std::mt19937& random) {
+  static const char* const kSources[] = {"kms.amazonaws.com", "s3.amazonaws.com", "config.amazonaws.com"};
+  static const char* const kNames[] = {"Decrypt", "GetObject", "DescribeConfigRules", "GenerateDataKey"};
+  return std::string(
+             "{\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":\"AWSService\"},\"eventSource\":\"") +
+         kSources[random() % 3] + "\",\"eventName\":\"" + kNames[random() % 4] +
+         "\",\"eventType\":\"AwsApiCall\",\"eventTime\":\"2026-01-01T00:00:00Z\"}";
+}
+
+// A reader judges, after its first 4 MB, which clauses are common enough to stop searching for (the event
+// sources of the CIS rules, far more frequent than their rules' event names). Readers kept across 20 MB of
+// buffers, so that the judgement happens and the rest is read with the rebuilt search: the same records
+// match with and without the prefilter, before and after.
+TEST(MultiLiteralPrefilter, TheCisPackMatchesTheSameRecordsOnceCommonClausesAreNoLongerSearched) {
+  std::vector<Pattern> patterns;
+  FieldPlan plan;
+  std::vector<std::vector<LiteralPrefilter::Clause>> rules;
+  for (const BuiltinRule& rule : builtin_rules())
+    patterns.push_back(Pattern::parse(std::string(rule.pattern)));
+  for (Pattern& pattern : patterns) {
+    pattern.bind(plan);
+    rules.push_back(pattern.required_literals());
+  }
+  const std::optional<LiteralPrefilter> prefilter = LiteralPrefilter::build(rules);
+  ASSERT_TRUE(prefilter);
+  std::mt19937 random(4);
+  for (const char* kernel : {"", "haswell", "fallback"}) {
+    if (*kernel) setenv("TRAILWATCH_KERNEL", kernel, 1);
+    RecordReader plain(plan);
+    RecordReader filtered(plan, {}, &*prefilter);
+    std::size_t read = 0;
+    int matches = 0;
+    while (read < (std::size_t{20} << 20)) {
+      std::string text = "{\"Records\":[";
+      for (int i = 0; i < 500; ++i) {
+        if (i > 0) text += ',';
+        text += random() % 10 == 0 ? random_record(random) : everyday_record(random);
+      }
+      text += "]}";
+      read += text.size();
+      const std::string data = text + std::string(kRecordPadding, '\0');
+      PerRuleSink without(patterns);
+      PerRuleSink with(patterns);
+      ASSERT_EQ(plain.read(std::string_view(data.data(), text.size()), without).error, "");
+      ASSERT_EQ(filtered.read(std::string_view(data.data(), text.size()), with).error, "");
+      ASSERT_EQ(with.matched, without.matched)
+          << "kernel " << (*kernel ? kernel : "default") << " after " << read << " bytes";
+      for (int m : without.matched) matches += m;
+    }
+    EXPECT_GT(matches, 1000);
+    unsetenv("TRAILWATCH_KERNEL");
+  }
+}
+
 }  // namespace
 }  // namespace trailwatch
