@@ -31,7 +31,7 @@ TEST(HtmlText, ShortenedCutsOnCharacters) {
 }
 
 TEST(WhoText, TopCountsAreLargestFirstThenByName) {
-  const std::map<std::string, std::uint64_t> counts{{"b", 2}, {"a", 2}, {"c", 5}, {"d", 1}};
+  const WhoCountMap counts{{"b", 2}, {"a", 2}, {"c", 5}, {"d", 1}};
   const auto top = top_counts(counts, 3);
   ASSERT_EQ(top.size(), 3u);
   EXPECT_EQ(top[0].first, "c");

@@ -20,10 +20,13 @@ class ScanPlan;
 
 /// Counts per actor, source IP and resource of one rule's matched records (docs/design.md "who"). Counts
 /// add, so shards merge by adding.
+/// Counts by name, looked up by string_view without making a string (a match's name usually is counted).
+using WhoCountMap = std::map<std::string, std::uint64_t, std::less<>>;
+
 struct WhoCounts {
-  std::map<std::string, std::uint64_t> actors;
-  std::map<std::string, std::uint64_t> source_ips;
-  std::map<std::string, std::uint64_t> resources;
+  WhoCountMap actors;
+  WhoCountMap source_ips;
+  WhoCountMap resources;
 
   void add(const WhoCounts& other);
   bool empty() const { return actors.empty() && source_ips.empty() && resources.empty(); }

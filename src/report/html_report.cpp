@@ -165,8 +165,7 @@ void alarm_list(std::string& s, const RuleResult& rule) {
   }
 }
 
-void counts_table(std::string& s, std::string_view title,
-                  const std::map<std::string, std::uint64_t>& counts) {
+void counts_table(std::string& s, std::string_view title, const WhoCountMap& counts) {
   // The ten largest: the JSON report holds every count.
   const auto top = report::top_counts(counts, 10);
   s += fmt::format("<table><tr><th>{}</th><th class=\"num\">matches</th></tr>", title);

@@ -215,7 +215,7 @@ void write_alarm(JsonOut& j, const AlarmResult& alarm) {
   j.close(']').close('}');
 }
 
-void write_counts(JsonOut& j, std::string_view key, const std::map<std::string, std::uint64_t>& counts) {
+void write_counts(JsonOut& j, std::string_view key, const WhoCountMap& counts) {
   j.key(key).open('{');
   for (const auto& [name, n] : counts) j.key(name).num(n);
   j.close('}');

@@ -191,9 +191,8 @@ Datapoint read_datapoint(const dom::object& o) {
   return d;
 }
 
-std::map<std::string, std::uint64_t> counts(const dom::object& who, const std::string& where,
-                                            std::string_view key) {
-  std::map<std::string, std::uint64_t> out;
+WhoCountMap counts(const dom::object& who, const std::string& where, std::string_view key) {
+  WhoCountMap out;
   for (auto [name, value] : object_field(who, where, key))
     out[std::string(name)] = typed<std::uint64_t>(value, where, key, "an object of counts");
   return out;

@@ -12,7 +12,7 @@ namespace {
 // of records from hundreds of IPs keeps to one line each; the JSON report holds every count.
 constexpr std::size_t kShown = 3;
 
-std::string line(std::string_view label, const std::map<std::string, std::uint64_t>& counts) {
+std::string line(std::string_view label, const WhoCountMap& counts) {
   std::string s = fmt::format("  {:<10}", label);
   const auto top = top_counts(counts, kShown);
   for (std::size_t i = 0; i < top.size(); ++i)
@@ -23,8 +23,7 @@ std::string line(std::string_view label, const std::map<std::string, std::uint64
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::uint64_t>> top_counts(
-    const std::map<std::string, std::uint64_t>& counts, std::size_t limit) {
+std::vector<std::pair<std::string, std::uint64_t>> top_counts(const WhoCountMap& counts, std::size_t limit) {
   std::vector<std::pair<std::string, std::uint64_t>> all(counts.begin(), counts.end());
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (all.size() > limit) all.resize(limit);

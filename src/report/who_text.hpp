@@ -14,8 +14,7 @@
 namespace trailwatch::report {
 
 /// The `limit` largest counts, largest first, ties by name.
-std::vector<std::pair<std::string, std::uint64_t>> top_counts(
-    const std::map<std::string, std::uint64_t>& counts, std::size_t limit);
+std::vector<std::pair<std::string, std::uint64_t>> top_counts(const WhoCountMap& counts, std::size_t limit);
 
 /// Three lines ("actors", "from", "resources"), each its top entries with their counts and how many more.
 std::string who_text(const WhoCounts& who);

@@ -1,20 +1,25 @@
 #include <algorithm>
 #include <limits>
 
+#include "scan/event_fields.hpp"
 #include "trailwatch/matched_events.hpp"
 #include "trailwatch/scan.hpp"
+#include "trailwatch/time.hpp"
 
 namespace trailwatch {
 
 namespace {
 
-void add_counts(std::map<std::string, std::uint64_t>& to, const std::map<std::string, std::uint64_t>& from) {
+void add_counts(WhoCountMap& to, const WhoCountMap& from) {
   for (const auto& [key, n] : from) to[key] += n;
 }
 
-void count(std::map<std::string, std::uint64_t>& counts, const std::string& key) {
+void count(WhoCountMap& counts, std::string_view key) {
   // A record without the field is counted too, so that each map adds up to the matched records.
-  ++counts[key.empty() ? "(none)" : key];
+  if (key.empty()) key = "(none)";
+  auto at = counts.find(key);
+  if (at == counts.end()) at = counts.emplace(std::string(key), 0).first;
+  ++at->second;
 }
 
 }  // namespace
@@ -44,27 +49,36 @@ MatchDigest::MatchDigest(const ScanPlan& plan, std::size_t limit) : MatchDigest(
 MatchDigest::MatchDigest(std::vector<std::string> filter_ids, std::size_t limit)
     : ids_(std::move(filter_ids)), limit_(limit), samples_(ids_.size()), kept_(ids_.size()) {}
 
+// Every matched record is counted, but few are kept (the earliest `limit` per filter): a record's full
+// description is made only when it is kept. Most are not (files come in time order, so later matches are
+// not earlier than the latest kept), and making one was a dozen strings.
 void MatchDigest::add(const std::string& path, const std::vector<MatchedRecord>& records) {
   for (const MatchedRecord& m : records) {
     MatchedEventSample& sample = samples_[m.filter];
-    MatchedEvent event = describe_matched_event(m.raw, ids_[m.filter], path);
+    const EventFields fields = read_event_fields(m.raw, ids_[m.filter]);
     // Counted as matched_events counts: a record without a usable eventTime is in no datapoint, and not here.
     if (m.time_error.empty()) {
-      count(sample.who.actors, event.actor);
-      count(sample.who.source_ips, event.source_ip);
-      count(sample.who.resources, event.resource);
+      if (!fields.arn.empty() || fields.invoked_by.empty())
+        count(sample.who.actors, fields.arn.empty() ? fields.identity_type : fields.arn);
+      else
+        count(sample.who.actors, fields.actor());
+      count(sample.who.source_ips, fields.source_ip);
+      count(sample.who.resources, fields.resource);
     }
     ++sample.total;
-    std::vector<Kept>& heap = kept_[m.filter];
-    const std::int64_t time = event.epoch.value_or(std::numeric_limits<std::int64_t>::max());
-    Kept kept{time, arrivals_++, std::move(event)};
+    const std::optional<std::int64_t> epoch = fields.valid ? parse_utc_time(fields.time) : std::nullopt;
+    const std::int64_t time = epoch.value_or(std::numeric_limits<std::int64_t>::max());
+    const std::uint64_t arrival = arrivals_++;
     if (limit_ == 0) continue;
+    std::vector<Kept>& heap = kept_[m.filter];
     if (heap.size() == limit_) {
-      if (!earlier(kept, heap.front())) continue;  // not earlier than the latest kept
+      const Kept& latest = heap.front();
+      const bool earlier_than_latest = time != latest.time ? time < latest.time : arrival < latest.arrival;
+      if (!earlier_than_latest) continue;
       std::pop_heap(heap.begin(), heap.end(), earlier);
-      heap.back() = std::move(kept);
+      heap.back() = Kept{time, arrival, describe_matched_event(fields, path)};
     } else {
-      heap.push_back(std::move(kept));
+      heap.push_back(Kept{time, arrival, describe_matched_event(fields, path)});
     }
     std::push_heap(heap.begin(), heap.end(), earlier);
   }
