@@ -329,7 +329,8 @@ class MultiLiteralSearch {
         if ((word & set_.head_masks[l]) != set_.heads[l]) continue;
         const std::string& literal = set_.literals[l];
         if (literal.size() > room) continue;
-        if (literal.size() > 8 && std::memcmp(here + 8, literal.data() + 8, literal.size() - 8) != 0) continue;
+        if (literal.size() > 8 && std::memcmp(here + 8, literal.data() + 8, literal.size() - 8) != 0)
+          continue;
         if (hits_.size() >= limit_) return false;
         hits_.push_back(LiteralHit{at, l});
       }
@@ -346,12 +347,8 @@ class MultiLiteralSearch {
         return wide_blocks<2>();
       case 3:
         return wide_blocks<3>();
-      case 4:
-        return wide_blocks<4>();
-      case 5:
-        return wide_blocks<5>();
       default:
-        return wide_blocks<6>();
+        return wide_blocks<4>();
     }
   }
 
