@@ -355,18 +355,31 @@ class PerRuleSink : public RecordSink {
   int skipped = 0;
 };
 
-TEST(MultiLiteralPrefilter, TheCisPackMatchesTheSameRecordsWithAndWithoutItEvenFullyEscaped) {
+// The CIS pack's patterns bound to one field plan, and the prefilter their literals make.
+struct CisPack {
+  CisPack() {
+    std::vector<std::vector<LiteralPrefilter::Clause>> rules;
+    for (const BuiltinRule& rule : builtin_rules())
+      patterns.push_back(Pattern::parse(std::string(rule.pattern)));
+    for (Pattern& pattern : patterns) {
+      pattern.bind(plan);
+      rules.push_back(pattern.required_literals());
+    }
+    prefilter = LiteralPrefilter::build(rules);
+  }
+  CisPack(const CisPack&) = delete;  // the patterns are bound to this plan
+  CisPack& operator=(const CisPack&) = delete;
   std::vector<Pattern> patterns;
   FieldPlan plan;
-  std::vector<std::vector<LiteralPrefilter::Clause>> rules;
-  for (const BuiltinRule& rule : builtin_rules())
-    patterns.push_back(Pattern::parse(std::string(rule.pattern)));
-  for (Pattern& pattern : patterns) {
-    pattern.bind(plan);
-    rules.push_back(pattern.required_literals());
-  }
+  std::optional<LiteralPrefilter> prefilter;
+};
+
+TEST(MultiLiteralPrefilter, TheCisPackMatchesTheSameRecordsWithAndWithoutItEvenFullyEscaped) {
+  const CisPack pack;
+  const std::vector<Pattern>& patterns = pack.patterns;
+  const FieldPlan& plan = pack.plan;
+  const std::optional<LiteralPrefilter>& prefilter = pack.prefilter;
   ASSERT_EQ(patterns.size(), 15u);
-  const std::optional<LiteralPrefilter> prefilter = LiteralPrefilter::build(rules);
   ASSERT_TRUE(prefilter) << "the CIS pack must have a prefilter";
   EXPECT_GT(prefilter->literals.size(), 8u);  // the many-literal search
 
@@ -428,16 +441,10 @@ std::string everyday_record(std::mt19937& random) {
 // buffers, so that the judgement happens and the rest is read with the rebuilt search: the same records
 // match with and without the prefilter, before and after.
 TEST(MultiLiteralPrefilter, TheCisPackMatchesTheSameRecordsOnceCommonClausesAreNoLongerSearched) {
-  std::vector<Pattern> patterns;
-  FieldPlan plan;
-  std::vector<std::vector<LiteralPrefilter::Clause>> rules;
-  for (const BuiltinRule& rule : builtin_rules())
-    patterns.push_back(Pattern::parse(std::string(rule.pattern)));
-  for (Pattern& pattern : patterns) {
-    pattern.bind(plan);
-    rules.push_back(pattern.required_literals());
-  }
-  const std::optional<LiteralPrefilter> prefilter = LiteralPrefilter::build(rules);
+  const CisPack pack;
+  const std::vector<Pattern>& patterns = pack.patterns;
+  const FieldPlan& plan = pack.plan;
+  const std::optional<LiteralPrefilter>& prefilter = pack.prefilter;
   ASSERT_TRUE(prefilter);
   std::mt19937 random(4);
   for (const char* kernel : {"", "haswell", "fallback"}) {

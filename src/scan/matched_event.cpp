@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "scan/event_fields.hpp"
 #include "trailwatch/matched_events.hpp"
@@ -85,52 +86,53 @@ EventFields read_event_fields(std::string_view record_json, std::string_view rul
   dom::object members;
   if (record.get_object().get(members) != simdjson::SUCCESS) return f;
   f.valid = true;
-  bool seen[12] = {};
-  dom::element identity;
-  dom::element resources;
-  dom::element parameters;
+  // The string members read, each from the first member of its name (as a pointer lookup answers).
+  struct StringMember {
+    std::string_view key;
+    std::string_view EventFields::*field;
+  };
+  static constexpr std::array<StringMember, 8> kStrings = {
+      {{"eventTime", &EventFields::time},
+       {"eventName", &EventFields::event_name},
+       {"eventSource", &EventFields::event_source},
+       {"sourceIPAddress", &EventFields::source_ip},
+       {"userAgent", &EventFields::user_agent},
+       {"recipientAccountId", &EventFields::recipient_account},
+       {"awsRegion", &EventFields::region},
+       {"errorCode", &EventFields::error_code}}};
+  static constexpr std::array<StringMember, 4> kIdentityStrings = {
+      {{"arn", &EventFields::arn},
+       {"invokedBy", &EventFields::invoked_by},
+       {"type", &EventFields::identity_type},
+       {"accountId", &EventFields::identity_account}}};
+  // The object members read further, the first of each name.
+  std::optional<dom::element> identity;
+  std::optional<dom::element> resources;
+  std::optional<dom::element> parameters;
+  auto read_strings = [&f](const auto& wanted, bool* seen, const dom::key_value_pair& member) {
+    for (std::size_t i = 0; i < wanted.size(); ++i)
+      if (member.key == wanted[i].key) {
+        take_first(f.*wanted[i].field, seen[i], member.value);
+        return true;
+      }
+    return false;
+  };
+  bool seen[kStrings.size()] = {};
   for (const dom::key_value_pair member : members) {
-    const std::string_view key = member.key;
-    if (key == "eventTime") {
-      take_first(f.time, seen[0], member.value);
-    } else if (key == "eventName") {
-      take_first(f.event_name, seen[1], member.value);
-    } else if (key == "eventSource") {
-      take_first(f.event_source, seen[2], member.value);
-    } else if (key == "sourceIPAddress") {
-      take_first(f.source_ip, seen[3], member.value);
-    } else if (key == "userAgent") {
-      take_first(f.user_agent, seen[4], member.value);
-    } else if (key == "recipientAccountId") {
-      take_first(f.recipient_account, seen[5], member.value);
-    } else if (key == "awsRegion") {
-      take_first(f.region, seen[6], member.value);
-    } else if (key == "errorCode") {
-      take_first(f.error_code, seen[7], member.value);
-    } else if (key == "userIdentity" && !seen[8]) {
-      seen[8] = true;
-      identity = member.value;
-    } else if (key == "resources" && !seen[9]) {
-      seen[9] = true;
-      resources = member.value;
-    } else if (key == "requestParameters" && !seen[10]) {
-      seen[10] = true;
-      parameters = member.value;
-    }
+    if (read_strings(kStrings, seen, member)) continue;
+    if (member.key == "userIdentity" && !identity) identity = member.value;
+    if (member.key == "resources" && !resources) resources = member.value;
+    if (member.key == "requestParameters" && !parameters) parameters = member.value;
   }
   dom::object identity_members;
-  if (seen[8] && identity.get_object().get(identity_members) == simdjson::SUCCESS) {
-    bool identity_seen[4] = {};
-    for (const dom::key_value_pair member : identity_members) {
-      if (member.key == "arn") take_first(f.arn, identity_seen[0], member.value);
-      if (member.key == "invokedBy") take_first(f.invoked_by, identity_seen[1], member.value);
-      if (member.key == "type") take_first(f.identity_type, identity_seen[2], member.value);
-      if (member.key == "accountId") take_first(f.identity_account, identity_seen[3], member.value);
-    }
+  if (identity && identity->get_object().get(identity_members) == simdjson::SUCCESS) {
+    bool identity_seen[kIdentityStrings.size()] = {};
+    for (const dom::key_value_pair member : identity_members)
+      read_strings(kIdentityStrings, identity_seen, member);
   }
   dom::object parameter_members;
   const bool have_parameters =
-      seen[10] && parameters.get_object().get(parameter_members) == simdjson::SUCCESS;
+      parameters && parameters->get_object().get(parameter_members) == simdjson::SUCCESS;
   if (rule_id == "kms-cmk-disable-or-delete") {
     if (have_parameters) {
       dom::element key;
@@ -139,7 +141,7 @@ EventFields read_event_fields(std::string_view record_json, std::string_view rul
     return f;
   }
   dom::array resource_list;
-  if (seen[9] && resources.get_array().get(resource_list) == simdjson::SUCCESS)
+  if (resources && resources->get_array().get(resource_list) == simdjson::SUCCESS)
     for (const dom::element r : resource_list) {
       dom::object resource;
       dom::element arn;
