@@ -188,16 +188,22 @@ class EnvelopeScan {
       const BlockMasks m = classify(data + base);
       if (m.rare) return base;
       const std::uint64_t in_string = prefix_xor(m.quote) ^ in_string_carry_;
-      const std::uint64_t closes = m.close & ~in_string;
-      const std::uint64_t opens = m.open & ~in_string;
-      const std::int64_t close_count = __builtin_popcountll(closes);
-      if (depth_ <= close_count && depth_ <= lowest_depth_bound(opens, closes, close_count)) return base;
-      const std::int64_t open_count = __builtin_popcountll(opens);
-      deepest_ = std::max(deepest_, depth_ + open_count);
-      depth_ = depth_ + open_count - close_count;
+      if (!passes_over(m.open & ~in_string, m.close & ~in_string)) return base;
       in_string_carry_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
     }
     return base;
+  }
+
+  /// For a block whose brackets outside strings are `opens` and `closes`: when no record can start or end in
+  /// it (the depth stays above zero throughout), moves the depth by the counts alone and returns true; the
+  /// deepest level is bounded by all opening brackets coming first. Otherwise changes nothing.
+  simdjson_inline bool passes_over(std::uint64_t opens, std::uint64_t closes) {
+    const std::int64_t close_count = __builtin_popcountll(closes);
+    if (depth_ <= close_count && depth_ <= lowest_depth_bound(opens, closes, close_count)) return false;
+    const std::int64_t open_count = __builtin_popcountll(opens);
+    deepest_ = std::max(deepest_, depth_ + open_count);
+    depth_ = depth_ + open_count - close_count;
+    return true;
   }
 
   /// How far below the depth at its start a block can go, at most: the closing brackets before its first
@@ -231,15 +237,7 @@ class EnvelopeScan {
     if (m.control != 0 && !controls_are_blanks(block, m.control, in_string)) return Step::Fail;
     const std::uint64_t opens = m.open & ~in_string;
     const std::uint64_t closes = m.close & ~in_string;
-    // Inside a record deeper than this block has closing brackets, no record ends here: the depth moves by
-    // the counts alone, and the deepest level is bounded by all opening brackets coming first.
-    const std::int64_t open_count = __builtin_popcountll(opens);
-    const std::int64_t close_count = __builtin_popcountll(closes);
-    if (depth_ > close_count) {
-      deepest_ = std::max(deepest_, depth_ + open_count);
-      depth_ = depth_ + open_count - close_count;
-      return Step::More;
-    }
+    if (passes_over(opens, closes)) return Step::More;
     // Whether a bracket opens or closes is data the branch predictor cannot guess: the depth moves without a
     // branch, and only a record's start and end (or damage) take one, which is rare and so well predicted.
     for (std::uint64_t brackets = opens | closes; brackets != 0; brackets &= brackets - 1) {

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <limits>
+#include <tuple>
 
 #include "scan/event_fields.hpp"
 #include "trailwatch/matched_events.hpp"
@@ -31,7 +32,7 @@ void WhoCounts::add(const WhoCounts& other) {
 }
 
 bool MatchDigest::earlier(const Kept& a, const Kept& b) {
-  return a.time != b.time ? a.time < b.time : a.arrival < b.arrival;
+  return std::tie(a.time, a.arrival) < std::tie(b.time, b.arrival);
 }
 
 namespace {
@@ -72,9 +73,8 @@ void MatchDigest::add(const std::string& path, const std::vector<MatchedRecord>&
     if (limit_ == 0) continue;
     std::vector<Kept>& heap = kept_[m.filter];
     if (heap.size() == limit_) {
-      const Kept& latest = heap.front();
-      const bool earlier_than_latest = time != latest.time ? time < latest.time : arrival < latest.arrival;
-      if (!earlier_than_latest) continue;
+      // The order of earlier(), asked before a MatchedEvent is made for the record.
+      if (std::tie(time, arrival) >= std::tie(heap.front().time, heap.front().arrival)) continue;
       std::pop_heap(heap.begin(), heap.end(), earlier);
       heap.back() = Kept{time, arrival, describe_matched_event(fields, path)};
     } else {
