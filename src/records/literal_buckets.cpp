@@ -115,6 +115,7 @@ LiteralBuckets::LiteralBuckets(const std::vector<std::string>& list) : literals(
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(),
             [&](std::uint32_t a, std::uint32_t b) { return literals[a] < literals[b]; });
+  std::vector<std::uint32_t> members[kBuckets];       // per bucket: its literals, as indexes into `literals`
   std::uint16_t low[kBuckets][kMaxFingerprint] = {};  // per bucket, per byte: the nibbles it admits, as bits
   std::uint16_t high[kBuckets][kMaxFingerprint] = {};
   for (std::uint32_t l : order) {

@@ -37,9 +37,6 @@ struct LiteralBuckets {
   /// Per fingerprint byte, per byte value: the buckets with a literal having exactly that byte there (the
   /// scalar search).
   std::uint8_t exact[kMaxFingerprint][256] = {};
-  /// Per bucket: its literals, as indexes into `literals`.
-  std::vector<std::uint32_t> members[kBuckets];
-
   /// The AVX-512 filter's own tables. It looks each byte up by its low six bits (one byte permute over a
   /// 64-entry table per fingerprint byte), where nibbles admit byte sequences no literal has: the first
   /// `wide_fingerprint` bytes (min(kMaxWideFingerprint, the longest literal)), a bucket admitting every byte
@@ -47,10 +44,11 @@ struct LiteralBuckets {
   /// the CIS pack and 40 account filters on both corpora; 3 slower): 5 and 6 tell more places apart
   /// ("Detach" from "tlsDetails") but cost a load that straddles two cache lines and a permute each for
   /// every 64 bytes. A byte shares its entry with the three that differ from it in the top two bits: an
-  /// upper-case letter with control characters (rare in JSON), a lower-case one with punctuation or a digit,
-  /// so buckets are filled by expected passes over those folded frequencies, shortest literal first, so that
-  /// the short ones, which admit everything past their end, share buckets. Per fingerprint byte, per value of
-  /// a byte's low six bits: the buckets whose literals have a byte there with those bits.
+  /// upper-case letter with control characters and non-ASCII bytes (rare in JSON), a lower-case one with
+  /// punctuation or a digit, so buckets are filled by expected passes over those folded frequencies, shortest
+  /// literal first, so that the short ones, which admit everything past their end, share buckets. Per
+  /// fingerprint byte, per value of a byte's low six bits: the buckets whose literals have a byte there with
+  /// those bits.
   static constexpr std::size_t kMaxWideFingerprint = 4;
   std::size_t wide_fingerprint = 0;
   std::uint8_t wide_table[kMaxWideFingerprint][64] = {};

@@ -108,6 +108,18 @@ class Suite:
         print("  ran: %s -> exit %d in %.2fs" % (" ".join(cmd), proc.returncode, time.time() - began))
         return proc
 
+    def run_json(self, args, label, timeout=180):
+        """Runs trailwatch with `args` (which ask for JSON on stdout); returns (exit code, document), the document
+        None when stdout is not one JSON document (a failure is recorded), (None, None) on timeout."""
+        proc = self.run(args, timeout=timeout, label=label)
+        if proc is None:
+            return None, None
+        try:
+            return proc.returncode, json.loads(proc.stdout.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            self.check(False, "%s: stdout is one JSON document" % label, "%s\n%s" % (e, tail(proc.stderr)))
+            return proc.returncode, None
+
     def scan_json(self, args, label, stdin_bytes=None, timeout=180, expect_exit=0, cwd=None):
         """Runs `trailwatch scan --format json ARGS`, checks the exit code and parses stdout. Returns the document
         or None (and records a failure)."""

@@ -49,14 +49,7 @@ def populate(moto):
 
 
 def audit(s, args, label):
-    proc = s.run(["audit", "--format", "json", "--region", HOME] + args, timeout=300, label=label)
-    if proc is None:
-        return None, None
-    try:
-        return proc.returncode, json.loads(proc.stdout.decode("utf-8"))
-    except ValueError as e:
-        s.check(False, "%s: stdout is one JSON document" % label, "%s\n%s" % (e, tail(proc.stderr)))
-        return proc.returncode, None
+    return s.run_json(["audit", "--format", "json", "--region", HOME] + args, label, timeout=300)
 
 
 def findings(doc):

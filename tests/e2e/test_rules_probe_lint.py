@@ -73,14 +73,7 @@ def export(path, filters):
 
 
 def lint_json(s, args, label):
-    proc = s.run(["rules", "--lint", "--format", "json"] + args, label=label)
-    if proc is None:
-        return None, None
-    try:
-        return proc.returncode, json.loads(proc.stdout.decode("utf-8"))
-    except ValueError as e:
-        s.check(False, "%s: one JSON document" % label, "%s\n%s" % (e, tail(proc.stderr)))
-        return proc.returncode, None
+    return s.run_json(["rules", "--lint", "--format", "json"] + args, label)
 
 
 def main():
