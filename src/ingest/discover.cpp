@@ -1,8 +1,10 @@
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <set>
 #include <system_error>
@@ -32,18 +34,42 @@ struct Found {
   ino_t inode = 0;
 };
 
-// An open descriptor of a directory being walked, for stat() relative to it; -1 when it cannot be opened (the
-// files are then asked by their whole paths).
-struct DirectoryHandle {
-  explicit DirectoryHandle(const fs::path& dir)
-      : fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
-  ~DirectoryHandle() {
-    if (fd >= 0) ::close(fd);
+// A directory being walked, listed with readdir(): the entry types come with the names (no lstat per entry)
+// and files are asked stat() relative to it (fstatat), so that the kernel does not walk the whole path again
+// for each of thousands of files. std::filesystem's iterator made a path object, with its parsed components,
+// for every entry: with it the listing of 3,000 files took 9.5 ms, against 3.3 ms for the inflate-only
+// baseline's whole walk.
+class DirectoryListing {
+ public:
+  explicit DirectoryListing(const std::string& dir) : listing_(::opendir(dir.c_str())) {}
+  ~DirectoryListing() {
+    if (listing_ != nullptr) ::closedir(listing_);
   }
-  DirectoryHandle(const DirectoryHandle&) = delete;
-  DirectoryHandle& operator=(const DirectoryHandle&) = delete;
-  int fd;
+  DirectoryListing(const DirectoryListing&) = delete;
+  DirectoryListing& operator=(const DirectoryListing&) = delete;
+
+  bool is_open() const { return listing_ != nullptr; }
+  int fd() const { return ::dirfd(listing_); }
+
+  /// The next entry other than . and .., or nullptr at the end or on an error (errno then says which).
+  const dirent* next() {
+    for (;;) {
+      errno = 0;
+      const dirent* entry = ::readdir(listing_);
+      if (entry == nullptr) return nullptr;
+      const char* n = entry->d_name;
+      if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0'))) continue;
+      return entry;
+    }
+  }
+
+ private:
+  DIR* listing_;
 };
+
+std::string errno_text(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
 
 // Lists the arguments, keeping what is found in the caller's shard (all of it without one) and what pruning
 // keeps.
@@ -113,12 +139,12 @@ class Lister {
     fs::path absolute = fs::absolute(root, ec);
     layout_root_ = (ec ? root : absolute.lexically_normal()).native();
     while (layout_root_.size() > 1 && layout_root_.ends_with('/')) layout_root_.pop_back();
-    fs::directory_iterator it(root, ec);
-    if (ec) {
-      out_.errors.push_back({root.string(), "cannot read directory: " + ec.message()});
+    DirectoryListing listing(root.native());
+    if (!listing.is_open()) {
+      out_.errors.push_back({root.string(), "cannot read directory: " + errno_text(errno)});
       return;
     }
-    walk_directory(it, root, root, argument);
+    walk_directory(listing, root.native(), {}, root, argument);
   }
 
   // A directory argument that holds no log file at all is an error: a typo'd path or a wrong folder must not
@@ -171,28 +197,39 @@ class Lister {
 
   // One directory level at a time (std::filesystem's recursive iterator ends the whole walk at the first
   // directory it cannot open): a directory that cannot be read is named, and its siblings are still walked.
-  void walk_directory(fs::directory_iterator& it, const fs::path& dir, const fs::path& root,
-                      std::size_t argument) {
-    std::error_code ec;
-    const DirectoryHandle handle(dir);
-    for (fs::directory_iterator end; it != end; it.increment(ec)) {
-      const fs::directory_entry entry = *it;
-      if (std::optional<fs::directory_iterator> below = visit(entry, root, argument, handle.fd))
-        walk_directory(*below, entry.path(), root, argument);
-      if (ec) break;
+  // `dir` is the directory's path as the walk reached it, `below_root` its name below the argument.
+  void walk_directory(DirectoryListing& listing, const std::string& dir, const std::string& below_root,
+                      const fs::path& root, std::size_t argument) {
+    const std::string prefix = dir.ends_with('/') ? dir : dir + '/';
+    while (const dirent* entry = listing.next()) {
+      const char* leaf = entry->d_name;
+      std::string path = prefix + leaf;
+      std::string name = below_root.empty() ? std::string(leaf) : below_root + '/' + leaf;
+      // The common case without a path object: a log file listed as a regular file.
+      if (entry->d_type == DT_REG && is_log_file_name(leaf)) {
+        add_or_prune(std::move(path), name, root, argument, listing.fd(), leaf);
+        continue;
+      }
+      int stat_error = 0;
+      const fs::file_status status = own_status(entry->d_type, listing.fd(), leaf, stat_error);
+      if (!visit(path, name, status, stat_error, root, argument, listing.fd())) continue;
+      DirectoryListing below(path);
+      if (!below.is_open()) {
+        error(path, root, "cannot read directory: " + errno_text(errno));
+        continue;
+      }
+      walk_directory(below, path, name, root, argument);
     }
-    if (ec) error(dir, root, "cannot list the rest of the directory: " + ec.message());
+    if (const int list_error = errno; list_error != 0)
+      error(dir, root, "cannot list the rest of the directory: " + errno_text(list_error));
   }
 
-  // Counts or adds one entry; returns the iterator of a directory to walk into.
-  std::optional<fs::directory_iterator> visit(const fs::directory_entry& entry, const fs::path& root,
-                                              std::size_t argument, int directory) {
-    const fs::path& path = entry.path();
-    const std::string name = relative_name(path, root);
-    std::error_code status_ec;
-    const fs::file_status link_status = own_status(entry, status_ec);
-    if (status_ec) {
-      error(path, root, "cannot stat: " + status_ec.message());
+  // Counts or adds one entry whose own type (a symbolic link as such) is `link_status`; returns true for a
+  // directory to walk into.
+  bool visit(const fs::path& path, const std::string& name, fs::file_status link_status, int stat_error,
+             const fs::path& root, std::size_t argument, int directory) {
+    if (link_status.type() == fs::file_type::none) {
+      error(path, root, "cannot stat: " + errno_text(stat_error));
     } else if (fs::is_symlink(link_status)) {
       std::error_code target_ec;
       fs::file_status target = fs::status(path, target_ec);
@@ -202,50 +239,59 @@ class Lister {
         count(out_.skipped.symlink, path, root);
       } else if (!fs::is_regular_file(target)) {
         count(out_.skipped.not_regular, path, root);
-      } else if (is_log_file_name(path.filename().string())) {
-        add_or_prune(path, name, root, argument, directory);
+      } else if (is_log_file_name(path.filename().native())) {
+        add_or_prune(path.native(), name, root, argument, directory, path.filename().c_str());
       } else {
         count(out_.skipped.other_name, path, root);
       }
     } else if (fs::is_directory(link_status)) {
       if (NameVerdict tree = folder_verdict(path.filename().native()); tree != NameVerdict::Read) {
         count_skipped_tree(path, root, skip_counter(out_.skipped, tree));
-        return std::nullopt;
+        return false;
       }
       // Not entered at all, so nothing below is counted anywhere else (skipped trees included).
       if (const std::string in_layout = layout_path(name); !pruning_.enter_directory(in_layout)) {
         prune(out_.pruned.prefixes, path, root, argument);
         if (const std::optional<LayoutPath> where = parse_layout_path(in_layout, false))
           note_passed_over(path, in_layout, *where);
-        return std::nullopt;
+        return false;
       }
-      std::error_code ec;
-      fs::directory_iterator below(path, ec);
-      if (ec) {
-        error(path, root, "cannot read directory: " + ec.message());
-        return std::nullopt;
-      }
-      return below;
+      return true;
     } else if (!fs::is_regular_file(link_status)) {
       count(out_.skipped.not_regular, path, root);
-    } else if (is_log_file_name(path.filename().string())) {
-      add_or_prune(path, name, root, argument, directory);
+    } else if (is_log_file_name(path.filename().native())) {
+      add_or_prune(path.native(), name, root, argument, directory, path.filename().c_str());
     } else {
       count(out_.skipped.other_name, path, root);
     }
-    return std::nullopt;
+    return false;
   }
 
   // The entry's own type (a symbolic link as such), from the directory listing where the file system gives
-  // it: an lstat() per entry was a third of the listing's time (3,000 files: 26 ms before any file was read,
-  // against 3 ms for the inflate-only baseline's whole walk). Asked of the file system only where the listing
-  // does not say (DT_UNKNOWN) or for the rarer kinds.
-  static fs::file_status own_status(const fs::directory_entry& entry, std::error_code& ec) {
-    if (entry.is_symlink(ec)) return fs::file_status(fs::file_type::symlink);
-    if (!ec && entry.is_directory(ec)) return fs::file_status(fs::file_type::directory);
-    if (!ec && entry.is_regular_file(ec)) return fs::file_status(fs::file_type::regular);
-    if (ec) return {};
-    return entry.symlink_status(ec);
+  // it: an lstat() per entry was a third of the listing's time. Asked of the file system only where the
+  // listing does not say (DT_UNKNOWN); a type of `none` when that fails, with its errno in `error`.
+  static fs::file_status own_status(unsigned char listed_type, int directory, const char* leaf, int& error) {
+    switch (listed_type) {
+      case DT_REG:
+        return fs::file_status(fs::file_type::regular);
+      case DT_DIR:
+        return fs::file_status(fs::file_type::directory);
+      case DT_LNK:
+        return fs::file_status(fs::file_type::symlink);
+      case DT_UNKNOWN:
+        break;
+      default:
+        return fs::file_status(fs::file_type::unknown);  // a FIFO, socket or device: not a regular file
+    }
+    struct stat st {};
+    if (::fstatat(directory, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      error = errno;
+      return fs::file_status(fs::file_type::none);
+    }
+    if (S_ISLNK(st.st_mode)) return fs::file_status(fs::file_type::symlink);
+    if (S_ISDIR(st.st_mode)) return fs::file_status(fs::file_type::directory);
+    if (S_ISREG(st.st_mode)) return fs::file_status(fs::file_type::regular);
+    return fs::file_status(fs::file_type::unknown);
   }
 
   // A directory inside another directory argument is walked twice: what the walk passes over or cannot read
@@ -269,13 +315,14 @@ class Lister {
     count(counter, path, root);
   }
 
-  // The path is parsed once, for pruning and for the delivery coverage.
-  void add_or_prune(const fs::path& path, const std::string& name, const fs::path& root, std::size_t argument,
-                    int directory) {
+  // The path is parsed once, for pruning and for the delivery coverage. `leaf` is the file's own name in the
+  // open directory `directory`.
+  void add_or_prune(std::string path, const std::string& name, const fs::path& root, std::size_t argument,
+                    int directory, const char* leaf) {
     std::optional<LayoutPath> where = parse_layout_path(layout_path(name), true);
-    if (!where || pruning_.keeps(*where))
-      add_file(path.string(), name, argument, std::move(where), directory, path.filename().c_str());
-    else {
+    if (!where || pruning_.keeps(*where)) {
+      add_file(std::move(path), name, argument, std::move(where), directory, leaf);
+    } else {
       prune(out_.pruned.files, path, root, argument);
       out_.seen.add(*where);
     }
