@@ -74,6 +74,7 @@ class SearchPlan {
   std::string_view searched_;                 // the buffer hits_ describe
   std::vector<std::uint32_t> anchor_;         // per rule: its anchor clause in this buffer, or kNone
   std::vector<std::string> anchor_literals_;  // the anchor clauses' literals, searched in full
+  std::size_t anchors_from_ = 0;              // no anchor literal starts before this offset
   std::vector<std::uint32_t> anchor_slot_;  // per prefilter literal: its index in anchor_literals_, or kNone
   std::vector<std::vector<std::size_t>> hits_;  // per anchor literal: offsets into searched_
   std::vector<std::size_t> cursors_;            // per anchor literal: the first hit not before the record
