@@ -48,7 +48,11 @@ std::vector<std::string> ids_of(const ScanPlan& plan) {
 MatchDigest::MatchDigest(const ScanPlan& plan, std::size_t limit) : MatchDigest(ids_of(plan), limit) {}
 
 MatchDigest::MatchDigest(std::vector<std::string> filter_ids, std::size_t limit)
-    : ids_(std::move(filter_ids)), limit_(limit), samples_(ids_.size()), kept_(ids_.size()) {}
+    : ids_(std::move(filter_ids)),
+      limit_(limit),
+      samples_(ids_.size()),
+      kept_(ids_.size()),
+      events_(ids_.size()) {}
 
 // Every matched record is counted, but few are kept (the earliest `limit` per filter): a record's full
 // description is made only when it is kept. Most are not (files come in time order, so later matches are
@@ -72,13 +76,17 @@ void MatchDigest::add(const std::string& path, const std::vector<MatchedRecord>&
     const std::uint64_t arrival = arrivals_++;
     if (limit_ == 0) continue;
     std::vector<Kept>& heap = kept_[m.filter];
+    std::vector<MatchedEvent>& events = events_[m.filter];
     if (heap.size() == limit_) {
       // The order of earlier(), asked before a MatchedEvent is made for the record.
       if (std::tie(time, arrival) >= std::tie(heap.front().time, heap.front().arrival)) continue;
       std::pop_heap(heap.begin(), heap.end(), earlier);
-      heap.back() = Kept{time, arrival, describe_matched_event(fields, path)};
+      heap.back().time = time;
+      heap.back().arrival = arrival;
+      events[heap.back().slot] = describe_matched_event(fields, path);  // in the slot of the one it replaces
     } else {
-      heap.push_back(Kept{time, arrival, describe_matched_event(fields, path)});
+      heap.push_back(Kept{time, arrival, events.size()});
+      events.push_back(describe_matched_event(fields, path));
     }
     std::push_heap(heap.begin(), heap.end(), earlier);
   }
@@ -88,8 +96,10 @@ std::vector<MatchedEventSample> MatchDigest::take() {
   for (std::size_t f = 0; f < kept_.size(); ++f) {
     std::vector<Kept>& heap = kept_[f];
     std::sort_heap(heap.begin(), heap.end(), earlier);
-    for (Kept& k : heap) samples_[f].earliest.push_back(std::move(k.event));
+    samples_[f].earliest.reserve(samples_[f].earliest.size() + heap.size());
+    for (const Kept& k : heap) samples_[f].earliest.push_back(std::move(events_[f][k.slot]));
     heap.clear();
+    events_[f].clear();
   }
   std::vector<MatchedEventSample> out = std::move(samples_);
   samples_.assign(kept_.size(), {});
