@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <deque>
 #include <filesystem>
 #include <set>
 #include <system_error>
@@ -423,7 +424,9 @@ class Lister {
   std::set<std::size_t> pruned_arguments_;          // arguments under which pruning passed over something
   std::set<std::pair<dev_t, ino_t>> seen_entries_;  // passed over or failed, by identity (first_encounter)
   std::set<std::string> seen_paths_;                // ... or by path when lstat fails
-  std::vector<Found> found_;
+  // A deque: growing never copies what was found (a vector grew through 1.6 MB for 3,000 files, each new
+  // page a fault, which costs microseconds on a virtual machine).
+  std::deque<Found> found_;
 };
 
 }  // namespace
