@@ -2,6 +2,13 @@
 // arrival order, records without a usable time last), and matched records described field by field.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "trailwatch/matched_events.hpp"
 #include "trailwatch/scan.hpp"
 
@@ -69,6 +76,33 @@ TEST(MatchDigest, RecordsWithoutATimeComeLast) {
   ASSERT_EQ(samples[0].earliest.size(), 2u);
   EXPECT_EQ(samples[0].earliest[0].time, "2024-03-01T12:00:00Z");
   EXPECT_EQ(samples[0].earliest[1].time, "not a time");
+}
+
+// Hundreds of records in shuffled time order, some at the same second, through a digest keeping 50: the
+// kept ones are the 50 earliest by (time, arrival), in that order, whatever slots they were kept in.
+TEST(MatchDigest, KeepsTheEarliestOfManyInShuffledOrder) {
+  const ScanPlan plan(two_rules());
+  MatchDigest digest(plan, 50);
+  std::mt19937 random(11);
+  std::vector<std::pair<int, std::string>> want;  // (second, actor) in arrival order
+  for (int file = 0; file < 8; ++file) {
+    std::vector<MatchedRecord> records;
+    for (int i = 0; i < 40; ++i) {
+      const int second = static_cast<int>(random() % 300);
+      const std::string actor = "arn:" + std::to_string(file * 40 + i);
+      char time[32];
+      std::snprintf(time, sizeof time, "2024-03-01T10:%02d:%02dZ", second / 60, second % 60);
+      records.push_back(match(0, record(time, actor, "1.1.1.1")));
+      want.emplace_back(second, actor);
+    }
+    digest.add("f" + std::to_string(file), records);
+  }
+  std::stable_sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  want.resize(50);
+  const std::vector<MatchedEventSample> samples = digest.take();
+  ASSERT_EQ(samples[0].earliest.size(), 50u);
+  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(samples[0].earliest[i].actor, want[i].second) << i;
+  EXPECT_EQ(samples[0].total, 320u);
 }
 
 TEST(MatchDigest, AMatchWithoutAUsableTimeIsListedButNotCounted) {

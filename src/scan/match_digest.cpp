@@ -92,14 +92,32 @@ void MatchDigest::add(const std::string& path, const std::vector<MatchedRecord>&
   }
 }
 
+// The kept events are put in time order where they are, following each cycle of the permutation, and the
+// vector handed over: moving them into a new one touched a megabyte of fresh memory at the end of a CIS scan
+// (4,000 events), a page fault for every 4 KB.
 std::vector<MatchedEventSample> MatchDigest::take() {
   for (std::size_t f = 0; f < kept_.size(); ++f) {
     std::vector<Kept>& heap = kept_[f];
+    std::vector<MatchedEvent>& events = events_[f];
     std::sort_heap(heap.begin(), heap.end(), earlier);
-    samples_[f].earliest.reserve(samples_[f].earliest.size() + heap.size());
-    for (const Kept& k : heap) samples_[f].earliest.push_back(std::move(events_[f][k.slot]));
+    // Position i takes the event of slot heap[i].slot: each cycle of that permutation is followed once, its
+    // first event held aside until the cycle closes.
+    std::vector<bool> placed(heap.size(), false);
+    for (std::size_t i = 0; i < heap.size(); ++i) {
+      if (placed[i]) continue;
+      MatchedEvent held = std::move(events[i]);
+      std::size_t to = i;
+      for (std::size_t from = heap[to].slot; from != i; from = heap[to].slot) {
+        events[to] = std::move(events[from]);
+        placed[to] = true;
+        to = from;
+      }
+      events[to] = std::move(held);
+      placed[to] = true;
+    }
+    samples_[f].earliest = std::move(events);
+    events.clear();
     heap.clear();
-    events_[f].clear();
   }
   std::vector<MatchedEventSample> out = std::move(samples_);
   samples_.assign(kept_.size(), {});
