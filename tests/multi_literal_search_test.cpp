@@ -140,6 +140,10 @@ Occurrences found_by_every(const LiteralFinder& finder, std::string_view data,
   return out;
 }
 
+// Both ways the AVX-512 filter can look at the literals (the other kernels look at their first bytes only).
+constexpr LiteralBuckets::Windows kBothWindows[] = {LiteralBuckets::Windows::FirstBytes,
+                                                    LiteralBuckets::Windows::JoinWords};
+
 TEST(MultiLiteralSearch, FindsExactlyWhatANaiveSearchFinds) {
   const auto finders = available_literal_finders();
   ASSERT_FALSE(finders.empty());
@@ -150,7 +154,7 @@ TEST(MultiLiteralSearch, FindsExactlyWhatANaiveSearchFinds) {
       for (int round = 0; round < 40; ++round) {
         // Some sets have only literals of 3 bytes and more (the filter's full fingerprint), some shorter.
         const std::vector<std::string> literals = random_literals(random, count, round % 2 == 0 ? 3 : 1);
-        const LiteralBuckets buckets(literals);
+        const LiteralBuckets buckets(literals, kBothWindows[round / 2 % 2]);
         for (std::size_t length : {std::size_t{0}, std::size_t{1}, std::size_t{31}, std::size_t{33},
                                    std::size_t{63}, std::size_t{64}, std::size_t{66},
                                    static_cast<std::size_t>(random() % 300), std::size_t{4000}}) {
@@ -185,16 +189,18 @@ TEST(MultiLiteralSearch, FewLiteralsFindWhatANaiveSearchFinds) {
 }
 
 TEST(MultiLiteralSearch, StopsAtItsLimitOfOccurrences) {
-  const LiteralBuckets buckets(
-      std::vector<std::string>{"aaa", "aab", "bbb", "ccc", "ddd", "eee", "fff", "ggg", "hhh", "iii"});
+  const std::vector<std::string> literals = {"aaa", "aab", "bbb", "ccc", "ddd",
+                                             "eee", "fff", "ggg", "hhh", "iii"};
   const std::string data(1000, 'a');  // "aaa" at 998 offsets
-  for (const auto& [kernel, finder] : available_literal_finders()) {
-    std::vector<LiteralHit> hits;
-    EXPECT_FALSE(finder.every(data, buckets, hits, 100)) << kernel;
-    EXPECT_LE(hits.size(), 100u);
-    EXPECT_TRUE(finder.every(data, buckets, hits, 998)) << kernel;
-    EXPECT_EQ(hits.size(), 998u);
-  }
+  for (const LiteralBuckets::Windows windows : kBothWindows)
+    for (const auto& [kernel, finder] : available_literal_finders()) {
+      const LiteralBuckets buckets(literals, windows);
+      std::vector<LiteralHit> hits;
+      EXPECT_FALSE(finder.every(data, buckets, hits, 100)) << kernel;
+      EXPECT_LE(hits.size(), 100u);
+      EXPECT_TRUE(finder.every(data, buckets, hits, 998)) << kernel;
+      EXPECT_EQ(hits.size(), 998u);
+    }
 }
 
 // The AVX-512 searches look a byte up by its low six bits: a byte shares a table entry with the three that
@@ -219,12 +225,15 @@ TEST(MultiLiteralSearch, BytesThatShareATableEntryAreToldApart) {
                                            "\"l\"o\"",
                                            "Detach",
                                            ","};
-  const LiteralBuckets buckets(literals);
+  const LiteralBuckets first_bytes(literals, LiteralBuckets::Windows::FirstBytes);
+  const LiteralBuckets join_words(literals, LiteralBuckets::Windows::JoinWords);
+  ASSERT_TRUE(join_words.has_inner_windows());  // "cafC)" is looked at from its "a"
   const std::vector<std::string> few(literals.begin(), literals.begin() + 8);
   std::mt19937 random(42);
   for (int round = 0; round < 200; ++round) {
     std::string data(random() % 64, ' ');
     while (data.size() < 300) data += pieces[random() % pieces.size()];
+    const LiteralBuckets& buckets = round % 2 == 0 ? first_bytes : join_words;
     for (const auto& [kernel, finder] : available_literal_finders()) {
       ASSERT_EQ(found_by_every(finder, data, buckets), naive(data, literals))
           << kernel << ", round " << round;
@@ -239,23 +248,28 @@ TEST(MultiLiteralSearch, BytesThatShareATableEntryAreToldApart) {
   }
 }
 
-// The wide filter's tables admit every literal at its own bytes (the filter is a superset of the literals'
-// places), and nothing past a bucket's shortest literal is asked of the data.
+// The wide filter's tables admit every literal at the bytes of its window (the filter is a superset of the
+// literals' places), and nothing past a bucket's shortest literal is asked of the data.
 TEST(LiteralBuckets, TheWideFilterAdmitsEveryLiteralAtItsOwnBytes) {
   std::mt19937 random(7);
   for (std::size_t count : {1, 9, 40, 100})
     for (int round = 0; round < 20; ++round) {
       std::vector<std::string> literals = random_literals(random, count, 1);
       literals.push_back("caf\xc3\xa9");
-      const LiteralBuckets buckets(literals);
+      const LiteralBuckets buckets(literals, kBothWindows[round % 2]);
       ASSERT_GE(buckets.wide_fingerprint, 1u);
       ASSERT_LE(buckets.wide_fingerprint, LiteralBuckets::kMaxWideFingerprint);
-      for (const std::string& literal : literals) {
+      for (std::size_t l = 0; l < literals.size(); ++l) {
+        const std::string& literal = literals[l];
+        ASSERT_LE(buckets.window_offsets[l], literal.size());
+        const std::string window = literal.substr(buckets.window_offsets[l]);
+        ASSERT_GE(window.size(), buckets.window_key)
+            << "the window of \"" << literal << "\" is shorter than its key";
         std::uint8_t passing = 0xFF;
         for (std::size_t k = 0; k < buckets.wide_fingerprint; ++k) {
           std::uint8_t here = 0;
-          if (k < literal.size()) {
-            here = buckets.wide_table[k][static_cast<unsigned char>(literal[k]) & 0x3F];
+          if (k < window.size()) {
+            here = buckets.wide_table[k][static_cast<unsigned char>(window[k]) & 0x3F];
           } else {  // past the literal's end: its bucket must admit whatever byte follows
             here = 0xFF;
             for (unsigned value = 0; value < 64; ++value) here &= buckets.wide_table[k][value] | ~passing;
@@ -265,6 +279,37 @@ TEST(LiteralBuckets, TheWideFilterAdmitsEveryLiteralAtItsOwnBytes) {
         EXPECT_NE(passing, 0) << "\"" << literal << "\" fails the wide filter at its own bytes";
       }
     }
+}
+
+// The wide filter looks at a literal across the change between two words of its name, where its first bytes
+// would be a common word's ("Deta" is in every "tlsDetails"); a literal without such a change keeps its first
+// bytes.
+TEST(LiteralBuckets, WindowsJoinTwoWordsOrKeepTheFirstBytes) {
+  const std::vector<std::string> literals = {"DetachRolePolicy", "sts.amazonaws.com", "Root", "AccessDenied",
+                                             "tlsDetails"};
+  const LiteralBuckets buckets(literals, LiteralBuckets::Windows::JoinWords);
+  EXPECT_FALSE(LiteralBuckets(literals).has_inner_windows());
+  ASSERT_EQ(buckets.wide_fingerprint, 4u);
+  auto window = [&](std::size_t l) { return literals[l].substr(buckets.window_offsets[l], 4); };
+  EXPECT_EQ(window(0), "chRo");  // of its two joins ("chRo", "lePo"), the one of rarer bytes
+  EXPECT_EQ(buckets.window_offsets[1], 0u);
+  EXPECT_EQ(buckets.window_offsets[2], 0u);
+  EXPECT_EQ(window(3), "ssDe");
+  EXPECT_EQ(window(4), "lsDe");
+}
+
+// A literal that starts first may be found last, when its window is further into it: the occurrences still
+// come in order of offset ("abcdefGhij" at 0 is found by its window "efGh" at 4, after "bcd" at 1), also at
+// the very end of a buffer.
+TEST(MultiLiteralSearch, OccurrencesFoundByTheirWindowsComeInOrderOfOffset) {
+  const std::vector<std::string> literals = {"abcdefGhij", "bcd", "cdefGh", "xyzzy", "hij"};
+  const LiteralBuckets buckets(literals, LiteralBuckets::Windows::JoinWords);
+  ASSERT_EQ(buckets.window_offsets[0], 4u);
+  for (const std::string& data : {std::string("abcdefGhij"), std::string(100, ' ') + "abcdefGhij",
+                                  std::string(61, ' ') + "abcdefGhij" + std::string(70, ' ')})
+    for (const auto& [kernel, finder] : available_literal_finders())
+      EXPECT_EQ(found_by_every(finder, data, buckets), naive(data, literals))
+          << kernel << ", " << data.size();
 }
 
 // --- the CIS pack through the reader, with and without the prefilter --------------------------------------

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace trailwatch {
@@ -22,8 +23,16 @@ struct LiteralBuckets {
   static constexpr std::size_t kBuckets = 8;
   static constexpr std::size_t kMaxFingerprint = 4;
 
+  /// Where the AVX-512 filter looks at each literal: its first bytes, or across two words of its name where
+  /// it has them (choose_window in the .cpp). Either finds the same occurrences; which is faster depends on
+  /// the data (SearchPlan measures both once it has read a few MB).
+  enum class Windows { FirstBytes, JoinWords };
+
   /// `literals` must all be non-empty.
-  explicit LiteralBuckets(const std::vector<std::string>& literals);
+  explicit LiteralBuckets(const std::vector<std::string>& literals, Windows windows = Windows::FirstBytes);
+
+  /// Whether some literal's window is not its first bytes.
+  bool has_inner_windows() const;
   ~LiteralBuckets();
 
   std::vector<std::string> literals;
@@ -38,32 +47,52 @@ struct LiteralBuckets {
   /// scalar search).
   std::uint8_t exact[kMaxFingerprint][256] = {};
   /// The AVX-512 filter's own tables. It looks each byte up by its low six bits (one byte permute over a
-  /// 64-entry table per fingerprint byte), where nibbles admit byte sequences no literal has: the first
-  /// `wide_fingerprint` bytes (min(kMaxWideFingerprint, the longest literal)), a bucket admitting every byte
-  /// past its shortest literal's end. 4 bytes and 6 measured the same (CPU time within 3% either way over
-  /// the CIS pack and 40 account filters on both corpora; 3 slower): 5 and 6 tell more places apart
-  /// ("Detach" from "tlsDetails") but cost a load that straddles two cache lines and a permute each for
-  /// every 64 bytes. A byte shares its entry with the three that differ from it in the top two bits: an
-  /// upper-case letter with control characters and non-ASCII bytes (rare in JSON), a lower-case one with
-  /// punctuation or a digit, so buckets are filled by expected passes over those folded frequencies, shortest
-  /// literal first, so that the short ones, which admit everything past their end, share buckets. Per
-  /// fingerprint byte, per value of a byte's low six bits: the buckets whose literals have a byte there with
-  /// those bits.
+  /// 64-entry table per fingerprint byte), where nibbles admit byte sequences no literal has, and it looks at
+  /// each literal's own window of `wide_fingerprint` bytes (min(kMaxWideFingerprint, the longest literal)),
+  /// not at its first bytes: `window_offsets` (choose_window). A bucket admits every byte past its shortest
+  /// literal's end. 4 bytes and 6 measured the same (CPU time within 3% either way over the CIS pack and 40
+  /// account filters on both corpora; 3 slower): each more byte costs a load that straddles two cache lines
+  /// and a permute for every 64 bytes. A byte shares its entry with the three that differ from it in the top
+  /// two bits: an upper-case letter with control characters and non-ASCII bytes (rare in JSON), a lower-case
+  /// one with punctuation or a digit, so buckets are filled by expected passes over those folded
+  /// frequencies, shortest literal first, so that the short ones, which admit everything past their end,
+  /// share buckets. Per window byte, per value of a byte's low six bits: the buckets whose literals have a
+  /// byte there with those bits.
   static constexpr std::size_t kMaxWideFingerprint = 4;
   std::size_t wide_fingerprint = 0;
   std::uint8_t wide_table[kMaxWideFingerprint][64] = {};
-  /// The literals by their first `fingerprint` bytes (as a little-endian word, `prefix_mask` its bytes): a
-  /// position that passes the filter looks its own up in an open-addressing table of the distinct prefixes,
-  /// and compares in full only the literals that start with exactly those bytes.
-  struct Prefix {
-    std::uint32_t key = 0;
-    std::uint32_t begin = 0;  // into by_prefix; begin == end: an empty slot
-    std::uint32_t end = 0;
+  /// Per literal: where its window starts in it.
+  std::vector<std::uint32_t> window_offsets;
+
+  /// Literals grouped by a key of up to 4 of their bytes (a little-endian word, `mask` its bytes), in an
+  /// open-addressing table: a position that passes a filter looks its own bytes up, and compares in full
+  /// only the literals keyed by exactly those bytes.
+  struct KeyedLiterals {
+    struct Slot {
+      std::uint32_t key = 0;
+      std::uint32_t begin = 0;  // into members; begin == end: an empty slot
+      std::uint32_t end = 0;
+    };
+    std::uint32_t mask = 0;
+    unsigned shift = 32;  // 32 - log2 of the table's size
+    std::vector<Slot> slots;
+    std::vector<std::uint32_t> members;  // literal indexes, grouped by key
+
+    /// The members keyed `key`, as [first, second) into `members`; empty when none.
+    std::pair<std::uint32_t, std::uint32_t> find(std::uint32_t key) const {
+      const auto last = static_cast<std::uint32_t>(slots.size() - 1);
+      for (std::uint32_t s = slot(key, shift);; s = (s + 1) & last) {
+        if (slots[s].begin == slots[s].end) return {0, 0};
+        if (slots[s].key == key) return {slots[s].begin, slots[s].end};
+      }
+    }
   };
-  std::uint32_t prefix_mask = 0;
-  unsigned prefix_shift = 32;  // 32 - log2 of the table's size
-  std::vector<Prefix> prefixes;
-  std::vector<std::uint32_t> by_prefix;  // literal indexes, grouped by prefix
+  /// By their first `fingerprint` bytes (the AVX2 and scalar searches).
+  KeyedLiterals by_prefix;
+  /// By the first `window_key` bytes of their windows (the AVX-512 search): min(wide_fingerprint, the
+  /// shortest literal's length).
+  KeyedLiterals by_window;
+  std::size_t window_key = 0;
   /// Per literal: its first 8 bytes as a little-endian word (zeros past its end) and the mask of those it
   /// has. Most prefixes are shared ("Dele" by 26 literals of the CIS pack): a word compare tells most of
   /// them apart before any call to memcmp.

@@ -272,6 +272,9 @@ class MultiLiteralSearch {
   bool run() {
     hits_.clear();
     if (set_.fingerprint == 0) return true;
+#if defined(__AVX512VBMI__)
+    return windows();
+#else
     switch (set_.fingerprint) {
       case 1:
         return scan<1>();
@@ -282,15 +285,62 @@ class MultiLiteralSearch {
       default:
         return scan<4>();
     }
+#endif
   }
 
  private:
+#if defined(__AVX512VBMI__)
+  // The wide filter finds the places of the literals' windows; each literal starts its window's offset
+  // before. The last places (fewer than a block and a window) are looked up directly. Hits come in the order
+  // of their windows, which is not that of their starts when offsets differ: sorted once at the end (the
+  // occurrence lists are walked in order of offset).
+  bool windows() {
+    std::size_t at = wide_blocks();
+    if (at == SIZE_MAX) return false;
+    for (; at < data_.size(); ++at)
+      if (!verify_window(at)) return false;
+    const auto by_offset = [](const LiteralHit& a, const LiteralHit& b) { return a.offset < b.offset; };
+    if (!std::is_sorted(hits_.begin(), hits_.end(), by_offset))
+      std::sort(hits_.begin(), hits_.end(), [](const LiteralHit& a, const LiteralHit& b) {
+        return a.offset != b.offset ? a.offset < b.offset : a.literal < b.literal;
+      });
+    return true;
+  }
+
+  // Compares in full the literals whose window may start at `at` (looked up by its first bytes, the
+  // window's key); false when the list is full.
+  bool verify_window(std::size_t at) {
+    const std::size_t room = data_.size() - at;
+    if (room < set_.window_key) return true;
+    std::uint32_t word = 0;
+    if (room >= 4) {
+      std::memcpy(&word, data_.data() + at, 4);
+    } else {
+      for (std::size_t k = 0; k < room; ++k)
+        word |= std::uint32_t{static_cast<unsigned char>(data_[at + k])} << (8 * k);
+    }
+    const LiteralBuckets::KeyedLiterals& keyed = set_.by_window;
+    const auto [first, last] = keyed.find(word & keyed.mask);
+    for (std::uint32_t i = first; i < last; ++i) {
+      const std::uint32_t l = keyed.members[i];
+      const std::size_t offset = set_.window_offsets[l];
+      if (offset > at) continue;
+      const std::size_t start = at - offset;
+      const std::string& literal = set_.literals[l];
+      if (literal.size() > data_.size() - start ||
+          std::memcmp(data_.data() + start, literal.data(), literal.size()) != 0)
+        continue;
+      if (hits_.size() >= limit_) return false;
+      hits_.push_back(LiteralHit{start, l});
+    }
+    return true;
+  }
+#endif
+
   template <std::size_t M>
   bool scan() {
     std::size_t i = 0;
-#if defined(__AVX512VBMI__)
-    i = wide_blocks();
-#elif defined(__AVX2__)
+#if defined(__AVX2__) && !defined(__AVX512VBMI__)
     i = blocks<M>();
 #endif
     if (i == SIZE_MAX) return false;
@@ -318,24 +368,18 @@ class MultiLiteralSearch {
       for (std::size_t k = 0; k < room; ++k)
         word |= std::uint64_t{static_cast<unsigned char>(here[k])} << (8 * k);
     }
-    const auto key = static_cast<std::uint32_t>(word) & set_.prefix_mask;
-    const auto last = static_cast<std::uint32_t>(set_.prefixes.size() - 1);
-    for (std::uint32_t s = LiteralBuckets::slot(key, set_.prefix_shift);; s = (s + 1) & last) {
-      const LiteralBuckets::Prefix& prefix = set_.prefixes[s];
-      if (prefix.begin == prefix.end) return true;
-      if (prefix.key != key) continue;
-      for (std::uint32_t i = prefix.begin; i < prefix.end; ++i) {
-        const std::uint32_t l = set_.by_prefix[i];
-        if ((word & set_.head_masks[l]) != set_.heads[l]) continue;
-        const std::string& literal = set_.literals[l];
-        if (literal.size() > room) continue;
-        if (literal.size() > 8 && std::memcmp(here + 8, literal.data() + 8, literal.size() - 8) != 0)
-          continue;
-        if (hits_.size() >= limit_) return false;
-        hits_.push_back(LiteralHit{at, l});
-      }
-      return true;
+    const LiteralBuckets::KeyedLiterals& keyed = set_.by_prefix;
+    const auto [first, last] = keyed.find(static_cast<std::uint32_t>(word) & keyed.mask);
+    for (std::uint32_t i = first; i < last; ++i) {
+      const std::uint32_t l = keyed.members[i];
+      if ((word & set_.head_masks[l]) != set_.heads[l]) continue;
+      const std::string& literal = set_.literals[l];
+      if (literal.size() > room) continue;
+      if (literal.size() > 8 && std::memcmp(here + 8, literal.data() + 8, literal.size() - 8) != 0) continue;
+      if (hits_.size() >= limit_) return false;
+      hits_.push_back(LiteralHit{at, l});
     }
+    return true;
   }
 
 #if defined(__AVX512VBMI__)
@@ -368,7 +412,7 @@ class MultiLiteralSearch {
       const std::uint64_t mask = _mm512_test_epi8_mask(buckets, buckets);
       if (simdjson_likely(mask == 0)) continue;
       for (std::uint64_t m = mask; m != 0; m &= m - 1)
-        if (!verify(i + static_cast<std::size_t>(__builtin_ctzll(m)))) return SIZE_MAX;
+        if (!verify_window(i + static_cast<std::size_t>(__builtin_ctzll(m)))) return SIZE_MAX;
     }
     return i;
   }

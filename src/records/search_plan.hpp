@@ -64,7 +64,9 @@ class SearchPlan {
                             std::size_t end) const;
   bool plan_many(std::string_view data);
   bool candidate_many(std::size_t begin, std::size_t end);
-  void judge_common_clauses();
+  void judge_common_clauses(std::string_view sample);
+  bool joins_words_faster(std::string_view sample, const LiteralBuckets& first_bytes,
+                          const LiteralBuckets& joining);
 
   const LiteralPrefilter& prefilter_;
   LiteralFinder find_;
