@@ -66,7 +66,7 @@ class EnvelopeReader {
     if (core_.too_large(size, "Records element", scanned.records + scanned.records_failed + 1, scanned))
       return true;
     ++scanned.records;
-    if (core_.plan->candidate(data.data() + begin, data.data() + end)) {
+    if (core_.buffer_may_match && core_.plan->candidate(data.data() + begin, data.data() + end)) {
       plain_candidates_.push_back({begin, end, unmatchable});
       unmatchable = 0;
     } else {

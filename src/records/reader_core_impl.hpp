@@ -16,6 +16,9 @@ class ReaderCore {
 
   const RecordLimits limits;
   std::optional<SearchPlan> plan;  // only with a prefilter
+  // What plan() said of the buffer being read: when no rule can match in it, no record is asked about (a call
+  // per record saved, on most buffers of most scans).
+  bool buffer_may_match = true;
   FieldWalk walk;
   od::parser parser;
 

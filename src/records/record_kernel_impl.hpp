@@ -45,7 +45,8 @@ class Kernel final : public RecordReader::Kernel {
     if (core_.plan) {
       // Where no record can match, every record is counted unread and no occurrence list is needed; with
       // skip_unmatchable (--fast) the buffer is not even parsed.
-      if (!core_.plan->plan(data) && skip_unmatchable) {
+      core_.buffer_may_match = core_.plan->plan(data);
+      if (!core_.buffer_may_match && skip_unmatchable) {
         if (skipped != nullptr) *skipped = true;
         return result;
       }
