@@ -312,6 +312,13 @@ TEST(MultiLiteralSearch, OccurrencesFoundByTheirWindowsComeInOrderOfOffset) {
           << kernel << ", " << data.size();
 }
 
+// Only the AVX-512 search looks at windows, so only there does the search plan weigh them against first
+// bytes.
+TEST(MultiLiteralSearch, OnlyTheAvx512SearchLooksAtWindows) {
+  for (const auto& [kernel, finder] : available_literal_finders())
+    EXPECT_EQ(finder.looks_at_windows, kernel == "icelake") << kernel;
+}
+
 // --- the CIS pack through the reader, with and without the prefilter --------------------------------------
 
 // The record with every character of every string (keys included) written as a \u escape.

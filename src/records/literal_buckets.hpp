@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace trailwatch {
@@ -30,10 +29,10 @@ struct LiteralBuckets {
 
   /// `literals` must all be non-empty.
   explicit LiteralBuckets(const std::vector<std::string>& literals, Windows windows = Windows::FirstBytes);
+  ~LiteralBuckets();
 
   /// Whether some literal's window is not its first bytes.
   bool has_inner_windows() const;
-  ~LiteralBuckets();
 
   std::vector<std::string> literals;
   /// How many leading bytes of every literal the tables describe: min(4, the shortest literal's length).
@@ -48,13 +47,13 @@ struct LiteralBuckets {
   std::uint8_t exact[kMaxFingerprint][256] = {};
   /// The AVX-512 filter's own tables. It looks each byte up by its low six bits (one byte permute over a
   /// 64-entry table per fingerprint byte), where nibbles admit byte sequences no literal has, and it looks at
-  /// each literal's own window of `wide_fingerprint` bytes (min(kMaxWideFingerprint, the longest literal)),
-  /// not at its first bytes: `window_offsets` (choose_window). A bucket admits every byte past its shortest
-  /// literal's end. 4 bytes and 6 measured the same (CPU time within 3% either way over the CIS pack and 40
-  /// account filters on both corpora; 3 slower): each more byte costs a load that straddles two cache lines
-  /// and a permute for every 64 bytes. A byte shares its entry with the three that differ from it in the top
-  /// two bits: an upper-case letter with control characters and non-ASCII bytes (rare in JSON), a lower-case
-  /// one with punctuation or a digit, so buckets are filled by expected passes over those folded
+  /// each literal's window of `wide_fingerprint` bytes (min(kMaxWideFingerprint, the longest literal)): its
+  /// first bytes, or with Windows::JoinWords those `window_offsets` says. A bucket admits every byte past its
+  /// shortest literal's end. 4 bytes and 6 measured the same (CPU time within 3% either way over the CIS pack
+  /// and 40 account filters on both corpora; 3 slower): each more byte costs a load that straddles two cache
+  /// lines and a permute for every 64 bytes. A byte shares its entry with the three that differ from it in
+  /// the top two bits: an upper-case letter with control characters and non-ASCII bytes (rare in JSON), a
+  /// lower-case one with punctuation or a digit, so buckets are filled by expected passes over those folded
   /// frequencies, shortest literal first, so that the short ones, which admit everything past their end,
   /// share buckets. Per window byte, per value of a byte's low six bits: the buckets whose literals have a
   /// byte there with those bits.
@@ -76,16 +75,7 @@ struct LiteralBuckets {
     std::uint32_t mask = 0;
     unsigned shift = 32;  // 32 - log2 of the table's size
     std::vector<Slot> slots;
-    std::vector<std::uint32_t> members;  // literal indexes, grouped by key
-
-    /// The members keyed `key`, as [first, second) into `members`; empty when none.
-    std::pair<std::uint32_t, std::uint32_t> find(std::uint32_t key) const {
-      const auto last = static_cast<std::uint32_t>(slots.size() - 1);
-      for (std::uint32_t s = slot(key, shift);; s = (s + 1) & last) {
-        if (slots[s].begin == slots[s].end) return {0, 0};
-        if (slots[s].key == key) return {slots[s].begin, slots[s].end};
-      }
-    }
+    std::vector<std::uint32_t> members;  // literal indexes, grouped by key (probed by the search's keyed())
   };
   /// By their first `fingerprint` bytes (the AVX2 and scalar searches).
   KeyedLiterals by_prefix;

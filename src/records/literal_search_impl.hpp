@@ -22,6 +22,18 @@ simdjson_inline __m512i lookup(__m512i table, const char* p) {
 }
 #endif
 
+// The literals of `table` keyed `key`, as [first, second) into its members; empty when none. Here, in each
+// kernel's own copy, not inline in the header: the linker keeps one copy of an inline function, and the one
+// compiled for AVX-512 could be the one the portable kernel calls.
+std::pair<std::uint32_t, std::uint32_t> lookup_keyed(const LiteralBuckets::KeyedLiterals& table,
+                                                     std::uint32_t key) {
+  const auto last = static_cast<std::uint32_t>(table.slots.size() - 1);
+  for (std::uint32_t s = LiteralBuckets::slot(key, table.shift);; s = (s + 1) & last) {
+    if (table.slots[s].begin == table.slots[s].end) return {0, 0};
+    if (table.slots[s].key == key) return {table.slots[s].begin, table.slots[s].end};
+  }
+}
+
 // Every occurrence of every literal in a buffer, per literal, in order.
 class LiteralSearch {
  public:
@@ -319,10 +331,10 @@ class MultiLiteralSearch {
       for (std::size_t k = 0; k < room; ++k)
         word |= std::uint32_t{static_cast<unsigned char>(data_[at + k])} << (8 * k);
     }
-    const LiteralBuckets::KeyedLiterals& keyed = set_.by_window;
-    const auto [first, last] = keyed.find(word & keyed.mask);
+    const LiteralBuckets::KeyedLiterals& table = set_.by_window;
+    const auto [first, last] = lookup_keyed(table, word & table.mask);
     for (std::uint32_t i = first; i < last; ++i) {
-      const std::uint32_t l = keyed.members[i];
+      const std::uint32_t l = table.members[i];
       const std::size_t offset = set_.window_offsets[l];
       if (offset > at) continue;
       const std::size_t start = at - offset;
@@ -368,10 +380,10 @@ class MultiLiteralSearch {
       for (std::size_t k = 0; k < room; ++k)
         word |= std::uint64_t{static_cast<unsigned char>(here[k])} << (8 * k);
     }
-    const LiteralBuckets::KeyedLiterals& keyed = set_.by_prefix;
-    const auto [first, last] = keyed.find(static_cast<std::uint32_t>(word) & keyed.mask);
+    const LiteralBuckets::KeyedLiterals& table = set_.by_prefix;
+    const auto [first, last] = lookup_keyed(table, static_cast<std::uint32_t>(word) & table.mask);
     for (std::uint32_t i = first; i < last; ++i) {
-      const std::uint32_t l = keyed.members[i];
+      const std::uint32_t l = table.members[i];
       if ((word & set_.head_masks[l]) != set_.heads[l]) continue;
       const std::string& literal = set_.literals[l];
       if (literal.size() > room) continue;
@@ -475,16 +487,20 @@ class MultiLiteralSearch {
 
 // The search as SearchPlan calls it: once per clause and once per buffer, so the call through a pointer costs
 // nothing next to the search.
-constexpr LiteralFinder kLiteralFinder{
-    [](std::string_view data, const std::vector<std::string>& literals,
-       std::vector<std::vector<std::size_t>>& hits) {
-      return LiteralSearch(data, literals, hits, true).run();
-    },
-    [](std::string_view data, const std::vector<std::string>& literals,
-       std::vector<std::vector<std::size_t>>& hits) { return LiteralSearch(data, literals, hits).run(); },
-    [](std::string_view data, const LiteralBuckets& set, std::vector<LiteralHit>& hits, std::size_t limit) {
-      return MultiLiteralSearch(data, set, hits, limit).run();
-    }};
+constexpr LiteralFinder kLiteralFinder {
+  [](std::string_view data, const std::vector<std::string>& literals,
+     std::vector<std::vector<std::size_t>>& hits) { return LiteralSearch(data, literals, hits, true).run(); },
+      [](std::string_view data, const std::vector<std::string>& literals,
+         std::vector<std::vector<std::size_t>>& hits) { return LiteralSearch(data, literals, hits).run(); },
+      [](std::string_view data, const LiteralBuckets& set, std::vector<LiteralHit>& hits, std::size_t limit) {
+        return MultiLiteralSearch(data, set, hits, limit).run();
+      },
+#if defined(__AVX512VBMI__)
+      true,
+#else
+      false,
+#endif
+};
 
 }  // namespace
 

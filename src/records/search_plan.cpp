@@ -128,8 +128,8 @@ bool SearchPlan::plan(std::string_view data) {
   // The presence test reported its clause's first occurrence as soon as it found one, and it finds them in
   // the order of the positions it tests, which are within a literal of their starts: no occurrence of an
   // anchor literal starts a literal's length before the earliest anchor's first. The full search starts
-  // there instead of reading the buffer's head twice (a third of the default rule's literal search on the
-  // dense corpus).
+  // there instead of reading the buffer's head twice (on the dense corpus the default rule's anchor first
+  // occurs 10 to 76% into the files that hold it; record reading 5.9 -> 6.4 GB/s).
   anchors_from_ = any_rule ? earliest_anchor - std::min(earliest_anchor, longest_anchor_literal) : 0;
   buffer_may_match_ = any_rule;
   return any_rule;
@@ -198,11 +198,15 @@ void SearchPlan::judge_common_clauses(std::string_view sample) {
       listed.push_back(l);
       subset.push_back(prefilter_.literals[l]);
     }
-  auto first_bytes = std::make_unique<LiteralBuckets>(subset);
-  auto joining = std::make_unique<LiteralBuckets>(subset, LiteralBuckets::Windows::JoinWords);
-  const bool join = joining->has_inner_windows() && joins_words_faster(sample, *first_bytes, *joining);
+  auto buckets = std::make_unique<LiteralBuckets>(subset);
+  bool join = false;
+  if (find_.looks_at_windows) {
+    auto joining = std::make_unique<LiteralBuckets>(subset, LiteralBuckets::Windows::JoinWords);
+    join = joining->has_inner_windows() && joins_words_faster(sample, *buckets, *joining);
+    if (join) buckets = std::move(joining);
+  }
   if (!join && !dropped) return;  // the search already looks at all of them by their first bytes
-  buckets_ = join ? std::move(joining) : std::move(first_bytes);
+  buckets_ = std::move(buckets);
   listed_ = std::move(listed);
 }
 

@@ -28,6 +28,9 @@ struct LiteralFinder {
   Search first;      // a presence test: stops at the first occurrence of any literal
   Search all;        // every occurrence
   SearchMany every;  // every occurrence of many literals, in one pass
+  // Whether `every` looks at LiteralBuckets' windows (the AVX-512 filter); the others look at first bytes
+  // whatever the buckets say, so there is nothing to choose between.
+  bool looks_at_windows = false;
 };
 
 /// The searches of every kernel this CPU can run, by kernel name (for the tests).
