@@ -66,7 +66,7 @@ class EnvelopeReader {
     if (core_.too_large(size, "Records element", scanned.records + scanned.records_failed + 1, scanned))
       return true;
     ++scanned.records;
-    if (core_.buffer_may_match && core_.plan->candidate(data.data() + begin, data.data() + end)) {
+    if (core_.candidate(data.data() + begin, data.data() + end)) {
       plain_candidates_.push_back({begin, end, unmatchable});
       unmatchable = 0;
     } else {
@@ -214,7 +214,7 @@ class EnvelopeReader {
           continue;
         ++result.records;
         if (core_.plan) {
-          if (!core_.plan->candidate(raw.data(), raw.data() + raw.size())) {
+          if (!core_.candidate(raw.data(), raw.data() + raw.size())) {
             sink.on_unmatchable_record();
             continue;
           }

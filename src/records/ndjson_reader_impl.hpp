@@ -65,7 +65,7 @@ class NdjsonReader {
     od::object object;
     SIMDJSON_TRY(doc.get_object().get(object));
     // A line whose text holds no literal a match needs is checked and counted, its fields not extracted.
-    const bool extract = !core_.plan || core_.plan->candidate(line.data(), line.data() + line.size());
+    const bool extract = !core_.plan || core_.candidate(line.data(), line.data() + line.size());
     if (extract) {
       SIMDJSON_TRY(core_.walk.walk(object));
     } else {

@@ -16,9 +16,14 @@ class ReaderCore {
 
   const RecordLimits limits;
   std::optional<SearchPlan> plan;  // only with a prefilter
-  // What plan() said of the buffer being read: when no rule can match in it, no record is asked about (a call
-  // per record saved, on most buffers of most scans).
+  // What plan() said of the buffer being read (read() sets it): when no rule can match in it, candidate()
+  // answers without a call per record, on most buffers of most scans.
   bool buffer_may_match = true;
+
+  /// Whether the record at [begin, end) of the buffer being read can match; with a plan only.
+  bool candidate(const char* begin, const char* end) {
+    return buffer_may_match && plan->candidate(begin, end);
+  }
   FieldWalk walk;
   od::parser parser;
 
