@@ -1,7 +1,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -204,16 +203,11 @@ class Lister {
     const std::string prefix = dir.ends_with('/') ? dir : dir + '/';
     while (const dirent* entry = listing.next()) {
       const char* leaf = entry->d_name;
-      std::string path = prefix + leaf;
       std::string name = below_root.empty() ? std::string(leaf) : below_root + '/' + leaf;
-      // The common case without a path object: a log file listed as a regular file.
-      if (entry->d_type == DT_REG && is_log_file_name(leaf)) {
-        add_or_prune(std::move(path), name, root, argument, listing.fd(), leaf);
-        continue;
-      }
       int stat_error = 0;
       const fs::file_status status = own_status(entry->d_type, listing.fd(), leaf, stat_error);
-      if (!visit(path, name, status, stat_error, root, argument, listing.fd())) continue;
+      if (!visit(prefix + leaf, leaf, name, status, stat_error, root, argument, listing.fd())) continue;
+      const std::string path = prefix + leaf;
       DirectoryListing below(path);
       if (!below.is_open()) {
         error(path, root, "cannot read directory: " + errno_text(errno));
@@ -225,28 +219,31 @@ class Lister {
       error(dir, root, "cannot list the rest of the directory: " + errno_text(list_error));
   }
 
-  // Counts or adds one entry whose own type (a symbolic link as such) is `link_status`; returns true for a
-  // directory to walk into.
-  bool visit(const fs::path& path, const std::string& name, fs::file_status link_status, int stat_error,
-             const fs::path& root, std::size_t argument, int directory) {
-    if (link_status.type() == fs::file_type::none) {
+  // Counts or adds one entry: `path` as the walk reached it, `leaf` its own name in the open directory
+  // `directory`, `name` its name below the argument, `link_status` its own type (a symbolic link as such).
+  // Returns true for a directory to walk into. A log file listed as a regular file, nearly every entry, makes
+  // no path object on the way.
+  bool visit(std::string path, const char* leaf, const std::string& name, fs::file_status link_status,
+             int stat_error, const fs::path& root, std::size_t argument, int directory) {
+    fs::file_type type = link_status.type();
+    if (type == fs::file_type::none) {
       error(path, root, "cannot stat: " + errno_text(stat_error));
-    } else if (fs::is_symlink(link_status)) {
+      return false;
+    }
+    if (type == fs::file_type::symlink) {  // read as what it points to, unless that is a directory
       std::error_code target_ec;
-      fs::file_status target = fs::status(path, target_ec);
+      const fs::file_status target = fs::status(path, target_ec);
       if (target_ec || !fs::exists(target)) {
         error(path, root, "dangling symbolic link");
-      } else if (fs::is_directory(target)) {
-        count(out_.skipped.symlink, path, root);
-      } else if (!fs::is_regular_file(target)) {
-        count(out_.skipped.not_regular, path, root);
-      } else if (is_log_file_name(path.filename().native())) {
-        add_or_prune(path.native(), name, root, argument, directory, path.filename().c_str());
-      } else {
-        count(out_.skipped.other_name, path, root);
+        return false;
       }
-    } else if (fs::is_directory(link_status)) {
-      if (NameVerdict tree = folder_verdict(path.filename().native()); tree != NameVerdict::Read) {
+      if (fs::is_directory(target)) {
+        count(out_.skipped.symlink, path, root);
+        return false;
+      }
+      type = target.type();
+    } else if (type == fs::file_type::directory) {
+      if (NameVerdict tree = folder_verdict(leaf); tree != NameVerdict::Read) {
         count_skipped_tree(path, root, skip_counter(out_.skipped, tree));
         return false;
       }
@@ -258,13 +255,13 @@ class Lister {
         return false;
       }
       return true;
-    } else if (!fs::is_regular_file(link_status)) {
-      count(out_.skipped.not_regular, path, root);
-    } else if (is_log_file_name(path.filename().native())) {
-      add_or_prune(path.native(), name, root, argument, directory, path.filename().c_str());
-    } else {
-      count(out_.skipped.other_name, path, root);
     }
+    if (type != fs::file_type::regular)
+      count(out_.skipped.not_regular, path, root);
+    else if (is_log_file_name(leaf))
+      add_or_prune(std::move(path), name, root, argument, directory, leaf);
+    else
+      count(out_.skipped.other_name, path, root);
     return false;
   }
 
