@@ -168,6 +168,16 @@ TEST_F(TempTree, AFileLargerThanTheLimitIsNotReadWhole) {
   EXPECT_TRUE(BufferLoader(64, {.max_inflated_bytes = 5000}).load({path, 0}).error.empty());
 }
 
+// A buffer this large is whole 2 MiB pages, more than the limit: a file past the limit is still refused.
+TEST_F(TempTree, ALargeFileLargerThanTheLimitIsNotReadWhole) {
+  const std::string path = (root_ / "big.json").string();
+  std::ofstream(path) << std::string((1 << 20) + 1, ' ');
+  BufferLoader loader(64, {.max_inflated_bytes = 1 << 20});
+  EXPECT_EQ(loader.load({path, (1 << 20) + 1}).error, "larger than the 1 MiB limit (--max-inflated-size)");
+  EXPECT_EQ(loader.load({path, 0}).error, "larger than the 1 MiB limit (--max-inflated-size)");
+  EXPECT_TRUE(BufferLoader(64, {.max_inflated_bytes = (1 << 20) + 1}).load({path, 0}).error.empty());
+}
+
 TEST_F(TempTree, AFileThatVanishesAfterTheWalkIsAnErrorNamingTheCause) {
   touch("AWSLogs/1/CloudTrail/us-east-1/2024/03/01/gone.json.gz");
   Discovery d = discover_inputs({root_.string()});

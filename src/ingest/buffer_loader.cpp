@@ -36,11 +36,14 @@ std::string read_whole(int fd, std::uint64_t size_hint, std::uint64_t max_bytes,
   buffer.clear();
   buffer.reserve(std::min<std::size_t>(size_hint > 0 ? size_hint : 1 << 16, cap));
   for (;;) {
-    if (buffer.size() == buffer.capacity()) {
+    // A large buffer's capacity is rounded up to whole pages, past `cap` maybe: never read past `cap`.
+    const std::size_t room_end = std::min(buffer.capacity(), cap);
+    if (buffer.size() == room_end) {
       if (buffer.size() >= cap) return too_large(max_bytes);
       buffer.reserve(buffer.capacity() <= cap / 2 ? buffer.capacity() * 2 : cap);
+      continue;
     }
-    ssize_t n = ::read(fd, buffer.data() + buffer.size(), buffer.capacity() - buffer.size());
+    ssize_t n = ::read(fd, buffer.data() + buffer.size(), room_end - buffer.size());
     if (n == 0) return {};
     if (n < 0) {
       // The scan installs its SIGINT handler without SA_RESTART so that a read blocked on a pipe returns

@@ -2,14 +2,17 @@
 // code may read past the data. Its bytes start on a 64-byte boundary: the record kernels' loads then fall
 // within one cache line each (a 64-byte load that straddles two costs the envelope scanner 18%). The boundary
 // is found inside a plain allocation 63 bytes larger: aligned operator new made glibc keep 4 to 8 MB more
-// resident over a scan.
+// resident over a scan. A large buffer is whole huge pages (BufferMemory), and its capacity all of them, so
+// that the files after the one that grew it fit without growing it again.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string_view>
+#include <utility>
+
+#include "ingest/buffer_memory.hpp"
 
 namespace trailwatch {
 
@@ -31,14 +34,14 @@ class ByteBuffer {
   }
   /// Grows the capacity to at least `n`, keeping the contents.
   void reserve(std::size_t n) {
-    if (n <= capacity_ && storage_) return;
-    std::unique_ptr<char[]> grown(new char[n + padding_ + kAlignment - 1]);
-    char* aligned =
-        grown.get() + (kAlignment - reinterpret_cast<std::uintptr_t>(grown.get()) % kAlignment) % kAlignment;
+    if (n <= capacity_ && storage_.data() != nullptr) return;
+    BufferMemory grown(n + padding_ + kAlignment - 1);
+    char* aligned = grown.data() +
+                    (kAlignment - reinterpret_cast<std::uintptr_t>(grown.data()) % kAlignment) % kAlignment;
     if (size_ > 0) std::memcpy(aligned, data_, size_);
+    capacity_ = grown.size() - static_cast<std::size_t>(aligned - grown.data()) - padding_;
     storage_ = std::move(grown);
     data_ = aligned;
-    capacity_ = n;
     std::memset(data_ + size_, 0, padding_);
   }
   void assign(std::string_view bytes) {
@@ -52,7 +55,7 @@ class ByteBuffer {
   static constexpr std::size_t kAlignment = 64;
 
   std::size_t padding_;
-  std::unique_ptr<char[]> storage_;
+  BufferMemory storage_;
   char* data_ = nullptr;  // the first 64-byte boundary in storage_
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;

@@ -93,9 +93,10 @@ InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out, std:
     for (;;) {
       std::size_t consumed = 0;
       std::size_t produced = 0;
-      libdeflate_result status =
-          libdeflate_gzip_decompress_ex(decompressor_, member.data(), member.size(), out.data() + out.size(),
-                                        out.capacity() - out.size(), &consumed, &produced);
+      // A large buffer's capacity is rounded up to whole pages, past `limit` maybe: never inflate past it.
+      const std::size_t room = std::min(out.capacity(), limit) - out.size();
+      libdeflate_result status = libdeflate_gzip_decompress_ex(
+          decompressor_, member.data(), member.size(), out.data() + out.size(), room, &consumed, &produced);
       if (status == LIBDEFLATE_SUCCESS) {
         out.resize(out.size() + produced);
         offset += consumed;
