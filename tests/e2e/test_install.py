@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """`cmake --install BUILD --prefix DIR` puts the binary, the man page and the three completion scripts where each is
 looked for (bin, share/man/man1, share/bash-completion/completions, share/zsh/site-functions,
-share/fish/vendor_completions.d); the installed scripts are what `trailwatch completion SHELL` prints; the man page
+share/fish/vendor_completions.d), and the HTTPS module (LIBDIR/trailwatch/libtrailwatch-curl.so), which the installed
+binary finds, which alone needs libcurl, and without which s3:// fails naming it; the installed scripts are what `trailwatch completion SHELL` prints; the man page
 renders with `man -l` (and without a warning from groff), and holds every command and every option of scan."""
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 
@@ -23,6 +25,64 @@ def cmake_of(build_dir):
     except OSError:
         pass
     return shutil.which("cmake")
+
+
+def cache_value(build_dir, name, default):
+    """A variable of the build's CMakeCache.txt."""
+    try:
+        with open(os.path.join(build_dir, "CMakeCache.txt"), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith(name + ":"):
+                    return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return default
+
+
+def needed_libraries(path):
+    """The NEEDED entries of an ELF file (readelf -d), or None without readelf."""
+    if not shutil.which("readelf"):
+        return None
+    proc = subprocess.run(["readelf", "-d", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", proc.stdout.decode())
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def check_https_module(s, binary, module):
+    """The binary itself needs no libcurl; the module does; the installed binary loads it (a refused connection is
+    reported as such), and a copy of the binary without it says what is missing."""
+    for path, what, wanted in ((binary, "the binary", False), (module, "the HTTPS module", True)):
+        needed = needed_libraries(path) if os.path.isfile(path) else None
+        if needed is None:
+            s.note("readelf is not installed (or %s is missing): the libraries %s needs are not checked" % (path, what))
+            continue
+        s.check(any(n.startswith("libcurl") for n in needed) == wanted,
+                "%s %s libcurl" % (what, "needs" if wanted else "does not need"), "NEEDED: %r" % needed)
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret",
+               AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.path.join(s.tmp, "no-config"),
+               AWS_SHARED_CREDENTIALS_FILE=os.path.join(s.tmp, "no-credentials"))
+    endpoint = "http://127.0.0.1:%d" % free_port()
+    lone = os.path.join(s.tmp, "lone")
+    os.makedirs(lone, exist_ok=True)
+    shutil.copy2(binary, os.path.join(lone, "trailwatch"))
+    for path, with_module in ((binary, True), (os.path.join(lone, "trailwatch"), False)):
+        proc = subprocess.run([path, "scan", "s3://bucket/AWSLogs", "--endpoint-url", endpoint],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                              timeout=120)
+        err = (proc.stdout + proc.stderr).decode("utf-8", "replace")  # the report names the error too
+        if with_module:
+            s.check(proc.returncode == 2 and "s3:ListBucket failed" in err and "libtrailwatch-curl" not in err,
+                    "the installed binary loads its HTTPS module (a refused connection is named as such)",
+                    "exit %d\n%s" % (proc.returncode, tail(proc.stdout + proc.stderr)))
+        else:
+            s.check(proc.returncode == 2 and "libtrailwatch-curl.so" in err and "cmake --install" in err,
+                    "a binary without its HTTPS module names it and how to get it, and exits 2",
+                    "exit %d\n%s" % (proc.returncode, tail(proc.stdout + proc.stderr)))
 
 
 def main():
@@ -43,6 +103,8 @@ def main():
         "bash": os.path.join(prefix, "share", "bash-completion", "completions", "trailwatch"),
         "zsh": os.path.join(prefix, "share", "zsh", "site-functions", "_trailwatch"),
         "fish": os.path.join(prefix, "share", "fish", "vendor_completions.d", "trailwatch.fish"),
+        "HTTPS module": os.path.join(prefix, cache_value(build, "CMAKE_INSTALL_LIBDIR", "lib"), "trailwatch",
+                                     "libtrailwatch-curl.so"),
     }
     for what, path in installed.items():
         s.check(os.path.isfile(path), "installed: %s at %s" % (what, os.path.relpath(path, prefix)),
@@ -53,6 +115,7 @@ def main():
         proc = subprocess.run([installed["binary"], "--version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         s.check(proc.returncode == 0 and proc.stdout.startswith(b"trailwatch "),
                 "the installed binary runs (--version)", tail(proc.stdout + proc.stderr))
+        check_https_module(s, installed["binary"], installed["HTTPS module"])
 
     for shell in ("bash", "zsh", "fish"):
         proc = s.run(["completion", shell], label="completion " + shell)
@@ -79,7 +142,7 @@ def main():
         proc = subprocess.run(["man", "-l", page], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                               timeout=60)
         s.check(proc.returncode == 0 and b"SYNOPSIS" in proc.stdout, "man -l renders the page",
-                "exit %d\n%s" % (proc.returncode, tail(proc.stderr)))
+                "exit %d\n%s" % (proc.returncode, tail(proc.stdout + proc.stderr)))
         rendered = proc.stdout.decode("utf-8", "replace")
     else:
         s.note("man is not installed: rendering with man -l not checked")
