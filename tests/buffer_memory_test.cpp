@@ -25,7 +25,12 @@ TEST(BufferMemory, ASmallBlockIsWhatWasAskedFor) {
   std::memset(m.data(), 7, m.size());
 }
 
+// Under AddressSanitizer large blocks are exact mallocs too (buffer_memory.hpp).
+#define SKIP_WITHOUT_MAPPED_BLOCKS() \
+  if (!BufferMemory::kMapsLargeBlocks) GTEST_SKIP() << "an AddressSanitizer build: every block is a malloc"
+
 TEST(BufferMemory, ALargeBlockIsWholeAlignedHugePages) {
+  SKIP_WITHOUT_MAPPED_BLOCKS();
   for (std::size_t asked :
        {BufferMemory::kLargeBlock, BufferMemory::kHugePage, BufferMemory::kHugePage + 1}) {
     BufferMemory m(asked);
@@ -40,6 +45,7 @@ TEST(BufferMemory, ALargeBlockIsWholeAlignedHugePages) {
 }
 
 TEST(BufferMemory, MovingHandsTheBlockOver) {
+  SKIP_WITHOUT_MAPPED_BLOCKS();
   BufferMemory a(BufferMemory::kLargeBlock);
   char* block = a.data();
   BufferMemory b(std::move(a));
@@ -73,6 +79,7 @@ std::string mapping_flags(const char* p) {
 TEST(BufferMemory, ALargeBlockIsOfferedForHugePages) {
   if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled"))
     GTEST_SKIP() << "this kernel has no transparent huge pages";
+  SKIP_WITHOUT_MAPPED_BLOCKS();
   BufferMemory large(BufferMemory::kLargeBlock);
   BufferMemory small(1000);
   const std::string large_flags = mapping_flags(large.data());
@@ -82,6 +89,7 @@ TEST(BufferMemory, ALargeBlockIsOfferedForHugePages) {
 }
 
 TEST(ByteBuffer, GrowingIntoHugePagesKeepsTheBytesAndThePadding) {
+  SKIP_WITHOUT_MAPPED_BLOCKS();
   ByteBuffer b(64);
   b.assign("abc");
   EXPECT_GE(b.capacity(), 3u);

@@ -1,7 +1,6 @@
 #include "aws/http_client.hpp"
 
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -33,9 +32,14 @@ std::filesystem::path executable_path() {
 }
 
 // Beside the executable (a build tree), then where `cmake --install` puts the module relative to the
-// installed executable: the two travel together, wherever the prefix is.
+// installed executable: the two travel together, wherever the prefix is. Never relative to the working
+// directory, which would load whatever library stands there.
 CurlTransportEntry load_module() {
   const std::filesystem::path self = executable_path();
+  if (!self.is_absolute())
+    throw ApiError("TransportUnavailable", 0,
+                   std::string("HTTPS requests go through ") + kModuleName +
+                       ", looked for beside the executable, whose location /proc/self/exe does not give");
   const std::filesystem::path dir = self.parent_path();
   const std::vector<std::filesystem::path> candidates = {
       dir / kModuleName, (dir / TRAILWATCH_MODULE_DIR_FROM_BINARY / kModuleName).lexically_normal()};
@@ -45,20 +49,25 @@ CurlTransportEntry load_module() {
     if (!std::filesystem::exists(candidate, ec)) continue;
     void* module = ::dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (module == nullptr) {
-      const char* why = ::dlerror();
+      const char* why = ::dlerror();  // e.g. libcurl.so.4 itself is missing
       failures += "; " + candidate.string() + ": " + (why != nullptr ? why : "cannot be loaded");
       continue;
     }
     if (void* entry = ::dlsym(module, kCurlTransportEntry); entry != nullptr)
       return reinterpret_cast<CurlTransportEntry>(entry);
-    failures += "; " + candidate.string() + ": has no " + kCurlTransportEntry;
+    ::dlclose(module);
+    failures += "; " + candidate.string() + ": not from this build of trailwatch (it has no " +
+                kCurlTransportEntry + ")";
   }
+  if (!failures.empty())
+    throw ApiError("TransportUnavailable", 0,
+                   std::string("HTTPS requests go through ") + kModuleName +
+                       " (libcurl), which could not be loaded" + failures);
   throw ApiError("TransportUnavailable", 0,
-                 std::string("HTTPS requests go through ") + kModuleName + " (libcurl), which " +
-                     (failures.empty() ? "is neither beside " + self.string() + " nor in " +
-                                             candidates.back().parent_path().string()
-                                       : "could not be loaded" + failures) +
-                     ": reinstall trailwatch with `cmake --install`, which puts it there");
+                 std::string("HTTPS requests go through ") + kModuleName +
+                     " (libcurl), which is neither beside " + self.string() + " nor in " +
+                     candidates.back().parent_path().string() +
+                     ": install trailwatch with `cmake --install`, which puts it there");
 }
 
 }  // namespace

@@ -4,6 +4,6 @@
 
 namespace {
 
-const bool registered = (trailwatch::aws::use_linked_curl_transport(&trailwatch_curl_transport), true);
+const bool registered = (trailwatch::aws::use_linked_curl_transport(&TRAILWATCH_CURL_ENTRY), true);
 
 }  // namespace

@@ -177,7 +177,7 @@ HttpResponse perform(const HttpOptions& options, HandlePool& pool, const HttpReq
 
 }  // namespace trailwatch::aws
 
-extern "C" TRAILWATCH_CURL_EXPORT trailwatch::aws::Transport* trailwatch_curl_transport(
+extern "C" TRAILWATCH_CURL_EXPORT trailwatch::aws::Transport* TRAILWATCH_CURL_ENTRY(
     const trailwatch::aws::HttpOptions* options) {
   using namespace trailwatch::aws;
   auto pool = std::make_shared<HandlePool>();

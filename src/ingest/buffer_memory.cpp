@@ -35,7 +35,7 @@ char* map_aligned(std::size_t size) {
 }  // namespace
 
 BufferMemory::BufferMemory(std::size_t bytes) {
-  if (bytes >= kLargeBlock) {
+  if (bytes >= kLargeBlock && kMapsLargeBlocks) {
     if (bytes > SIZE_MAX - 2 * kHugePage) throw std::bad_alloc();
     size_ = round_up(bytes, kHugePage);
     data_ = map_aligned(size_);

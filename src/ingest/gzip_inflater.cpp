@@ -72,7 +72,7 @@ InflateResult GzipInflater::inflate(std::string_view gzip, ByteBuffer& out, std:
   InflateResult result;
   out.clear();
   // libdeflate inflates into one buffer given up front, so the limit is the most that buffer may grow to: a
-  // gzip bomb stops there, having cost at most `max_bytes` of memory.
+  // gzip bomb stops there, having cost at most `max_bytes` of memory (rounded up to whole 2 MiB pages).
   const std::size_t limit = static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes, SIZE_MAX - 4096));
   const std::size_t hint = std::min(trailer_size_hint(gzip), gzip.size() * kTrustedRatio);
   out.reserve(std::min(std::max<std::size_t>(hint, gzip.size() * 4) + 4096, limit));

@@ -63,7 +63,9 @@ struct StreamChunker::Impl {
       raw_offset = 0;
     }
     if (raw.size() == raw.capacity()) raw.reserve(raw.capacity() * 2);
-    ssize_t n = ::read(fd, raw.data() + raw.size(), raw.capacity() - raw.size());
+    // No more than kReadSize at a time, though a large buffer's capacity is whole 2 MiB pages: what one pump
+    // moves on is bounded by it.
+    ssize_t n = ::read(fd, raw.data() + raw.size(), std::min(raw.capacity() - raw.size(), kReadSize));
     if (n < 0) {
       // The scan's SIGINT handler is installed without SA_RESTART so that a read blocked on a pipe ends here.
       error = errno == EINTR ? std::string("interrupted while reading")

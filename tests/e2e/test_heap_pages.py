@@ -2,8 +2,9 @@
 """The binary's malloc heap is offered for transparent huge pages (cli/heap_pages.hpp): on the virtual machines it
 runs on, each first touch of a 4 KiB page costs about 10 microseconds, and a scan's small allocations touched
 thousands. Checked on a running scan (it reads stdin, which this test keeps open): its [heap] mapping carries the
-"hg" flag (madvise MADV_HUGEPAGE) in /proc/PID/smaps. Skipped where the kernel has no transparent huge pages and for
-a sanitizer build, whose allocator is its own; the scan still reads what it is then given."""
+"hg" flag (madvise MADV_HUGEPAGE) in /proc/PID/smaps; the scan still reads what it is then given. Skipped where the
+kernel has no transparent huge pages, for a sanitizer build and under valgrind (tools/valgrind_e2e.sh), whose
+allocators are their own."""
 import os
 import subprocess
 import sys
@@ -33,6 +34,9 @@ def main():
     s = Suite(__doc__)
     if not os.path.exists(THP):
         print("SKIPPED: this kernel has no transparent huge pages (%s)" % THP)
+        return 77
+    if os.environ.get("TRAILWATCH_UNDER_VALGRIND"):
+        print("SKIPPED: under valgrind, whose allocator replaces glibc's")
         return 77
     version = s.run(["--version"], label="--version")
     if version is None or b"with ASan" in version.stdout:

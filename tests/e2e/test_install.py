@@ -47,6 +47,15 @@ def needed_libraries(path):
     return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", proc.stdout.decode())
 
 
+def stdcxx_path(binary):
+    """Where the C++ runtime the binary needs is (ldd), or None."""
+    if not shutil.which("ldd"):
+        return None
+    proc = subprocess.run(["ldd", binary], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    found = re.search(r"libstdc\+\+\.so\S* => (\S+)", proc.stdout.decode())
+    return found.group(1) if found else None
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -70,6 +79,22 @@ def check_https_module(s, binary, module):
     lone = os.path.join(s.tmp, "lone")
     os.makedirs(lone, exist_ok=True)
     shutil.copy2(binary, os.path.join(lone, "trailwatch"))
+    # Beside another copy, a library that is not the module (the C++ runtime the binary loads anyway).
+    stranger = os.path.join(s.tmp, "stranger")
+    os.makedirs(stranger, exist_ok=True)
+    shutil.copy2(binary, os.path.join(stranger, "trailwatch"))
+    other = stdcxx_path(binary)
+    if other:
+        shutil.copy(other, os.path.join(stranger, "libtrailwatch-curl.so"))
+        proc = subprocess.run([os.path.join(stranger, "trailwatch"), "scan", "s3://bucket/AWSLogs", "--endpoint-url",
+                               endpoint], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=env, timeout=120)
+        err = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+        s.check(proc.returncode == 2 and "not from this build of trailwatch" in err,
+                "a library beside the binary that is not its module is refused by name, not called",
+                "exit %d\n%s" % (proc.returncode, tail(proc.stdout + proc.stderr)))
+    else:
+        s.note("ldd does not name libstdc++: the refusal of a foreign module is not checked")
     for path, with_module in ((binary, True), (os.path.join(lone, "trailwatch"), False)):
         proc = subprocess.run([path, "scan", "s3://bucket/AWSLogs", "--endpoint-url", endpoint],
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
