@@ -318,7 +318,7 @@ std::string escape_every_string_character(const std::string& json) {
       if (extra > 0) code = c & (0x3F >> extra);
       for (int k = 0; k < extra; ++k) code = (code << 6) | (static_cast<unsigned char>(json[++i]) & 0x3F);
       auto hex4 = [&](std::uint32_t unit) {
-        char buffer[8];
+        char buffer[16];  // room for any unsigned, so that the compiler sees no truncation
         std::snprintf(buffer, sizeof buffer, "\\u%04x", unit);
         out += buffer;
       };
