@@ -25,6 +25,10 @@ constexpr const char* kModuleName = "libtrailwatch-curl.so";
 
 std::atomic<CurlTransportEntry> linked_entry{nullptr};
 
+ApiError unavailable(const std::string& why) {
+  return ApiError("TransportUnavailable", 0, std::string("HTTPS requests go through ") + kModuleName + why);
+}
+
 std::filesystem::path executable_path() {
   std::error_code ec;
   std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -37,9 +41,7 @@ std::filesystem::path executable_path() {
 CurlTransportEntry load_module() {
   const std::filesystem::path self = executable_path();
   if (!self.is_absolute())
-    throw ApiError("TransportUnavailable", 0,
-                   std::string("HTTPS requests go through ") + kModuleName +
-                       ", looked for beside the executable, whose location /proc/self/exe does not give");
+    throw unavailable(", looked for beside the executable, whose location /proc/self/exe does not give");
   const std::filesystem::path dir = self.parent_path();
   const std::vector<std::filesystem::path> candidates = {
       dir / kModuleName, (dir / TRAILWATCH_MODULE_DIR_FROM_BINARY / kModuleName).lexically_normal()};
@@ -59,15 +61,18 @@ CurlTransportEntry load_module() {
     failures += "; " + candidate.string() + ": not from this build of trailwatch (it has no " +
                 kCurlTransportEntry + ")";
   }
-  if (!failures.empty())
-    throw ApiError("TransportUnavailable", 0,
-                   std::string("HTTPS requests go through ") + kModuleName +
-                       " (libcurl), which could not be loaded" + failures);
-  throw ApiError("TransportUnavailable", 0,
-                 std::string("HTTPS requests go through ") + kModuleName +
-                     " (libcurl), which is neither beside " + self.string() + " nor in " +
-                     candidates.back().parent_path().string() +
-                     ": install trailwatch with `cmake --install`, which puts it there");
+  if (!failures.empty()) throw unavailable(" (libcurl), which could not be loaded" + failures);
+  throw unavailable(" (libcurl), which is neither beside " + self.string() + " nor in " +
+                    candidates.back().parent_path().string() +
+                    ": install trailwatch with `cmake --install`, which puts it there");
+}
+
+// The entry given to use_linked_curl_transport, else the module's, loaded once.
+CurlTransportEntry curl_transport_entry() {
+  if (CurlTransportEntry linked = linked_entry.load()) return linked;
+  // Loaded once; after a failure the next call tries again (and fails alike).
+  static const CurlTransportEntry loaded = load_module();
+  return loaded;
 }
 
 }  // namespace
@@ -80,13 +85,6 @@ std::string HttpResponse::header(std::string_view lower_name) const {
 
 void use_linked_curl_transport(CurlTransportEntry entry) {
   linked_entry.store(entry);
-}
-
-CurlTransportEntry curl_transport_entry() {
-  if (CurlTransportEntry linked = linked_entry.load()) return linked;
-  // Loaded once; after a failure the next call tries again (and fails alike).
-  static const CurlTransportEntry loaded = load_module();
-  return loaded;
 }
 
 // The module is loaded at the first request, not here: sources and clients are made before anything is sent,

@@ -54,17 +54,13 @@ using Transport = std::function<HttpResponse(const HttpRequest&)>;
 
 /// A Transport backed by libcurl with `options`. It keeps finished handles (and their open connections) for
 /// the next request, so many small requests to one host do not each pay for a TCP and TLS handshake.
-/// libcurl is in a module of its own, loaded at the first call (curl_transport_entry); throws
+/// libcurl is in a module of its own (src/curl/), loaded at the first request: beside the executable (a build
+/// tree), then in the library folder `cmake --install` puts it in. That request throws
 /// ApiError("TransportUnavailable") when it cannot be loaded.
 Transport make_curl_transport(HttpOptions options);
 
 /// The libcurl module's entry point (src/curl/curl_entry.hpp).
 using CurlTransportEntry = Transport* (*)(const HttpOptions*);
-
-/// The entry point make_curl_transport calls: the one given to use_linked_curl_transport, else the one of
-/// libtrailwatch-curl.so, looked for beside the executable (a build tree) and then in the library folder
-/// `cmake --install` puts it in, and loaded once.
-CurlTransportEntry curl_transport_entry();
 
 /// For a program that links the transport in instead of loading the module (the unit tests).
 void use_linked_curl_transport(CurlTransportEntry entry);

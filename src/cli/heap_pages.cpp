@@ -1,5 +1,7 @@
 #include "cli/heap_pages.hpp"
 
+#include "ingest/memory_tuning.hpp"
+
 #include <unistd.h>
 
 #include <cstddef>
@@ -13,26 +15,9 @@
 
 namespace trailwatch::cli {
 
-namespace {
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kOwnAllocator = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kOwnAllocator = true;
-#else
-constexpr bool kOwnAllocator = false;
-#endif
-#else
-constexpr bool kOwnAllocator = false;
-#endif
-
-}  // namespace
-
 void use_huge_pages_for_heap() {
 #if defined(__GLIBC__)
-  if (kOwnAllocator) return;
-  constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  if (kSanitizerAllocator) return;
   constexpr std::size_t kGrowth = std::size_t{64} << 20;
   // One arena: a worker thread's own arena would grow a few pages at a time, outside the huge pages. The
   // workers allocate little (records are read in place), so sharing costs them nothing measurable.
@@ -51,8 +36,9 @@ void use_huge_pages_for_heap() {
   const bool grew = probe != nullptr && before != reinterpret_cast<char*>(-1) && after > before;
   std::free(probe);
   if (!grew) return;  // the break did not move (glibc fell back to mappings): nothing to advise
-  const auto first = (reinterpret_cast<std::uintptr_t>(before) + kHugePage - 1) / kHugePage * kHugePage;
-  const auto last = reinterpret_cast<std::uintptr_t>(after) / kHugePage * kHugePage;
+  const auto first =
+      (reinterpret_cast<std::uintptr_t>(before) + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+  const auto last = reinterpret_cast<std::uintptr_t>(after) / kHugePageBytes * kHugePageBytes;
   if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 #endif
 }

@@ -8,15 +8,7 @@
 
 #include <cstddef>
 
-// Under AddressSanitizer every block is an exact malloc, whose end the sanitizer guards: a read past a
-// buffer's data and padding must be reported there, not lost in the rest of a 2 MiB page.
-#if defined(__SANITIZE_ADDRESS__)
-#define TRAILWATCH_EXACT_BUFFER_BLOCKS 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TRAILWATCH_EXACT_BUFFER_BLOCKS 1
-#endif
-#endif
+#include "ingest/memory_tuning.hpp"
 
 namespace trailwatch {
 
@@ -24,12 +16,10 @@ class BufferMemory {
  public:
   /// From this size on, a block is mapped whole from the kernel.
   static constexpr std::size_t kLargeBlock = std::size_t{256} << 10;
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
-#ifdef TRAILWATCH_EXACT_BUFFER_BLOCKS
-  static constexpr bool kMapsLargeBlocks = false;
-#else
-  static constexpr bool kMapsLargeBlocks = true;
-#endif
+  static constexpr std::size_t kHugePage = kHugePageBytes;
+  /// False under a sanitizer: every block is then an exact malloc, whose end the sanitizer guards (a read
+  /// past a buffer's data and padding must be reported, not lost in the rest of a 2 MiB page).
+  static constexpr bool kMapsLargeBlocks = !kSanitizerAllocator;
 
   BufferMemory() = default;
   /// At least `bytes` usable bytes (throws std::bad_alloc when there is no memory for them).
@@ -40,17 +30,11 @@ class BufferMemory {
   BufferMemory(const BufferMemory&) = delete;
   BufferMemory& operator=(const BufferMemory&) = delete;
 
-  char* data() const {
-    return data_;
-  }
+  char* data() const { return data_; }
   /// The usable bytes: what was asked for, or more where it was rounded up to whole pages.
-  std::size_t size() const {
-    return size_;
-  }
+  std::size_t size() const { return size_; }
   /// True when the block was mapped from the kernel (kLargeBlock and up, where kMapsLargeBlocks).
-  bool mapped() const {
-    return mapped_;
-  }
+  bool mapped() const { return mapped_; }
 
  private:
   void release() noexcept;
